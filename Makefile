@@ -1,0 +1,47 @@
+# popreg: the README's commands. `make demo` and `make test` each bootstrap and build first,
+# so each is one command on a fresh Debian machine.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BIN := build/bin/popreg
+DEMO_DIR ?= out/demo
+DEMO_HOUSEHOLDS ?= 20000
+FORMAT_FILES = $(shell find src tests fuzz bench -name '*.cc' -o -name '*.h' 2>/dev/null)
+
+.PHONY: all bootstrap build dev test demo bench format format-check lint clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+# Release build; the CLI lands at build/bin/popreg.
+build: bootstrap
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	@mkdir -p build/bin && ln -sf ../release/bin/popreg $(BIN)
+
+# Debug build with ASan and UBSan, warnings as errors, and every test.
+dev: bootstrap
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev -j $(JOBS)
+
+test: bootstrap format-check dev
+	ctest --preset dev -j $(JOBS)
+
+demo: build
+	$(BIN) gen --out $(DEMO_DIR) --households $(DEMO_HOUSEHOLDS) --seed 1
+
+bench: build
+	bench/run
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"
+
+lint: dev
+	clang-tidy -p build/dev --quiet $(filter %.cc,$(FORMAT_FILES))
+
+clean:
+	rm -rf build out
