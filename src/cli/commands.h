@@ -1,0 +1,19 @@
+// The subcommands of `popreg`. Each Register* adds one subcommand to the app; its callback runs
+// the command and records the process exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "base/status.h"
+
+namespace popreg::cli {
+
+// `popreg gen`: writes a synthetic district (src/gen/).
+void RegisterGen(CLI::App& app);
+
+// Prints "popreg: <message>" for an error and records exit code 1 (2 for a usage error).
+void Fail(const Status& status);
+// The exit code recorded by the command that ran (0 when none failed).
+int ExitCode();
+
+}  // namespace popreg::cli

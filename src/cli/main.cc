@@ -1,0 +1,29 @@
+// popreg: keeps a population register true. Each subcommand parses its arguments, calls one
+// layer and prints; no business rules live here.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/commands.h"
+
+#ifndef POPREG_VERSION
+#define POPREG_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "popreg keeps a district's population register true: it compares the register with the\n"
+      "departments' lists and reports every discrepancy of the city's exchange format.",
+      "popreg"};
+  app.set_version_flag("--version", std::string("popreg ") + POPREG_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  popreg::cli::RegisterGen(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return popreg::cli::ExitCode();
+}

@@ -1,0 +1,74 @@
+// `popreg gen`: a synthetic district in the exchange format, with the list of every discrepancy a
+// perfect comparison must report.
+//
+// The generator first builds a "world" (the people who really live in the district, with their
+// births, deaths and moves), then writes what each office would have recorded of it: the
+// register with the family-planning office's mistakes, the police lists, the health and
+// civil-affairs lists with their own spellings, and the manual report. Because it knows who is
+// who, it can say exactly which discrepancies the spec's rules produce (truth.csv), and it writes
+// that knowledge too (identities.csv: which person each data row describes), so that linkage can
+// be scored against labels.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/date.h"
+#include "base/status.h"
+
+namespace popreg::gen {
+
+// A rate the user may set with `--rate NAME=VALUE`; every rate is a probability.
+struct RateSpec {
+  std::string_view name;
+  double default_value;
+  std::string_view help;
+};
+
+// Every rate in the order `--list-rates` prints them.
+std::span<const RateSpec> RateSpecs();
+
+struct GenOptions {
+  std::string out_dir;
+  int64_t households = 20000;
+  uint64_t seed = 1;
+  Date as_of{2026, 9, 30};
+  // Start of the comparison window; when invalid (the default) it is as_of minus one year plus
+  // one day, so that every child born in the window is under one year old on as_of.
+  Date since{};
+  // The district's 6-digit division code; must be a county-level code in the shipped table.
+  std::string district_code = "350902";
+  // Overrides of RateSpecs() by name.
+  std::map<std::string, double, std::less<>> rates;
+};
+
+struct FileSummary {
+  std::string file;      // e.g. "register.csv"
+  int64_t rows = 0;      // data rows
+  std::string encoding;  // "utf-8", "utf-8-bom", "gb18030"
+  bool chinese_headers = false;
+};
+
+struct GenSummary {
+  Date as_of;
+  Date since;
+  int64_t households = 0;  // households of the world
+  int64_t persons = 0;     // persons of the world who lived in the district
+  int64_t townships = 0;
+  int64_t communities = 0;
+  std::vector<FileSummary> files;
+  // Count of truth rows per discrepancy type, in the spec's order.
+  std::vector<std::pair<std::string, int64_t>> truth;
+};
+
+// Checks the options (dates, district code, rate names and values in [0, 1]) and writes the
+// district into options.out_dir (created if missing; existing files of the same names are
+// replaced). Deterministic: the same options give byte-identical files. Errors name the file or
+// the option at fault.
+Result<GenSummary> GenerateDistrict(const GenOptions& options);
+
+}  // namespace popreg::gen

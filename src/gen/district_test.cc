@@ -1,0 +1,474 @@
+// Reads a generated district back the way the exchange spec says any reader must (aliases,
+// encodings, every spelling), re-derives the discrepancies from what is in the files and the
+// identities the generator recorded, and checks that truth.csv says exactly that.
+#include "gen/district.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "io/csv.h"
+#include "io/schema.h"
+#include "norm/date_parse.h"
+#include "norm/id_number.h"
+#include "norm/name.h"
+#include "norm/regions.h"
+#include "norm/sex.h"
+
+namespace popreg::gen {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One file read back: each row as column name -> raw value, with the row's person.
+struct Table {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::vector<int64_t> pid;
+  io::Encoding encoding;
+  bool chinese = false;
+};
+
+std::string TempDir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() /
+               (name + "-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::remove_all(p);
+  return p.string();
+}
+
+Table ReadKind(const std::string& dir, io::Kind kind) {
+  Table t;
+  const std::string path = dir + "/" + std::string(io::KindName(kind)) + ".csv";
+  auto reader = io::CsvReader::Open(path);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  if (!reader.ok()) return t;
+  t.encoding = (*reader)->encoding();
+  io::CsvRecord rec;
+  auto more = (*reader)->Next(&rec);
+  EXPECT_TRUE(more.ok() && *more) << path;
+  auto header = io::MapHeader(kind, rec.fields, path);
+  EXPECT_TRUE(header.ok()) << header.status().ToString();
+  if (!header.ok()) return t;
+  const auto cols = io::Columns(kind);
+  t.chinese = std::find(rec.fields.begin(), rec.fields.end(), std::string(cols[0].alias)) !=
+              rec.fields.end();
+  for (;;) {
+    auto r = (*reader)->Next(&rec);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok() || !*r) break;
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      const int at = header->index[i];
+      EXPECT_LT(at, static_cast<int>(rec.fields.size())) << path << " row " << rec.record;
+      row[std::string(cols[i].name)] =
+          at >= 0 && at < static_cast<int>(rec.fields.size()) ? rec.fields[at] : std::string();
+      if (cols[i].required && at >= 0) {
+        // Required person values may be blank only in the register (its own mistakes) and on
+        // vaccination records (a child's name is not required there).
+        EXPECT_TRUE(kind == io::Kind::kRegister || kind == io::Kind::kAreas ||
+                    !rec.fields[at].empty())
+            << path << " row " << rec.record << " column " << cols[i].name;
+      }
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+void AttachIdentities(const std::string& dir, std::map<io::Kind, Table>* tables) {
+  std::ifstream in(dir + "/identities.csv");
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "kind,row,person");
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string kind, row, pid;
+    std::getline(ss, kind, ',');
+    std::getline(ss, row, ',');
+    std::getline(ss, pid, ',');
+    Table& t = (*tables)[io::ParseKind(kind).value()];
+    const size_t r = std::stoul(row);
+    if (t.pid.size() < r) t.pid.resize(r, -1);
+    t.pid[r - 1] = std::stoll(pid);
+  }
+}
+
+// Values normalised by the spec's rules, checking that every non-blank value reads.
+struct Norm {
+  Date as_of;
+  std::string Date_(const std::string& v) {
+    if (norm::IsBlank(v)) return "";
+    auto d = norm::ParseDate(v);
+    EXPECT_TRUE(d.has_value()) << "unreadable date '" << v << "'";
+    return d ? d->Iso() : "?";
+  }
+  std::string Sex(const std::string& v) {
+    if (v.empty()) return "";
+    const char s = norm::ParseSex(v);
+    EXPECT_NE(s, 0) << "unreadable sex '" << v << "'";
+    return std::string(1, s);
+  }
+  std::string Id(const std::string& v) {
+    if (v.empty()) return "";
+    return norm::ParseIdNumber(v, as_of).normalized;
+  }
+  std::string Name(const std::string& v) { return v.empty() ? "" : norm::CanonicalName(v); }
+};
+
+std::string Status(const std::string& v) {
+  if (v.empty() || v == "alive" || v == "在册") return "alive";
+  if (v == "deceased" || v == "死亡") return "deceased";
+  if (v == "moved_out" || v == "迁出") return "moved_out";
+  ADD_FAILURE() << "unknown status '" << v << "'";
+  return v;
+}
+
+std::multiset<std::string> ReadTruth(const std::string& dir) {
+  std::ifstream in(dir + "/truth.csv");
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "type,key,key2,field");
+  std::multiset<std::string> out;
+  while (std::getline(in, line)) out.insert(line);
+  return out;
+}
+
+// The spec's definitions and rules 1-7, applied to the files read back.
+std::multiset<std::string> DeriveTruth(std::map<io::Kind, Table>& t, const Date& as_of,
+                                       const Date& since) {
+  Norm n{as_of};
+  std::multiset<std::string> out;
+  auto add = [&](const std::string& type, const std::string& key, const std::string& key2,
+                 const std::string& field) {
+    out.insert(type + "," + key + "," + key2 + "," + field);
+  };
+  auto in_window = [&](const std::string& iso) {
+    return !iso.empty() && iso != "?" && since.Iso() <= iso && iso <= as_of.Iso();
+  };
+
+  struct Reg {
+    std::string key, name, sex, birth, id, status;
+    int64_t pid;
+  };
+  std::vector<Reg> reg;
+  std::unordered_map<int64_t, std::vector<size_t>> reg_of;
+  const Table& rt = t[io::Kind::kRegister];
+  for (size_t i = 0; i < rt.rows.size(); ++i) {
+    const auto& r = rt.rows[i];
+    Reg g{r.at("card_no") + "/" + r.at("person_no"),
+          r.at("name"),
+          n.Sex(r.at("sex")),
+          n.Date_(r.at("birth_date")),
+          r.at("id_number"),
+          Status(r.at("status")),
+          rt.pid[i]};
+    if (g.status == "alive") reg_of[g.pid].push_back(reg.size());
+    reg.push_back(std::move(g));
+  }
+  // What the departments know of each person.
+  std::map<int64_t, std::string> police_birth, police_id, police_name, police_sex;
+  std::unordered_map<int64_t, size_t> police_row;
+  const Table& pt = t[io::Kind::kPolicePopulation];
+  for (size_t i = 0; i < pt.rows.size(); ++i) police_row[pt.pid[i]] = i;
+  std::map<int64_t, std::string> birth_key;  // child -> mother|date|sex from any birth source
+  for (io::Kind k :
+       {io::Kind::kPolicePopulation, io::Kind::kPoliceBirths, io::Kind::kVaccinations}) {
+    const Table& s = t[k];
+    for (size_t i = 0; i < s.rows.size(); ++i) {
+      const std::string birth = n.Date_(s.rows[i].at("birth_date"));
+      const std::string mother = n.Id(s.rows[i].at("mother_id_number"));
+      if (!in_window(birth)) continue;
+      EXPECT_EQ(mother.size(), 18u)
+          << io::KindName(k) << " row " << i + 1 << ": a newborn without the mother's ID";
+      const std::string key = mother + "|" + birth + "|" + n.Sex(s.rows[i].at("sex"));
+      auto [it, fresh] = birth_key.emplace(s.pid[i], key);
+      EXPECT_EQ(it->second, key) << "sources disagree on the birth key of person " << s.pid[i];
+    }
+  }
+  std::set<int64_t> death_evidence;
+  for (io::Kind k : {io::Kind::kCremations, io::Kind::kDeathCertificates}) {
+    const Table& s = t[k];
+    for (size_t i = 0; i < s.rows.size(); ++i) {
+      if (n.Date_(s.rows[i].at("death_date")) <= as_of.Iso()) death_evidence.insert(s.pid[i]);
+    }
+  }
+  auto agreement = [&](const Reg& g, const std::map<std::string, std::string>& p) {
+    return int(n.Name(g.name) == n.Name(p.at("name"))) + int(g.sex == n.Sex(p.at("sex"))) +
+           int(g.birth == n.Date_(p.at("birth_date"))) + int(n.Id(g.id) == n.Id(p.at("id_number")));
+  };
+  // The register row each police person links to: among the person's living rows, the one that
+  // agrees best with the police record.
+  std::unordered_map<int64_t, size_t> linked;
+  for (const auto& [pid, rows] : reg_of) {
+    auto it = police_row.find(pid);
+    size_t best = rows[0];
+    if (it != police_row.end()) {
+      for (size_t r : rows) {
+        if (agreement(reg[r], pt.rows[it->second]) > agreement(reg[best], pt.rows[it->second]))
+          best = r;
+      }
+    }
+    linked[pid] = best;
+    for (size_t r : rows) {
+      if (r != best)
+        add("duplicate_in_register", std::min(reg[best].key, reg[r].key),
+            std::max(reg[best].key, reg[r].key), "");
+    }
+  }
+  for (size_t i = 0; i < reg.size(); ++i) {
+    const Reg& g = reg[i];
+    const norm::IdInfo id = norm::ParseIdNumber(g.id, as_of);
+    if (!g.id.empty() && !id.valid()) add("invalid_id_number", g.key, "", "");
+    if (g.status != "alive") continue;
+    // Age from the register's birth date, or from what the departments say when it is blank.
+    std::string birth = g.birth;
+    if (birth.empty() && police_row.count(g.pid)) {
+      birth = n.Date_(pt.rows[police_row[g.pid]].at("birth_date"));
+    }
+    const bool under_one = !birth.empty() && AgeInYears(Date::ParseIso(birth).value(), as_of) < 1;
+    if (n.Name(g.name).empty() || g.sex.empty() || g.birth.empty() ||
+        (g.id.empty() && !under_one)) {
+      add("incomplete_record", g.key, "", "");
+    }
+    if (linked[g.pid] != i) continue;  // rule 7
+    if (police_row.count(g.pid)) continue;
+    if (death_evidence.count(g.pid)) {
+      add("unrecorded_death", g.key, "", "");  // rule 1
+    } else if (!in_window(birth)) {
+      add("absent_from_source", g.key, "", "");  // rule 6 spares newborns
+    }
+  }
+  for (size_t i = 0; i < pt.rows.size(); ++i) {
+    const auto& p = pt.rows[i];
+    auto it = linked.find(pt.pid[i]);
+    if (it == linked.end()) {
+      if (!birth_key.count(pt.pid[i])) add("missing_in_register", n.Id(p.at("id_number")), "", "");
+      continue;
+    }
+    const Reg& g = reg[it->second];
+    if (!g.name.empty() && n.Name(g.name) != n.Name(p.at("name")))
+      add("field_mismatch", g.key, "", "name");
+    if (!g.sex.empty() && g.sex != n.Sex(p.at("sex"))) add("field_mismatch", g.key, "", "sex");
+    if (!g.birth.empty() && g.birth != n.Date_(p.at("birth_date"))) {
+      add("field_mismatch", g.key, "", "birth_date");
+    }
+    if (!g.id.empty() && n.Id(g.id) != n.Id(p.at("id_number")))
+      add("field_mismatch", g.key, "", "id_number");
+  }
+  for (const auto& [pid, key] : birth_key) {
+    if (!reg_of.count(pid) &&
+        std::none_of(reg.begin(), reg.end(), [&](const Reg& g) { return g.pid == pid; })) {
+      add("unrecorded_birth", key, "", "");
+    }
+  }
+  return out;
+}
+
+class DistrictTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(TempDir("popreg-gen"));
+    GenOptions o;
+    o.out_dir = *dir_;
+    o.households = 4000;
+    o.seed = 11;
+    auto s = GenerateDistrict(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    summary_ = new GenSummary(*s);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete summary_;
+  }
+  static std::string* dir_;
+  static GenSummary* summary_;
+};
+std::string* DistrictTest::dir_ = nullptr;
+GenSummary* DistrictTest::summary_ = nullptr;
+
+TEST_F(DistrictTest, TruthIsWhatTheFilesSay) {
+  std::map<io::Kind, Table> tables;
+  for (io::Kind k : io::AllKinds()) tables[k] = ReadKind(*dir_, k);
+  AttachIdentities(*dir_, &tables);
+  for (io::Kind k :
+       {io::Kind::kRegister, io::Kind::kPolicePopulation, io::Kind::kPoliceBirths,
+        io::Kind::kVaccinations, io::Kind::kCremations, io::Kind::kDeathCertificates}) {
+    ASSERT_EQ(tables[k].pid.size(), tables[k].rows.size()) << io::KindName(k);
+  }
+  const std::multiset<std::string> truth = ReadTruth(*dir_);
+  const std::multiset<std::string> derived = DeriveTruth(tables, summary_->as_of, summary_->since);
+  std::vector<std::string> only_truth, only_derived;
+  std::set_difference(truth.begin(), truth.end(), derived.begin(), derived.end(),
+                      std::back_inserter(only_truth));
+  std::set_difference(derived.begin(), derived.end(), truth.begin(), truth.end(),
+                      std::back_inserter(only_derived));
+  for (size_t i = 0; i < std::min<size_t>(only_truth.size(), 10); ++i) {
+    ADD_FAILURE() << "in truth.csv, not in the files: " << only_truth[i];
+  }
+  for (size_t i = 0; i < std::min<size_t>(only_derived.size(), 10); ++i) {
+    ADD_FAILURE() << "in the files, not in truth.csv: " << only_derived[i];
+  }
+  EXPECT_EQ(truth.size(), derived.size());
+}
+
+TEST_F(DistrictTest, EveryDiscrepancyTypeOccurs) {
+  ASSERT_EQ(summary_->truth.size(), 8u);
+  for (const auto& [type, n] : summary_->truth) EXPECT_GT(n, 0) << type;
+  // Twins whose birth neither office carded share one key and count twice.
+  std::map<std::string, int> births;
+  for (const std::string& line : ReadTruth(*dir_)) {
+    if (line.starts_with("unrecorded_birth,")) births[line]++;
+  }
+  EXPECT_FALSE(births.empty());
+}
+
+TEST_F(DistrictTest, FilesUseEveryEncodingHeaderLanguageAndSpelling) {
+  std::set<io::Encoding> encodings;
+  std::set<bool> languages;
+  std::set<std::string> date_forms, sex_forms;
+  for (io::Kind k : io::AllKinds()) {
+    Table t = ReadKind(*dir_, k);
+    encodings.insert(t.encoding);
+    languages.insert(t.chinese);
+    for (const auto& row : t.rows) {
+      for (const auto& [col, v] : row) {
+        if (v.empty()) continue;
+        if (col == "birth_date" || col == "death_date") {
+          if (v.find("年") != std::string::npos)
+            date_forms.insert("年月日");
+          else if (v.find('/') != std::string::npos)
+            date_forms.insert("slash");
+          else if (v.find('.') != std::string::npos)
+            date_forms.insert("dot");
+          else if (v.find('-') != std::string::npos)
+            date_forms.insert("iso");
+          else if (v.size() == 8)
+            date_forms.insert("compact");
+        }
+        if (col == "sex") sex_forms.insert(v);
+      }
+    }
+  }
+  EXPECT_EQ(encodings.size(), 3u);
+  EXPECT_EQ(languages.size(), 2u);
+  EXPECT_EQ(date_forms.size(), 5u);
+  for (const char* s : {"男", "女", "M", "F", "male", "female", "1", "2"}) {
+    EXPECT_TRUE(sex_forms.count(s)) << s;
+  }
+}
+
+TEST_F(DistrictTest, PeopleLookLikeARealDistrict) {
+  Table police = ReadKind(*dir_, io::Kind::kPolicePopulation);
+  Table reg = ReadKind(*dir_, io::Kind::kRegister);
+  ASSERT_GT(police.rows.size(), 8000u);
+  Norm n{summary_->as_of};
+  std::map<std::string, int> surnames;
+  int compound = 0, dotted = 0, retired_codes = 0, migrants = 0, legacy15 = 0;
+  for (const auto& row : police.rows) {
+    const std::string name = n.Name(row.at("name"));
+    const norm::IdInfo id = norm::ParseIdNumber(row.at("id_number"), summary_->as_of);
+    // Police IDs are always valid and agree with the person's birth date and sex.
+    ASSERT_TRUE(id.valid()) << row.at("id_number");
+    EXPECT_EQ(id.birth.Iso(), n.Date_(row.at("birth_date")));
+    EXPECT_EQ(std::string(1, id.sex), n.Sex(row.at("sex")));
+    ASSERT_TRUE(norm::IdAddressCodeEverUsed(id.normalized)) << id.normalized;
+    const norm::Region* region = norm::FindRegion(id.normalized.substr(0, 6));
+    if (region != nullptr && region->until != 0) ++retired_codes;
+    if (id.normalized.substr(0, 6) != "350902") ++migrants;
+    if (name.find("·") != std::string::npos) {
+      ++dotted;
+      continue;
+    }
+    for (const char* c :
+         {"欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "令狐", "慕容", "夏侯"}) {
+      if (name.starts_with(c)) ++compound;
+    }
+    surnames[name.substr(0, 3)]++;
+  }
+  for (const auto& row : reg.rows) {
+    std::string id = norm::CleanIdNumber(row.at("id_number"));
+    if (id.size() == 15) ++legacy15;
+  }
+  std::vector<int> counts;
+  for (const auto& [s, c] : surnames) counts.push_back(c);
+  std::sort(counts.rbegin(), counts.rend());
+  const double top5 = double(counts[0] + counts[1] + counts[2] + counts[3] + counts[4]) /
+                      static_cast<double>(police.rows.size());
+  EXPECT_GT(top5, 0.2);  // 王李张刘陈: about 30% nationally
+  EXPECT_LT(top5, 0.4);
+  EXPECT_GT(surnames.size(), 80u);
+  EXPECT_GT(compound, 0);
+  EXPECT_GT(dotted, 0);
+  EXPECT_GT(retired_codes, 0);
+  EXPECT_GT(migrants, 0);
+  EXPECT_GT(legacy15, 0);
+}
+
+TEST(GenerateDistrict, SameSeedSameBytesOtherSeedOtherBytes) {
+  auto read_all = [](const std::string& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      std::ifstream in(e.path(), std::ios::binary);
+      files[e.path().filename().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return files;
+  };
+  GenOptions o;
+  o.households = 300;
+  o.seed = 5;
+  std::vector<std::map<std::string, std::string>> runs;
+  for (uint64_t seed : {5, 5, 6}) {
+    o.seed = seed;
+    o.out_dir = TempDir("popreg-det-" + std::to_string(runs.size()));
+    ASSERT_TRUE(GenerateDistrict(o).ok());
+    runs.push_back(read_all(o.out_dir));
+    fs::remove_all(o.out_dir);
+  }
+  EXPECT_EQ(runs[0].size(), 10u);  // 8 kinds, identities.csv, truth.csv
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_NE(runs[0].at("register.csv"), runs[2].at("register.csv"));
+}
+
+TEST(GenerateDistrict, RejectsBadOptionsNamingThem) {
+  GenOptions o;
+  o.out_dir = TempDir("popreg-bad");
+  o.households = 10;
+  o.district_code = "999999";
+  auto r = GenerateDistrict(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("999999"), std::string::npos);
+  o.district_code = "350902";
+  o.rates["no_such_rate"] = 0.1;
+  r = GenerateDistrict(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("no_such_rate"), std::string::npos);
+  o.rates = {{"twins", 1.5}};
+  EXPECT_FALSE(GenerateDistrict(o).ok());
+  o.rates = {};
+  o.since = Date{2027, 1, 1};
+  EXPECT_FALSE(GenerateDistrict(o).ok());
+  fs::remove_all(o.out_dir);
+}
+
+TEST(GenerateDistrict, RatesChangeWhatIsMade) {
+  GenOptions o;
+  o.out_dir = TempDir("popreg-rates");
+  o.households = 1500;
+  o.rates = {{"duplicate", 0}, {"name_homophone", 0.2}};
+  auto r = GenerateDistrict(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<std::string, int64_t> counts(r->truth.begin(), r->truth.end());
+  EXPECT_EQ(counts["duplicate_in_register"], 0);
+  EXPECT_GT(counts["field_mismatch"], 200);
+  fs::remove_all(o.out_dir);
+}
+
+}  // namespace
+}  // namespace popreg::gen
