@@ -14,6 +14,7 @@ struct Date {
   int month = 0;  // 1..12
   int day = 0;    // 1..31
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>.
   auto operator<=>(const Date&) const = default;
 
   // True when year is in 1..9999 and month/day name a real day (leap years included).

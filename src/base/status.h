@@ -129,7 +129,10 @@ class [[nodiscard]] Result {
 // `ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result, or returns its error.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL_(POPREG_CONCAT_(popreg_result_, __LINE__), lhs, expr)
+// `lhs` is a declaration, which cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                           \
   if (!tmp.ok()) return tmp.status();          \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

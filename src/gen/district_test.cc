@@ -261,11 +261,10 @@ std::multiset<std::string> DeriveTruth(std::map<io::Kind, Table>& t, const Date&
     if (!g.id.empty() && n.Id(g.id) != n.Id(p.at("id_number")))
       add("field_mismatch", g.key, "", "id_number");
   }
+  std::set<int64_t> carded;
+  for (const Reg& g : reg) carded.insert(g.pid);
   for (const auto& [pid, key] : birth_key) {
-    if (!reg_of.count(pid) &&
-        std::none_of(reg.begin(), reg.end(), [&](const Reg& g) { return g.pid == pid; })) {
-      add("unrecorded_birth", key, "", "");
-    }
+    if (!carded.count(pid)) add("unrecorded_birth", key, "", "");
   }
   return out;
 }

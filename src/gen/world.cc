@@ -294,7 +294,7 @@ class Builder {
       hh.room = std::to_string(rng_.UniformInt(1, 18) * 100 + rng_.UniformInt(1, 4));
     }
     hh.migrant = rng_.Bernoulli(R("migrant_households"));
-    const int64_t h = static_cast<int64_t>(w_.households.size());
+    const auto h = static_cast<int64_t>(w_.households.size());
     hh.hukou_no = w_.district_code + Pad(h + 1, 9);
     w_.households.push_back(hh);
     const bool migrant = hh.migrant;
@@ -477,15 +477,14 @@ class Builder {
       if (p.dead) ++deaths;
     }
     int64_t event = 1'000'000'000;
-    const int64_t n_babies =
-        static_cast<int64_t>(std::llround(newborns * R("vaccination_outsiders")));
+    const auto n_babies = static_cast<int64_t>(std::llround(newborns * R("vaccination_outsiders")));
     for (int64_t i = 0; i < n_babies; ++i) {
       const Date mb = BirthForAge(21 + rng_.UniformDouble() * 18);
       const int64_t mother = AddPerson(-1, Surname(false), 'F', mb, "", true, "汉族");
       const Date birth = w_.as_of.AddDays(-rng_.UniformInt(0, kNewbornDays));
       AddBaby(mother, birth, rng_.Bernoulli(0.52) ? 'M' : 'F', event++, Date{});
     }
-    const int64_t n_dead = static_cast<int64_t>(std::llround(deaths * R("outsider_deaths")));
+    const auto n_dead = static_cast<int64_t>(std::llround(deaths * R("outsider_deaths")));
     for (int64_t i = 0; i < n_dead; ++i) {
       const char sex = rng_.Bernoulli(0.55) ? 'M' : 'F';
       const int64_t pid = AddPerson(-1, Surname(false), sex,

@@ -269,7 +269,7 @@ class Writer {
       } else {
         r.values.push_back(w_.district_name + (rng_.Bernoulli(0.7) ? "人民医院" : "中医院"));
         r.values.push_back(Address(p, true));
-        r.values.push_back(std::string(rng_.Pick(kCauses)));
+        r.values.emplace_back(rng_.Pick(kCauses));
       }
       f.rows.push_back(std::move(r));
     }
@@ -484,7 +484,10 @@ class Writer {
                                                             std::to_string(f.rows[i].pid)}));
       }
     }
-    summary_.files.push_back({"identities.csv", 0, "utf-8", false});
+    int64_t rows = 0;
+    for (const SourceFile& f : files)
+      rows += f.person_rows ? static_cast<int64_t>(f.rows.size()) : 0;
+    summary_.files.push_back({"identities.csv", rows, "utf-8", false});
     return out->Close();
   }
 
