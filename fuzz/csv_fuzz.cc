@@ -10,17 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "io/csv.h"
 #include "io/schema.h"
-
-// Aborts with the failed condition printed (a finding, as a sanitizer report would be).
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
 
 namespace {
 

@@ -10,16 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "io/read_all_test_util.h"
+
 namespace popreg::io {
 namespace {
 
-using Rows = std::vector<std::vector<std::string>>;
+using testing::ReadRecords;
+using testing::Rows;
 
-struct ReadResult {
-  Rows rows;
-  std::vector<int64_t> records;
-  std::vector<int64_t> lines;
-  Status status;  // the error that ended the reading, or OK
+struct ReadResult : testing::ReadResult {
   Encoding encoding = Encoding::kUtf8;
 };
 
@@ -31,18 +30,7 @@ ReadResult ReadAll(std::string bytes, const CsvReaderOptions& options = {}) {
     r.status = reader.status();
     return r;
   }
-  CsvRecord rec;
-  for (;;) {
-    Result<bool> more = (*reader)->Next(&rec);
-    if (!more.ok()) {
-      r.status = more.status();
-      break;
-    }
-    if (!*more) break;
-    r.rows.push_back(rec.fields);
-    r.records.push_back(rec.record);
-    r.lines.push_back(rec.line);
-  }
+  static_cast<testing::ReadResult&>(r) = ReadRecords(**reader);
   r.encoding = (*reader)->encoding();
   return r;
 }
@@ -54,7 +42,7 @@ Rows Read(std::string bytes, const CsvReaderOptions& options = {}) {
 }
 
 std::string TempPath(const std::string& name) {
-  return (std::filesystem::path(testing::TempDir()) /
+  return (std::filesystem::path(::testing::TempDir()) /
           ("popreg_io_" + std::to_string(::getpid()) + "_" + name))
       .string();
 }
@@ -369,7 +357,7 @@ TEST(CsvReaderTest, OpenErrors) {
   EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
   EXPECT_NE(r.status().message().find("/nonexistent/dir/x.csv"), std::string::npos);
 
-  r = CsvReader::Open(testing::TempDir());  // a directory
+  r = CsvReader::Open(::testing::TempDir());  // a directory
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kIoError);
 }
