@@ -1,6 +1,5 @@
 #include "norm/name.h"
 
-#include <opencc.h>  // NOLINT: OpenCC's pkg-config puts its folder on the include path.
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -9,9 +8,21 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <opencc/Config.hpp>
+#include <opencc/Conversion.hpp>
+#include <opencc/ConversionChain.hpp>
+#include <opencc/Converter.hpp>
+#include <opencc/Dict.hpp>
+#include <opencc/DictEntry.hpp>
+#include <opencc/DictGroup.hpp>
+#include <opencc/Exception.hpp>
+#include <opencc/Lexicon.hpp>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "base/utf8.h"
+#include "norm/unihan.h"
 
 namespace popreg::norm {
 namespace {
@@ -20,25 +31,81 @@ using utf8::AppendUtf8;
 using utf8::kIllFormed;
 using utf8::NextCodePoint;
 
-// Thread safety: one opencc::SimpleConverter is shared by every thread, without a lock.
-// SimpleConverter::Convert is const, and in OpenCC 1.1 it only reads the dictionaries (the
+// Thread safety: one opencc::Converter is shared by every thread, without a lock.
+// Converter::Convert is const, and in OpenCC 1.1 it only reads the dictionaries (the
 // segmentation and the conversion chain use marisa-trie lookups with a local marisa::Agent and
 // build their output in local objects); the OpenCC maintainer confirms that converters may be
 // shared (BYVoid/OpenCC issue #231). name_test runs CanonicalName from several threads at once.
 // A converter costs a few milliseconds and a few hundred kilobytes to load, so it is made once.
+//
+// Speed: a conversion costs about 2 microseconds even for a short name, more than the rest of
+// CanonicalName together, and most names have nothing to convert. So at load time `changes`
+// collects every code point that a dictionary entry of the conversion chain would replace: for
+// an entry key -> value (OpenCC uses the first value) of equal length the key's characters where
+// the two differ, for one of different length all of the key's characters. A conversion only
+// replaces entry keys by their values, so a text that has none of these characters comes out
+// unchanged, and CanonicalName skips OpenCC for it. (The t2s dictionaries hold about 4,400
+// entries; about 4,100 characters, all traditional or variant forms, can change.) When a
+// dictionary cannot list its entries, every text is converted.
 struct T2s {
   Status status;
-  std::unique_ptr<const opencc::SimpleConverter> converter;
+  std::shared_ptr<const opencc::Converter> converter;
+  bool all_change = false;        // no fast path: convert every text
+  std::vector<uint64_t> changes;  // bitset over code points, see above
+
+  bool MayChange(char32_t cp) const {
+    if (all_change) return true;
+    const size_t word = cp / 64;
+    return word < changes.size() && ((changes[word] >> (cp % 64)) & 1) != 0;
+  }
 };
 
-Status LoadConverter(std::string_view config, std::unique_ptr<const opencc::SimpleConverter>* out) {
+Status CannotLoad(std::string_view config, const char* why) {
+  return FailedPrecondition("cannot load the OpenCC configuration '" + std::string(config) +
+                            "' (package libopencc-data installs it in /usr/share/opencc): " + why);
+}
+
+Status LoadConverter(std::string_view config, std::shared_ptr<const opencc::Converter>* out) {
   try {
-    *out = std::make_unique<const opencc::SimpleConverter>(std::string(config));
+    opencc::Config loader;
+    *out = loader.NewFromFile(std::string(config));
+    if (*out == nullptr) return FailedPrecondition("OpenCC returned no converter");
     return Status::Ok();
+  } catch (const opencc::Exception& e) {  // not derived from std::exception
+    return CannotLoad(config, e.what());
   } catch (const std::exception& e) {
-    return FailedPrecondition(
-        "cannot load the OpenCC configuration '" + std::string(config) +
-        "' (package libopencc-data installs it in /usr/share/opencc): " + e.what());
+    return CannotLoad(config, e.what());
+  }
+}
+
+std::u32string Decode(std::string_view s) {
+  std::u32string out;
+  size_t pos = 0;
+  while (pos < s.size()) out.push_back(NextCodePoint(s, &pos));
+  return out;
+}
+
+void Mark(char32_t cp, std::vector<uint64_t>* bits) {
+  if (cp == kIllFormed) return;
+  if (cp / 64 >= bits->size()) bits->resize(cp / 64 + 1, 0);
+  (*bits)[cp / 64] |= uint64_t{1} << (cp % 64);
+}
+
+// Adds the characters `dict` may replace to t->changes (see T2s). Throws when a dictionary
+// cannot list its entries.
+void CollectChanges(const opencc::DictPtr& dict, T2s* t) {
+  if (const auto group = std::dynamic_pointer_cast<opencc::DictGroup>(dict)) {
+    for (const opencc::DictPtr& d : group->GetDicts()) CollectChanges(d, t);
+    return;
+  }
+  const opencc::LexiconPtr lexicon = dict->GetLexicon();
+  if (lexicon == nullptr) throw std::runtime_error("no lexicon");
+  for (const auto& entry : *lexicon) {
+    const std::u32string key = Decode(entry->Key());
+    const std::u32string value = Decode(entry->GetDefault());
+    for (size_t i = 0; i < key.size(); ++i) {
+      if (key.size() != value.size() || key[i] != value[i]) Mark(key[i], &t->changes);
+    }
   }
 }
 
@@ -46,6 +113,18 @@ const T2s& SharedT2s() {
   static const T2s* t2s = [] {
     auto* t = new T2s;  // never freed: names may be normalised until the process ends
     t->status = LoadConverter(kT2sConfig, &t->converter);
+    if (t->status.ok()) {
+      try {
+        for (const opencc::ConversionPtr& c :
+             t->converter->GetConversionChain()->GetConversions()) {
+          CollectChanges(c->GetDict(), t);
+        }
+      } catch (const opencc::Exception&) {
+        t->all_change = true;
+      } catch (const std::exception&) {
+        t->all_change = true;
+      }
+    }
     return t;
   }();
   return *t2s;
@@ -106,31 +185,37 @@ std::string Filter(std::string_view s) {
 Status InitNames() { return SharedT2s().status; }
 
 Status CheckOpenccConfig(std::string_view config) {
-  std::unique_ptr<const opencc::SimpleConverter> converter;
+  std::shared_ptr<const opencc::Converter> converter;
   return LoadConverter(config, &converter);
 }
 
-std::string CanonicalName(std::string_view name) {
-  if (IsAscii(name)) return Filter(name);  // NFKC and t2s leave ASCII as it is
-
+std::string Nfkc(std::string_view s) {
   // ICU takes int32_t lengths; a "name" longer than that is not one, and is cut.
   constexpr size_t kMax = 1 << 30;
-  // Valid UTF-8 first: ICU's normaliser passes ill-formed bytes through and OpenCC rejects them.
-  std::string text;
-  text.reserve(name.size());
-  {
-    size_t pos = 0;
-    const std::string_view in = name.substr(0, kMax);
-    while (pos < in.size()) {
-      const char32_t cp = NextCodePoint(in, &pos);
-      AppendUtf8(cp == kIllFormed ? 0xFFFD : cp, &text);
+  const std::string_view in = s.substr(0, kMax);
+  // Valid UTF-8 first: ICU's normaliser passes ill-formed bytes through (and OpenCC rejects them).
+  std::string valid;
+  bool ill_formed = false;
+  for (size_t pos = 0; pos < in.size();) {
+    if (NextCodePoint(in, &pos) == kIllFormed) {
+      ill_formed = true;
+      break;
     }
   }
+  if (ill_formed) {
+    valid.reserve(in.size() + 8);
+    for (size_t pos = 0; pos < in.size();) {
+      const char32_t cp = NextCodePoint(in, &pos);
+      AppendUtf8(cp == kIllFormed ? 0xFFFD : cp, &valid);
+    }
+  }
+  const std::string_view text = ill_formed ? std::string_view(valid) : in;
 
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
   std::string normalized;
   if (U_SUCCESS(err)) {
+    normalized.reserve(text.size());
     icu::StringByteSink<std::string> sink(&normalized);
     nfkc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink,
                         nullptr, err);
@@ -140,22 +225,59 @@ std::string CanonicalName(std::string_view name) {
     std::fprintf(stderr, "popreg: ICU NFKC normalisation is unavailable: %s\n", u_errorName(err));
     std::abort();
   }
+  return normalized;
+}
 
-  std::string filtered = Filter(normalized);
-  if (IsAscii(filtered)) return filtered;
+namespace {
 
+// OpenCC t2s of `text` (valid UTF-8 without NUL), or `text` itself when none of its characters
+// can change (see T2s).
+std::string ToSimplified(std::string text) {
   const T2s& t2s = SharedT2s();
   if (!t2s.status.ok()) {
     std::fprintf(stderr, "popreg: %s\n", t2s.status.ToString().c_str());
     std::abort();
   }
+  bool convert = false;
+  for (size_t pos = 0; pos < text.size() && !convert;) {
+    convert = t2s.MayChange(NextCodePoint(text, &pos));
+  }
+  if (!convert) return text;
   try {
-    return t2s.converter->Convert(filtered.data(), filtered.size());
-  } catch (const std::exception&) {
+    return t2s.converter->Convert(text);
+  } catch (const opencc::Exception&) {
     // Not expected: the text is valid UTF-8 without NUL. Keep the name unconverted rather than
     // lose it.
-    return filtered;
+    return text;
+  } catch (const std::exception&) {
+    return text;
   }
+}
+
+}  // namespace
+
+std::string CanonicalName(std::string_view name) {
+  if (IsAscii(name)) return Filter(name);  // NFKC, t2s and the variant fold leave ASCII alone
+
+  std::string filtered = Filter(Nfkc(name));
+  if (IsAscii(filtered)) return filtered;
+  std::string simplified = ToSimplified(std::move(filtered));
+
+  // The variant fold (FoldVariant); rare, so the string is only rebuilt when something folds.
+  bool folds = false;
+  for (size_t pos = 0; pos < simplified.size() && !folds;) {
+    const char32_t cp = NextCodePoint(simplified, &pos);
+    folds = FoldVariant(cp) != cp;
+  }
+  if (!folds) return simplified;
+  std::string folded;
+  folded.reserve(simplified.size());
+  for (size_t pos = 0; pos < simplified.size();) {
+    AppendUtf8(FoldVariant(NextCodePoint(simplified, &pos)), &folded);
+  }
+  // A standard variant may itself be one that t2s converts (寗 -> 甯, which t2s makes 宁), and
+  // the result must be what a name spelled with it gets.
+  return ToSimplified(std::move(folded));
 }
 
 }  // namespace popreg::norm

@@ -22,12 +22,20 @@ Status InitNames();
 // converter. For diagnostics and tests; does not change the converter CanonicalName uses.
 Status CheckOpenccConfig(std::string_view config);
 
+// Unicode Normalization Form KC of `s` (ICU), after every ill-formed UTF-8 byte sequence has
+// become U+FFFD. The first step of CanonicalName, exposed for tests against Unicode's
+// NormalizationTest.txt. Thread-safe. Aborts when ICU's normalisation data is missing (a broken
+// installation).
+std::string Nfkc(std::string_view s);
+
 // The canonical simplified form of a name, in this order: ill-formed UTF-8 bytes become U+FFFD;
 // Unicode NFKC (so full-width letters become half-width); every White_Space character (ASCII,
 // U+3000, no-break space...), control and default-ignorable character removed; every middle-dot
 // form (· • ． . ・ ･ ‧ ∙ ⋅ and U+00B7) unified to U+00B7 '·'; traditional characters converted
-// to simplified with OpenCC (t2s). Letter case is kept.
-// 張 偉 -> 张伟; 買買提•艾力 -> 买买提·艾力.
+// to simplified with OpenCC (t2s); then every character outside the standard set replaced by its
+// standard variant where Unihan gives exactly one (FoldVariant in unihan.h: 峯 -> 峰, 羣 -> 群),
+// and t2s applied once more when that changed anything. Letter case is kept.
+// 張 偉 -> 张伟; 買買提•艾力 -> 买买提·艾力; 李峯 -> 李峰.
 // Thread-safe: every thread shares one converter (see name.cc). When the OpenCC configuration
 // cannot be loaded (see InitNames) this prints the reason to stderr and aborts, because every
 // name comparison would silently be wrong.

@@ -1,11 +1,23 @@
 #include "norm/name.h"
 
 #include <gtest/gtest.h>
+#include <opencc.h>  // NOLINT: OpenCC's pkg-config puts its folder on the include path.
+#include <unicode/uchar.h>
 
+#include <cstdio>
+#include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "base/utf8.h"
+#include "norm/unihan.h"
+
+#ifndef POPREG_UNICODE_DIR
+#define POPREG_UNICODE_DIR "/usr/share/unicode"
+#endif
 
 namespace popreg::norm {
 namespace {
@@ -113,6 +125,138 @@ TEST(CanonicalNameTest, ConcurrentCallsAgree) {
   }
   for (auto& th : threads) th.join();
   for (int f : failures) EXPECT_EQ(f, 0);
+}
+
+TEST(CanonicalNameTest, VariantFold) {
+  EXPECT_EQ(CanonicalName("李峯"), "李峰");
+  EXPECT_EQ(CanonicalName("羣"), "群");
+  EXPECT_EQ(CanonicalName("郞"), "郎");
+  EXPECT_EQ(CanonicalName("張喆"), "张喆");  // 喆 is standard (2013 table): kept
+  EXPECT_EQ(CanonicalName("寗"), CanonicalName("甯"));
+  // Folding keeps the rest of the contract: spaces, dots and width.
+  EXPECT_EQ(CanonicalName("買買提 ・ 艾峯"), "买买提·艾峰");
+  EXPECT_EQ(CanonicalName("ＬＩ峯"), "LI峰");
+}
+
+// CanonicalName calls OpenCC only for names with a character that t2s may change; for every
+// other name the result must be what OpenCC gives. Checked on every character of the CJK Unified
+// Ideographs and Extension A blocks between two common characters (phrases need context).
+TEST(CanonicalNameTest, SkippingOpenccChangesNothing) {
+  const opencc::SimpleConverter t2s{std::string(kT2sConfig)};
+  size_t compared = 0;
+  for (char32_t cp = 0x3400; cp < 0xA000; ++cp) {
+    if (cp >= 0x4DC0 && cp < 0x4E00) continue;  // Yijing hexagram symbols
+    std::string name = "王";
+    utf8::AppendUtf8(cp, &name);
+    name += "华";
+    const std::string expected = t2s.Convert(name);
+    bool folds = false;
+    for (size_t pos = 0; pos < expected.size();) {
+      const char32_t c = utf8::NextCodePoint(expected, &pos);
+      folds |= FoldVariant(c) != c;
+    }
+    if (folds) continue;  // CanonicalName folds it further
+    ++compared;
+    EXPECT_EQ(CanonicalName(name), expected) << name;
+  }
+  EXPECT_GT(compared, 25000u);
+}
+
+TEST(CanonicalNameTest, Idempotent) {
+  for (const char* name : {"張偉", "李峯", "寗", "甯", "買買提•艾力", "歐陽靜雲", "王羣", "乾隆",
+                           "於", "後", "著", "線", "綫", "ＬＩ　Ｌｅｉ", "王\xFF明"}) {
+    const std::string once = CanonicalName(name);
+    EXPECT_EQ(CanonicalName(once), once) << name;
+  }
+}
+
+TEST(NfkcTest, Basics) {
+  EXPECT_EQ(Nfkc("ＡＢＣ１２３"), "ABC123");
+  EXPECT_EQ(Nfkc("\u3000"), " ");
+  EXPECT_EQ(Nfkc("e\u0301"), "\u00E9");
+  EXPECT_EQ(Nfkc("\uFB01"), "fi");
+  EXPECT_EQ(Nfkc("\u2F00"), "\u4E00");  // Kangxi radical one -> 一
+  EXPECT_EQ(Nfkc("王\xFF明"), "王\uFFFD明");
+  EXPECT_EQ(Nfkc(""), "");
+  // NFKC alone keeps spaces, dots and traditional characters (CanonicalName removes them).
+  EXPECT_EQ(Nfkc("張 偉"), "張 偉");
+}
+
+// Code points as UTF-8 from a NormalizationTest column: hex numbers separated by spaces.
+std::string Column(std::string_view hex) {
+  std::string out;
+  while (!hex.empty()) {
+    const size_t sp = hex.find(' ');
+    const std::string_view one = hex.substr(0, sp);
+    if (!one.empty()) {
+      utf8::AppendUtf8(static_cast<char32_t>(std::stoul(std::string(one), nullptr, 16)), &out);
+    }
+    hex.remove_prefix(sp == std::string_view::npos ? hex.size() : sp + 1);
+  }
+  return out;
+}
+
+// Unicode's conformance test (NormalizationTest.txt of Debian's unicode-data, the same Unicode
+// version as ICU's data): for every line, c4 == NFKC(c1) == NFKC(c2) == NFKC(c3) == NFKC(c4) ==
+// NFKC(c5); and every assigned code point not in Part 1 is its own NFKC.
+TEST(NfkcTest, UnicodeNormalizationTest) {
+  const std::string command =
+      std::string("bzcat '") + POPREG_UNICODE_DIR + "/NormalizationTest.txt.bz2'";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr) << command;
+  std::set<char32_t> part1;
+  std::string part;
+  size_t lines = 0;
+  size_t part1_lines = 0;
+  size_t failures = 0;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe) != nullptr) {
+    std::string_view line(buf);
+    if (line.ends_with('\n')) line.remove_suffix(1);
+    if (line.starts_with("@Part")) {
+      part = std::string(line.substr(0, 6));
+      continue;
+    }
+    if (line.empty() || line.starts_with('#')) continue;
+    std::string_view c[5];
+    for (auto& column : c) {
+      const size_t semi = line.find(';');
+      ASSERT_NE(semi, std::string_view::npos) << line;
+      column = line.substr(0, semi);
+      line.remove_prefix(semi + 1);
+    }
+    ++lines;
+    const std::string nfkc = Column(c[3]);
+    if (part == "@Part1") {
+      ++part1_lines;
+      size_t pos = 0;
+      const std::string source = Column(c[0]);
+      part1.insert(utf8::NextCodePoint(source, &pos));
+    }
+    for (const auto& column : c) {
+      const std::string input = Column(column);
+      if (Nfkc(input) != nfkc && ++failures <= 20) {
+        ADD_FAILURE() << part << ": NFKC(" << column << ") should be " << c[3];
+      }
+    }
+  }
+  ASSERT_EQ(pclose(pipe), 0) << command;
+  EXPECT_EQ(failures, 0u);
+  EXPECT_GT(lines, 19000u);
+  EXPECT_GT(part1_lines, 17000u);
+
+  size_t checked = 0;
+  for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    if (part1.count(cp) != 0 || u_charType(static_cast<UChar32>(cp)) == U_UNASSIGNED) continue;
+    std::string x;
+    utf8::AppendUtf8(cp, &x);
+    ++checked;
+    if (Nfkc(x) != x && ++failures <= 20)
+      ADD_FAILURE() << "NFKC changes U+" << std::hex << static_cast<uint32_t>(cp);
+  }
+  EXPECT_EQ(failures, 0u);
+  EXPECT_GT(checked, 250000u);
 }
 
 }  // namespace

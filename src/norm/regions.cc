@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <unordered_map>
 
 // Embedded by regions_data.S.
@@ -118,11 +117,11 @@ Table Parse() {
   return t;
 }
 
+// Parsed on first use; initialisation of a function-local static is thread-safe. Kept until the
+// process ends.
 const Table& GetTable() {
-  static std::once_flag once;
-  static const Table* table = nullptr;
-  std::call_once(once, [] { table = new Table(Parse()); });  // kept until the process ends
-  return *table;
+  static const Table& table = *new Table(Parse());
+  return table;
 }
 
 }  // namespace

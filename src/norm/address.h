@@ -1,0 +1,50 @@
+// Addresses as departments write them: the building, unit and room of an urban flat, the house
+// number in a village, and which community of the district the address lies in.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace popreg::norm {
+
+// The parts of an address that identify a dwelling inside a community. Numbers are ASCII digits
+// without leading zeros (Chinese numerals 一..九十九 are converted); letters stay (e.g. "A").
+struct AddressParts {
+  std::string building;  // 楼号/栋/幢/座, or the first number of "3-2-501"
+  std::string unit;      // 单元
+  std::string room;      // 室/房, the last number of "3-2-501", or a village house number (号)
+  // "building/unit/room", e.g. "3/2/501"; "//12" for a village house number.
+  std::string Key() const { return building + "/" + unit + "/" + room; }
+  bool empty() const { return building.empty() && unit.empty() && room.empty(); }
+};
+
+// Reads the building, unit and room from the usual forms: `3号楼2单元501室`, `3栋2单元501`,
+// `3幢2单元501`, `3座2单元501房`, `3#楼2单元501`, `3-2-501`, `3号楼501室` (no unit), a village
+// `北山村12号`, with full-width digits and spaces allowed. The text before the dwelling (province,
+// district, street, community) is ignored. Parts not found stay empty.
+AddressParts ParseAddress(std::string_view address);
+
+// The communities (and townships) of a district by name, to find which one an address names.
+class AreaIndex {
+ public:
+  // Adds an area with its code and name, e.g. ("350902001001", "金湖社区"). Only 12-digit codes
+  // (townships and communities) are kept: every address of the district names the district.
+  void Add(std::string code, std::string_view name);
+  // The code of the area whose name the address contains. A name found whole (金湖社区) beats a
+  // name found without its suffix (金湖, for 金湖居委会; suffixes 社区, 社区居委会, 居委会,
+  // 居民委员会, 村, 村委会, 村民委员会, 街道, 镇, 乡); then communities beat townships, then the
+  // longer name wins. Empty when none matches or two different areas match equally well.
+  std::string Resolve(std::string_view address) const;
+
+ private:
+  struct Entry {
+    std::string code;
+    std::string name;  // the whole name, folded, e.g. 金湖社区
+    std::string key;   // the name without its suffix, e.g. 金湖
+    bool community;    // communities win over townships of the same length
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace popreg::norm

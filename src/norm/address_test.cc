@@ -1,0 +1,62 @@
+#include "norm/address.h"
+
+#include <gtest/gtest.h>
+
+namespace popreg::norm {
+namespace {
+
+TEST(ParseAddress, UsualUrbanForms) {
+  EXPECT_EQ(ParseAddress("3号楼2单元501室").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("3栋2单元501").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("3-2-501").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("3幢2单元501室").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("3座2单元501房").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("3#楼2单元501").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("12A栋1单元1203室").Key(), "12A/1/1203");
+  EXPECT_EQ(ParseAddress("3号楼501室").Key(), "3//501");
+  EXPECT_EQ(ParseAddress("22-1601").Key(), "22//1601");
+}
+
+TEST(ParseAddress, PrefixesSpacesWidthsAndNumerals) {
+  EXPECT_EQ(ParseAddress("福建省蕉城区金山街道金湖社区3号楼2单元501室").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("蕉城区八一五中路88号金湖小区 3 栋 2 单元 501").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("金湖社区２２－３－１６０１").Key(), "22/3/1601");
+  EXPECT_EQ(ParseAddress("金湖社区三号楼二单元501室").Key(), "3/2/501");
+  EXPECT_EQ(ParseAddress("金湖社区十二栋1单元0501室").Key(), "12/1/501");
+  EXPECT_EQ(ParseAddress("3单元501室").Key(), "/3/501");
+}
+
+TEST(ParseAddress, VillageHouseNumbers) {
+  EXPECT_EQ(ParseAddress("蕉城区七都镇北山村12号").Key(), "//12");
+  EXPECT_EQ(ParseAddress("北山村五组三十一号").Key(), "//31");
+}
+
+TEST(ParseAddress, NothingToFind) {
+  EXPECT_TRUE(ParseAddress("").empty());
+  EXPECT_TRUE(ParseAddress("福建省宁德市蕉城区").empty());
+  EXPECT_EQ(ParseAddress("不详").Key(), "//");
+}
+
+TEST(AreaIndex, ResolvesCommunityNamesWithAndWithoutSuffix) {
+  AreaIndex idx;
+  idx.Add("350902001000", "金山街道");
+  idx.Add("350902001001", "金湖社区");
+  idx.Add("350902001002", "金山社区");
+  idx.Add("350902102200", "北山村");
+  EXPECT_EQ(idx.Resolve("福建省蕉城区金山街道金湖社区3栋2单元501"), "350902001001");
+  EXPECT_EQ(idx.Resolve("蕉城区金湖居委会3-2-501"), "350902001001");
+  EXPECT_EQ(idx.Resolve("蕉城区金山街道金山社区3-2-501"), "350902001002");
+  EXPECT_EQ(idx.Resolve("七都镇北山村委会12号"), "350902102200");
+  EXPECT_EQ(idx.Resolve("蕉城区金山街道"), "350902001000");
+  EXPECT_EQ(idx.Resolve("古田县城关"), "");
+}
+
+TEST(AreaIndex, AmbiguousNamesResolveToNothing) {
+  AreaIndex idx;
+  idx.Add("350902001001", "东湖社区");
+  idx.Add("350902002001", "东湖社区");
+  EXPECT_EQ(idx.Resolve("东湖社区3-2-501"), "");
+}
+
+}  // namespace
+}  // namespace popreg::norm
