@@ -10,6 +10,8 @@ namespace popreg::cli {
 
 // `popreg gen`: writes a synthetic district (src/gen/).
 void RegisterGen(CLI::App& app);
+// `popreg normalize`: normalises identity values (src/norm/).
+void RegisterNormalize(CLI::App& app);
 
 // Prints "popreg: <message>" for an error and records exit code 1 (2 for a usage error).
 void Fail(const Status& status);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   popreg::cli::RegisterGen(app);
+  popreg::cli::RegisterNormalize(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
