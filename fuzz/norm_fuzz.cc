@@ -21,6 +21,7 @@
 
 #include "base/utf8.h"
 #include "fuzz_check.h"
+#include "norm/address.h"
 #include "norm/date_parse.h"
 #include "norm/id_number.h"
 #include "norm/name.h"
@@ -93,5 +94,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(sex == 0 || sex == 'M' || sex == 'F');
 
   FUZZ_CHECK(WellFormedUtf8(norm::CanonicalName(text)));
+
+  // Addresses: building, unit and room are ASCII digits or capital letters; resolving a name
+  // against itself must not crash.
+  const norm::AddressParts parts = norm::ParseAddress(text);
+  for (const std::string* p : {&parts.building, &parts.unit, &parts.room}) {
+    for (char c : *p) FUZZ_CHECK((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'));
+  }
+  norm::AreaIndex areas;
+  areas.Add("350902001001", text);
+  areas.Resolve(text);
   return 0;
 }
