@@ -1,0 +1,125 @@
+// Blocking: the candidate pairs of a linkage, from equality of derived keys.
+//
+// A blocking rule says "compare two records when they agree on these key fields" (the ID number;
+// the birth date and the surname's pinyin; ...). The caller computes, per rule, one 64-bit key per
+// record (a hash of the rule's key fields, see BlockingKeyFromHash) and GeneratePairs returns
+// every pair of records that share a key under at least one rule, each pair once however many
+// rules find it. Pairs come out sorted by (left, right), the same whatever the thread count.
+//
+// RandomPairs draws the random pairs that u is estimated from (see model.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "link/types.h"
+
+namespace popreg::link {
+
+// The key of a record whose key fields are missing (any of them): such a record is in no block of
+// the rule. It is a reserved value: a key computed from present fields must never be 0, which
+// BlockingKeyFromHash ensures.
+inline constexpr uint64_t kNoKey = 0;
+
+// Turns a 64-bit hash of a record's key fields into a blocking key: the hash itself, except that
+// a hash of 0 (which would read as kNoKey) becomes 1. The hash must be computed from the key
+// fields only, the same way for both sides of a linkage.
+constexpr uint64_t BlockingKeyFromHash(uint64_t hash) { return hash == kNoKey ? 1 : hash; }
+
+// The keys of one blocking rule, one per record (kNoKey for a record without one).
+struct BlockingRuleKeys {
+  // Shown in the report and in errors, e.g. "birth_date+surname_pinyin".
+  std::string name;
+  // left[i] is the key of record i of the left set (the only set when deduplicating).
+  std::vector<uint64_t> left;
+  // right[j] is the key of record j of the right set when linking two sets; empty when
+  // deduplicating.
+  std::vector<uint64_t> right;
+};
+
+struct BlockingOptions {
+  // A block (the records of one rule that share one key) that would produce more pairs than this
+  // is skipped: none of its pairs are produced by that rule, and the report names it with a
+  // warning. This is the cap that stops a rule from exploding on a key everyone shares (a
+  // placeholder birth date, the commonest surname). <= 0: no block is skipped.
+  int64_t max_block_pairs = 10'000'000;
+  // More candidate pairs than this in total is an error (kResourceExhausted) that names the rule
+  // whose pairs crossed the cap. <= 0: no cap.
+  int64_t max_total_pairs = 2'000'000'000;
+  // Threads for the work (ThreadPool semantics: 0 = the hardware concurrency). The output does not
+  // depend on it.
+  int threads = 0;
+};
+
+// One block of a rule, as shown in the report.
+struct BlockInfo {
+  uint64_t key = kNoKey;
+  int64_t left_records = 0;
+  int64_t right_records = 0;  // equal to left_records when deduplicating
+  int64_t pairs = 0;          // left * right when linking, n * (n - 1) / 2 when deduplicating
+  friend bool operator==(const BlockInfo&, const BlockInfo&) = default;
+};
+
+// What one rule did.
+struct RuleReport {
+  std::string name;
+  // The pairs this rule produced that no earlier rule had produced.
+  int64_t pairs = 0;
+  // The pairs in this rule's blocks that were not skipped, including those an earlier rule found.
+  int64_t raw_pairs = 0;
+  // The blocks with at least one pair (skipped ones included).
+  int64_t blocks = 0;
+  // The (at most) five blocks with the most pairs, largest first (ties: smaller key first).
+  std::vector<BlockInfo> largest_blocks;
+  // Every block skipped for having more than max_block_pairs pairs, in key order, and the pairs
+  // they would have produced.
+  std::vector<BlockInfo> skipped_blocks;
+  int64_t skipped_pairs = 0;
+};
+
+struct BlockingReport {
+  std::vector<RuleReport> rules;  // in rule order
+  int64_t total_pairs = 0;        // the size of GeneratePairs' output
+  // Human-readable warnings (a skipped block, ...), in rule order.
+  std::vector<std::string> warnings;
+};
+
+// Returns every pair of records that share a key (not kNoKey) under at least one rule, each pair
+// once, sorted by (left, right).
+//
+// Linking (dedupe = false): a pair is (left record, right record); every rule's `left` must have
+// the same size (the left set's), every rule's `right` the same size (the right set's).
+// Deduplicating (dedupe = true): a pair is (i, j) with i < j in the one set; every rule's `left`
+// has the set's size and its `right` is empty.
+//
+// Each pair is attributed to the first rule that finds it: rule k produces a pair only if no
+// earlier rule j < k has it in one of its (not skipped) blocks. This is checked from the blocks
+// themselves (Splink's way: "and not (an earlier rule's condition)"), so no set of pairs is kept:
+// memory is the output plus, per rule k, k + 4 32-bit words per record. Time is O(records *
+// rules^2 + candidate pairs * rules), the radix sort of the keys included.
+//
+// Errors: kInvalidArgument when the key vectors' sizes disagree, a set holds more than 2^32 - 1
+// records or options.threads < 0; kResourceExhausted when the pairs exceed options.max_total_pairs,
+// naming the first rule (in rule order) at which the running total of new pairs crosses the cap; in
+// that case no pairs are generated. Blocks over options.max_block_pairs are skipped with a warning
+// (not an error). `report` may be null; when not null it is overwritten, also on error (with what
+// was known: the block statistics and, for a cap error, the pairs per rule).
+//
+// Callable from any thread; it runs its own ThreadPool of options.threads threads.
+Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
+                                        const BlockingOptions& options, BlockingReport* report);
+
+// Returns min(count, number of possible pairs) distinct pairs drawn uniformly at random without
+// replacement, sorted by (left, right): pairs of (left record, right record) when linking sets of
+// left_n and right_n records, pairs (i, j) with i < j < left_n when deduplicating (right_n is then
+// ignored). The same arguments give the same pairs on every platform (base/env.h's Rng). Requires
+// left_n and right_n <= 2^32 - 1. Memory O(count); time O(count log count), or O(possible pairs)
+// when count is more than a quarter of them.
+std::vector<Pair> RandomPairs(size_t left_n, size_t right_n, bool dedupe, size_t count,
+                              uint64_t seed);
+
+}  // namespace popreg::link
