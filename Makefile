@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 BIN := build/bin/popreg
 DEMO_DIR ?= out/demo
 DEMO_HOUSEHOLDS ?= 20000
-FORMAT_FILES = $(shell find src tests fuzz bench -name '*.cc' -o -name '*.h' 2>/dev/null)
+FORMAT_FILES = $(shell find src tests fuzz bench -path bench/work -prune -o \( -name '*.cc' -o -name '*.h' \) -print 2>/dev/null)
 
 .PHONY: all bootstrap build dev test demo bench format format-check lint clean
 

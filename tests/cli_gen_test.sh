@@ -8,20 +8,8 @@ popreg=$1
 shared=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND...: runs the command, counts it
-  local name=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok    $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL  $name"
-    sed 's/^/      /' "$work/out" | head -20
-  fi
-}
+# shellcheck source=tests/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 check "version" bash -c "'$popreg' --version | grep -qx 'popreg [0-9]*\.[0-9]*\.[0-9]*'"
 check "help lists gen" bash -c "'$popreg' --help | grep -q '^  gen '"
@@ -54,5 +42,4 @@ check "truth keys are in the spec's form" "$shared/tools/check-discrepancies" "$
 check "truth scores perfectly against itself" bash -c "'$shared/tools/check-discrepancies' \
   '$work/disc.csv' --truth '$work/a/truth.csv' | awk '/precision=/ { n++; if (\$0 !~ /precision=1.0000 recall=1.0000/) bad = 1 } END { exit !(n == 8 && !bad) }'"
 
-echo "cli_gen: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary cli_gen

@@ -12,6 +12,8 @@ namespace popreg::cli {
 void RegisterGen(CLI::App& app);
 // `popreg normalize`: normalises identity values (src/norm/).
 void RegisterNormalize(CLI::App& app);
+// `popreg link`, `popreg link explain` and `popreg dedupe`: the record linker (src/link/).
+void RegisterLink(CLI::App& app);
 
 // Prints "popreg: <message>" for an error and records exit code 1 (2 for a usage error).
 void Fail(const Status& status);

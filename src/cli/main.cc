@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   popreg::cli::RegisterGen(app);
   popreg::cli::RegisterNormalize(app);
+  popreg::cli::RegisterLink(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

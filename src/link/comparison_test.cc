@@ -1,0 +1,133 @@
+#include "link/comparison.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "link/record_set.h"
+
+namespace popreg::link {
+namespace {
+
+// Two one-field record sets: left[i] against right[i].
+struct Sets {
+  RecordSet left, right;
+};
+
+Sets MakeSets(Normalizer n, const std::vector<std::string>& l, const std::vector<std::string>& r) {
+  const std::vector<FieldSpec> fields = {{"f", n}};
+  auto ids = [](size_t k) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < k; ++i) out.push_back(std::to_string(i));
+    return out;
+  };
+  Sets s{BuildRecordSet(ids(l.size()), fields, {l}, "2026-09-30").value(),
+         BuildRecordSet(ids(r.size()), fields, {r}, "2026-09-30").value()};
+  return s;
+}
+
+Comparison Make(const std::vector<std::string>& levels) {
+  Comparison c;
+  c.name = "f";
+  for (const std::string& l : levels) c.conditions.push_back(ParseCondition(l).value());
+  return c;
+}
+
+// The level of each pair (left[i], right[i]).
+std::vector<int> Levels(const Comparison& c, const Sets& s) {
+  std::vector<int> out;
+  for (RecordIndex i = 0; i < s.left.size(); ++i) out.push_back(c.Compare(s.left, i, s.right, i));
+  return out;
+}
+
+TEST(ComparisonTest, LevelsCountDownFromTheMostSimilar) {
+  const Comparison c = Make({"exact", "jaro_winkler>=0.9", "levenshtein<=3"});
+  EXPECT_EQ(c.levels(), 5);
+  EXPECT_EQ(c.LevelLabels(), (std::vector<std::string>{"null", "else", "levenshtein<=3",
+                                                       "jaro_winkler>=0.9", "exact"}));
+  const Sets s = MakeSets(Normalizer::kText, {"martha", "martha", "abcdef", "xyz", "", "a"},
+                          {"Martha ", "marhta", "abcxyz", "uvwabc", "x", ""});
+  EXPECT_EQ(Levels(c, s), (std::vector<int>{4, 3, 2, 1, 0, 0}));
+}
+
+TEST(ComparisonTest, ChineseNamesHomophonesAndLookAlikes) {
+  const Comparison c = Make({"exact", "pinyin", "lookalike", "levenshtein<=1"});
+  const Sets s = MakeSets(Normalizer::kNameZh, {"张伟", "张伟", "王未", "张伟", "李娜", "單雄信"},
+                          {"張偉", "张玮", "王末", "张强", "王芳", "单雄信"});
+  // 张伟/張偉 equal after t2s; 伟/玮 read wei; 未/末 look alike; 伟/强 one edit; 李娜/王芳 nothing.
+  EXPECT_EQ(Levels(c, s), (std::vector<int>{5, 4, 3, 2, 1, 5}));
+}
+
+TEST(ComparisonTest, IdNumbers) {
+  const Comparison c = Make({"exact", "id_typo", "id_birth"});
+  const Sets s = MakeSets(Normalizer::kIdNumber,
+                          {"350902198803120021", "350902198803120021", "350902198803120021",
+                           "350902198803120021", "000000000000000000"},
+                          {"350902 19880312 0021", "350902198803120012", "352201198803120045",
+                           "110105194912310021", "350902198803120021"});
+  // 15/18 and spacing equal; 21 -> 12 a transposition; same birth part; nothing; a placeholder
+  // is null.
+  EXPECT_EQ(Levels(c, s), (std::vector<int>{4, 3, 2, 1, 0}));
+}
+
+TEST(ComparisonTest, Dates) {
+  const Comparison c = Make({"exact", "date_swap", "date_typo", "within_days<=30", "same_year"});
+  const Sets s = MakeSets(Normalizer::kDate,
+                          {"1985-03-02", "1985-03-02", "1985-03-02", "1985-03-02", "1985-03-02",
+                           "1985-03-02", "1985-02-30"},
+                          {"1985年3月2日", "1985-02-03", "1985-03-08", "1985-03-25", "1985-11-20",
+                           "1986-07-01", "1985-03-02"});
+  EXPECT_EQ(Levels(c, s), (std::vector<int>{6, 5, 4, 3, 2, 1, 0}));
+}
+
+TEST(ComparisonTest, NumbersAndPrefixes) {
+  const Comparison num = Make({"exact", "abs_diff<=2"});
+  const Sets n = MakeSets(Normalizer::kNumber, {"10", "10", "10", "x"}, {"10", "11.5", "13", "1"});
+  EXPECT_EQ(Levels(num, n), (std::vector<int>{3, 2, 1, 0}));
+  const Comparison pre = Make({"exact", "prefix<=3", "damerau<=1"});
+  const Sets p = MakeSets(Normalizer::kDigits, {"4223", "4223", "4223"}, {"4223", "4229", "2423"});
+  EXPECT_EQ(Levels(pre, p), (std::vector<int>{4, 3, 2}));
+}
+
+TEST(ComparisonTest, BadConditionsAreNamed) {
+  EXPECT_NE(ParseCondition("soundex").status().message().find("soundex"), std::string::npos);
+  EXPECT_FALSE(ParseCondition("jaro_winkler>=x").ok());
+  EXPECT_FALSE(ParseCondition("levenshtein<=-1").ok());
+  EXPECT_FALSE(ParseCondition("exact2").ok());
+}
+
+TEST(BlockingKeyTest, PartsOfValues) {
+  const std::vector<FieldSpec> fields = {
+      {"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}, {"id", Normalizer::kIdNumber}};
+  const RecordSet s =
+      BuildRecordSet({"a", "b", "c", "d"}, fields,
+                     {{"张伟", "張偉", "章伟", ""},
+                      {"1985-03-02", "1985/3/9", "19850302", "1985-03-02"},
+                      {"350902198803120021", "", "350902 19880312 0021", "350902198803120021"}},
+                     "2026-09-30")
+          .value();
+  auto key = [&](RecordIndex r, const std::string& spec) {
+    return BlockingKey(s, r, {ParseKeyPart(spec, s).value()});
+  };
+  EXPECT_EQ(key(0, "name"), key(1, "name"));  // 張偉 is 张伟
+  EXPECT_NE(key(0, "name"), key(2, "name"));
+  EXPECT_EQ(key(0, "name.pinyin"), key(2, "name.pinyin"));  // zhang wei
+  EXPECT_EQ(key(0, "name.initials"), key(2, "name.initials"));
+  EXPECT_EQ(key(0, "dob.year"), key(1, "dob.year"));
+  EXPECT_NE(key(0, "dob"), key(1, "dob"));
+  EXPECT_EQ(key(0, "id.id_birth"), key(2, "id.id_birth"));
+  EXPECT_EQ(key(3, "name"), 0u);  // null: no key
+  EXPECT_EQ(key(1, "id"), 0u);
+  const std::vector<KeyPart> both = {ParseKeyPart("name", s).value(),
+                                     ParseKeyPart("dob", s).value()};
+  EXPECT_NE(BlockingKey(s, 0, both), BlockingKey(s, 2, both));  // 章 is not 张
+  EXPECT_NE(BlockingKey(s, 0, both), BlockingKey(s, 1, both));  // another day
+  EXPECT_NE(BlockingKey(s, 0, both), 0u);
+  EXPECT_FALSE(ParseKeyPart("nope", s).ok());
+  EXPECT_FALSE(ParseKeyPart("name.first0", s).ok());
+  EXPECT_FALSE(ParseKeyPart("dob.pinyin", s).ok());
+}
+
+}  // namespace
+}  // namespace popreg::link

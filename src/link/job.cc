@@ -1,0 +1,452 @@
+#include "link/job.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "base/log.h"
+#include "base/thread_pool.h"
+#include "link/assign.h"
+#include "link/cluster.h"
+
+namespace popreg::link {
+
+// -- Configuration --
+
+namespace {
+
+class TomlReader {
+ public:
+  TomlReader(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
+
+  Status Error(std::string_view key, std::string_view what) const {
+    return InvalidArgument(file_ + ": " + std::string(key) + ": " + std::string(what));
+  }
+
+  template <typename T>
+  Status Get(std::string_view path, T* out, bool required = false) const {
+    const toml::node_view<const toml::node> node = t_.at_path(path);
+    if (!node) return required ? Error(path, "missing") : Status::Ok();
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!node.is_string()) return Error(path, "must be a string");
+      *out = *node.value<std::string>();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!node.is_boolean()) return Error(path, "must be true or false");
+      *out = *node.value<bool>();
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!node.is_number()) return Error(path, "must be a number");
+      *out = *node.value<double>();
+    } else {
+      if (!node.is_integer()) return Error(path, "must be an integer");
+      *out = static_cast<T>(*node.value<int64_t>());
+    }
+    return Status::Ok();
+  }
+
+  // An array of arrays of strings, e.g. rules = [["a", "b.first3"], ["c"]].
+  Status Rules(std::string_view path, std::vector<RuleConfig>* out) const {
+    const auto node = t_.at_path(path);
+    if (!node) return Status::Ok();
+    const toml::array* rules = node.as_array();
+    if (rules == nullptr) return Error(path, "must be a list of lists of keys");
+    for (const toml::node& rule : *rules) {
+      const toml::array* keys = rule.as_array();
+      if (keys == nullptr || keys->empty()) return Error(path, "each rule must be a list of keys");
+      RuleConfig r;
+      for (const toml::node& k : *keys) {
+        if (!k.is_string()) return Error(path, "keys must be strings");
+        r.push_back(*k.value<std::string>());
+      }
+      out->push_back(std::move(r));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const toml::table& t_;
+  std::string file_;
+};
+
+std::string Resolve(const std::string& config, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(config).parent_path() / path).lexically_normal().string();
+}
+
+}  // namespace
+
+Result<LinkSpec> ParseLinkSpec(const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return InvalidArgument(path + ": line " + std::to_string(where.line) + ": " +
+                           std::string(e.description()));
+  } catch (const std::exception& e) {
+    return InvalidArgument(path + ": " + e.what());
+  }
+  LinkSpec s;
+  s.config_path = path;
+  TomlReader r(table, path);
+  RETURN_IF_ERROR(r.Get("input.left", &s.left, true));
+  RETURN_IF_ERROR(r.Get("input.right", &s.right));
+  if (const toml::array* ids = table.at_path("input.id").as_array()) {
+    for (const toml::node& id : *ids) {
+      if (!id.is_string()) return r.Error("input.id", "column names must be strings");
+      s.id_columns.push_back(*id.value<std::string>());
+    }
+  } else {
+    std::string id;
+    RETURN_IF_ERROR(r.Get("input.id", &id, true));
+    s.id_columns.push_back(id);
+  }
+  if (s.id_columns.empty()) return r.Error("input.id", "at least one column");
+  RETURN_IF_ERROR(r.Get("input.as_of", &s.as_of));
+  s.left = Resolve(path, s.left);
+  s.right = Resolve(path, s.right);
+
+  const toml::array* fields = table["field"].as_array();
+  if (fields == nullptr || fields->empty()) return r.Error("field", "at least one [[field]]");
+  for (size_t i = 0; i < fields->size(); ++i) {
+    const toml::table* f = (*fields)[i].as_table();
+    const std::string where = "field[" + std::to_string(i) + "]";
+    if (f == nullptr) return r.Error(where, "must be a table");
+    TomlReader fr(*f, path + ": " + where);
+    FieldConfig fc;
+    std::string normalize = "text";
+    RETURN_IF_ERROR(fr.Get("name", &fc.name, true));
+    RETURN_IF_ERROR(fr.Get("column", &fc.column));
+    RETURN_IF_ERROR(fr.Get("normalize", &normalize));
+    if (fc.column.empty()) fc.column = fc.name;
+    auto n = ParseNormalizer(normalize);
+    if (!n.ok()) return fr.Error("normalize", n.status().message());
+    fc.normalizer = *n;
+    s.fields.push_back(std::move(fc));
+  }
+  const toml::array* comparisons = table["comparison"].as_array();
+  if (comparisons == nullptr || comparisons->empty()) {
+    return r.Error("comparison", "at least one [[comparison]]");
+  }
+  for (size_t i = 0; i < comparisons->size(); ++i) {
+    const toml::table* c = (*comparisons)[i].as_table();
+    const std::string where = "comparison[" + std::to_string(i) + "]";
+    if (c == nullptr) return r.Error(where, "must be a table");
+    TomlReader cr(*c, path + ": " + where);
+    ComparisonConfig cc;
+    RETURN_IF_ERROR(cr.Get("field", &cc.field, true));
+    RETURN_IF_ERROR(cr.Get("tf", &cc.tf));
+    const toml::array* levels = (*c)["levels"].as_array();
+    if (levels == nullptr || levels->empty()) return cr.Error("levels", "a list of levels");
+    for (const toml::node& l : *levels) {
+      if (!l.is_string()) return cr.Error("levels", "levels must be strings");
+      auto cond = ParseCondition(*l.value<std::string>());
+      if (!cond.ok()) return cr.Error("levels", cond.status().message());
+      cc.levels.push_back(*l.value<std::string>());
+    }
+    s.comparisons.push_back(std::move(cc));
+  }
+  RETURN_IF_ERROR(r.Rules("blocking.rules", &s.blocking));
+  if (s.blocking.empty()) return r.Error("blocking.rules", "at least one blocking rule");
+  RETURN_IF_ERROR(r.Get("blocking.max_block_pairs", &s.max_block_pairs));
+  RETURN_IF_ERROR(r.Get("blocking.max_total_pairs", &s.max_total_pairs));
+  RETURN_IF_ERROR(r.Get("training.seed", &s.seed));
+  RETURN_IF_ERROR(r.Get("training.u_pairs", &s.u_pairs));
+  RETURN_IF_ERROR(r.Rules("training.deterministic", &s.deterministic));
+  RETURN_IF_ERROR(r.Get("training.deterministic_recall", &s.deterministic_recall));
+  RETURN_IF_ERROR(r.Rules("training.em_rules", &s.em_rules));
+  RETURN_IF_ERROR(r.Get("training.max_iterations", &s.max_iterations));
+  RETURN_IF_ERROR(r.Get("training.model", &s.model_in));
+  RETURN_IF_ERROR(r.Get("training.model_out", &s.model_out));
+  s.model_in = Resolve(path, s.model_in);
+  s.model_out = Resolve(path, s.model_out);
+  RETURN_IF_ERROR(r.Get("output.threshold", &s.threshold));
+  RETURN_IF_ERROR(r.Get("output.one_to_one", &s.one_to_one));
+  RETURN_IF_ERROR(r.Get("output.threads", &s.threads));
+  if (!(s.threshold >= 0 && s.threshold <= 1)) {
+    return r.Error("output.threshold", "must be a probability in [0, 1]");
+  }
+  if (!(s.deterministic_recall > 0 && s.deterministic_recall <= 1)) {
+    return r.Error("training.deterministic_recall", "must be in (0, 1]");
+  }
+  if (s.model_in.empty() && s.deterministic.empty()) {
+    return r.Error("training.deterministic", "needed to estimate the prior (or give a model)");
+  }
+  return s;
+}
+
+Result<std::vector<Comparison>> BindComparisons(const LinkSpec& spec, const RecordSet& set) {
+  std::vector<Comparison> out;
+  for (const ComparisonConfig& cc : spec.comparisons) {
+    Comparison c;
+    c.name = cc.field;
+    c.field = set.FieldIndex(cc.field);
+    if (c.field < 0) {
+      return InvalidArgument(spec.config_path + ": comparison of unknown field '" + cc.field + "'");
+    }
+    c.tf = cc.tf;
+    for (const std::string& l : cc.levels) {
+      ASSIGN_OR_RETURN(Condition cond, ParseCondition(l));
+      c.conditions.push_back(std::move(cond));
+    }
+    if (c.levels() > 16)
+      return InvalidArgument(spec.config_path + ": too many levels for " + c.name);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<Level> PairLevels(const std::vector<Comparison>& comparisons, const RecordSet& left,
+                              RecordIndex l, const RecordSet& right, RecordIndex r) {
+  std::vector<Level> levels(comparisons.size());
+  for (size_t c = 0; c < comparisons.size(); ++c) {
+    levels[c] = comparisons[c].Compare(left, l, right, r);
+  }
+  return levels;
+}
+
+// -- The run --
+
+namespace {
+
+constexpr int64_t kChunk = 1 << 14;
+
+Result<std::vector<std::vector<KeyPart>>> BindRules(const std::vector<RuleConfig>& rules,
+                                                    const RecordSet& set) {
+  std::vector<std::vector<KeyPart>> out;
+  for (const RuleConfig& rule : rules) {
+    std::vector<KeyPart> parts;
+    for (const std::string& key : rule) {
+      ASSIGN_OR_RETURN(KeyPart p, ParseKeyPart(key, set));
+      parts.push_back(p);
+    }
+    out.push_back(std::move(parts));
+  }
+  return out;
+}
+
+std::string RuleName(const RuleConfig& rule) {
+  std::string name;
+  for (const std::string& k : rule) name += (name.empty() ? "" : " & ") + k;
+  return name;
+}
+
+std::vector<uint64_t> Keys(const RecordSet& set, const std::vector<KeyPart>& parts,
+                           ThreadPool& pool) {
+  std::vector<uint64_t> keys(set.size());
+  pool.ParallelFor(static_cast<int64_t>(set.size()), kChunk, [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r) keys[r] = BlockingKey(set, static_cast<RecordIndex>(r), parts);
+  });
+  return keys;
+}
+
+// Candidate pairs of `rules` (each pair once).
+Result<std::vector<Pair>> Block(const std::vector<RuleConfig>& rules, const RecordSet& left,
+                                const RecordSet* right, const LinkSpec& spec, ThreadPool& pool,
+                                BlockingReport* report) {
+  ASSIGN_OR_RETURN(auto bound, BindRules(rules, left));
+  std::vector<BlockingRuleKeys> keys;
+  for (size_t i = 0; i < bound.size(); ++i) {
+    BlockingRuleKeys k;
+    k.name = RuleName(rules[i]);
+    k.left = Keys(left, bound[i], pool);
+    if (right != nullptr) k.right = Keys(*right, bound[i], pool);
+    keys.push_back(std::move(k));
+  }
+  BlockingOptions options;
+  options.max_block_pairs = spec.max_block_pairs;
+  options.max_total_pairs = spec.max_total_pairs;
+  options.threads = spec.threads;
+  return GeneratePairs(keys, right == nullptr, options, report);
+}
+
+// The level vectors of `pairs`, aggregated.
+PatternCounts CountPatterns(const std::vector<Pair>& pairs, const std::vector<Comparison>& comps,
+                            const Model& model, const RecordSet& left, const RecordSet& right,
+                            ThreadPool& pool) {
+  const auto chunks = pool.ParallelChunks<PatternCounter>(
+      static_cast<int64_t>(pairs.size()), kChunk, [&](int64_t b, int64_t e) {
+        PatternCounter counter = PatternCounter::ForModel(model);
+        std::vector<Level> levels(comps.size());
+        for (int64_t i = b; i < e; ++i) {
+          for (size_t c = 0; c < comps.size(); ++c) {
+            levels[c] = comps[c].Compare(left, pairs[i].left, right, pairs[i].right);
+          }
+          counter.Add(levels);
+        }
+        return counter;
+      });
+  PatternCounter total = PatternCounter::ForModel(model);
+  for (const PatternCounter& c : chunks) total.Merge(c);
+  return total.Counts();
+}
+
+Model InitialModel(const std::vector<Comparison>& comps) {
+  Model m;
+  m.lambda = 1e-4;
+  for (const Comparison& c : comps) {
+    ComparisonModel cm;
+    cm.name = c.name;
+    cm.level_labels = c.LevelLabels();
+    const int n = c.levels();
+    cm.m.assign(n, 0.0);
+    cm.u.assign(n, 0.0);
+    cm.tf_adjust.assign(n, false);
+    // m rises with similarity, u falls: a neutral start for EM.
+    double msum = 0, usum = 0;
+    for (int l = 1; l < n; ++l) {
+      cm.m[l] = std::pow(4.0, l - 1);
+      cm.u[l] = std::pow(4.0, n - 1 - l);
+      msum += cm.m[l];
+      usum += cm.u[l];
+    }
+    for (int l = 1; l < n; ++l) {
+      cm.m[l] /= msum;
+      cm.u[l] /= usum;
+    }
+    if (c.tf && !c.conditions.empty() && c.conditions[0].kind == Condition::Kind::kExact) {
+      cm.tf_adjust[n - 1] = true;
+    }
+    m.comparisons.push_back(std::move(cm));
+  }
+  return m;
+}
+
+// Fields a rule blocks on: their comparisons learn nothing in that rule's EM session.
+std::vector<bool> BlockedComparisons(const RuleConfig& rule, const std::vector<Comparison>& comps,
+                                     const RecordSet& set) {
+  std::vector<bool> blocked(comps.size(), false);
+  for (const std::string& key : rule) {
+    const int field = set.FieldIndex(key.substr(0, key.find('.')));
+    for (size_t c = 0; c < comps.size(); ++c) blocked[c] = blocked[c] || comps[c].field == field;
+  }
+  return blocked;
+}
+
+Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const RecordSet& left,
+             const RecordSet* right, ThreadPool& pool, const Progress& progress,
+             LinkResult* result) {
+  const RecordSet& other = right != nullptr ? *right : left;
+  Model model = InitialModel(comps);
+  // u: level frequencies among random pairs, nearly all non-matches.
+  if (progress) progress("u from random pairs", 0, 0);
+  const std::vector<Pair> random = RandomPairs(left.size(), other.size(), right == nullptr,
+                                               static_cast<size_t>(spec.u_pairs), spec.seed);
+  ASSIGN_OR_RETURN(model, EstimateU(CountPatterns(random, comps, model, left, other, pool), model));
+  // lambda: pairs the deterministic rules find, over their recall, over all pairs.
+  BlockingReport det_report;
+  ASSIGN_OR_RETURN(std::vector<Pair> det,
+                   Block(spec.deterministic, left, right, spec, pool, &det_report));
+  const double n_left = static_cast<double>(left.size());
+  const double space =
+      right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
+  model.lambda = std::clamp(EstimateLambda(static_cast<int64_t>(det.size()),
+                                           static_cast<int64_t>(space), spec.deterministic_recall),
+                            1e-12, 0.5);
+  // m: one EM session per rule, each learning the comparisons its rule does not block on.
+  std::vector<RuleConfig> sessions = spec.em_rules.empty() ? spec.blocking : spec.em_rules;
+  std::vector<std::vector<double>> m_sum(comps.size());
+  std::vector<int> m_n(comps.size(), 0);
+  for (size_t c = 0; c < comps.size(); ++c) m_sum[c].assign(comps[c].levels(), 0.0);
+  for (size_t s = 0; s < sessions.size(); ++s) {
+    if (progress) progress("EM sessions", s == 0 ? 0 : 1, static_cast<int64_t>(sessions.size()));
+    BlockingReport report;
+    ASSIGN_OR_RETURN(std::vector<Pair> pairs,
+                     Block({sessions[s]}, left, right, spec, pool, &report));
+    if (pairs.empty()) continue;
+    const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
+    EmOptions options;
+    options.max_iterations = spec.max_iterations;
+    options.fix_u = true;
+    for (size_t c = 0; c < comps.size(); ++c) {
+      if (blocked[c]) options.ignored_comparisons.push_back(c);
+    }
+    EmReport em;
+    ASSIGN_OR_RETURN(Model trained, TrainEm(CountPatterns(pairs, comps, model, left, other, pool),
+                                            model, options, &em));
+    em.session = RuleName(sessions[s]);
+    result->em.push_back(em);
+    for (size_t c = 0; c < comps.size(); ++c) {
+      if (blocked[c]) continue;
+      for (size_t l = 0; l < m_sum[c].size(); ++l) m_sum[c][l] += trained.comparisons[c].m[l];
+      ++m_n[c];
+    }
+  }
+  for (size_t c = 0; c < comps.size(); ++c) {
+    if (m_n[c] == 0) {
+      return FailedPrecondition(spec.config_path + ": no EM session trains comparison '" +
+                                comps[c].name +
+                                "': add a training.em_rules rule that does not "
+                                "block on it");
+    }
+    for (size_t l = 0; l < m_sum[c].size(); ++l) {
+      model.comparisons[c].m[l] = m_sum[c][l] / m_n[c];
+    }
+  }
+  result->model = std::move(model);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* right,
+                           const Progress& progress) {
+  LinkResult result;
+  ThreadPool pool(spec.threads);
+  ComputeTermFrequencies(left, right);
+  const RecordSet& other = right != nullptr ? *right : *left;
+  ASSIGN_OR_RETURN(result.comparisons, BindComparisons(spec, *left));
+  const std::vector<Comparison>& comps = result.comparisons;
+  if (!spec.model_in.empty()) {
+    ASSIGN_OR_RETURN(result.model, LoadModel(spec.model_in));
+    if (result.model.comparisons.size() != comps.size()) {
+      return InvalidArgument(spec.model_in + ": the model has " +
+                             std::to_string(result.model.comparisons.size()) +
+                             " comparisons, the configuration " + std::to_string(comps.size()));
+    }
+  } else {
+    RETURN_IF_ERROR(Train(spec, comps, *left, right, pool, progress, &result));
+    if (!spec.model_out.empty()) RETURN_IF_ERROR(SaveModel(result.model, spec.model_out));
+  }
+  if (progress) progress("blocking", 0, 0);
+  ASSIGN_OR_RETURN(std::vector<Pair> pairs,
+                   Block(spec.blocking, *left, right, spec, pool, &result.blocking));
+  result.candidate_pairs = static_cast<int64_t>(pairs.size());
+  // Score every candidate pair.
+  result.scored.resize(pairs.size());
+  const Model& model = result.model;
+  if (progress) progress("scoring", 0, static_cast<int64_t>(pairs.size()));
+  pool.ParallelFor(static_cast<int64_t>(pairs.size()), kChunk, [&](int64_t b, int64_t e) {
+    std::vector<Level> levels(comps.size());
+    for (int64_t i = b; i < e; ++i) {
+      const Pair& p = pairs[i];
+      double w = model.PriorWeight();
+      for (size_t c = 0; c < comps.size(); ++c) {
+        levels[c] = comps[c].Compare(*left, p.left, other, p.right);
+        w += model.comparisons[c].tf_adjust[levels[c]]
+                 ? model.TfAdjustedLevelWeight(c, levels[c],
+                                               left->fields[comps[c].field].frequency[p.left])
+                 : model.LevelWeight(c, levels[c]);
+      }
+      result.scored[i] = {p.left, p.right, w, model.Probability(w)};
+    }
+    if (progress) progress("scoring", e - b, static_cast<int64_t>(pairs.size()));
+  });
+  if (right != nullptr) {
+    result.accepted =
+        spec.one_to_one ? AssignOneToOne(result.scored, spec.threshold) : std::vector<ScoredPair>{};
+    if (!spec.one_to_one) {
+      for (const ScoredPair& p : result.scored) {
+        if (p.probability >= spec.threshold) result.accepted.push_back(p);
+      }
+    }
+  } else {
+    ClusterOptions options;
+    options.threshold = spec.threshold;
+    result.clusters = Cluster(left->size(), result.scored, options);
+  }
+  return result;
+}
+
+}  // namespace popreg::link

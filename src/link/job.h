@@ -1,0 +1,98 @@
+// A linkage job: the configuration (a TOML file) and the run from record sets to scored pairs,
+// one-to-one links or clusters. Reading and writing files is the caller's (cli/) business.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "link/blocking.h"
+#include "link/comparison.h"
+#include "link/em.h"
+#include "link/model.h"
+#include "link/record_set.h"
+#include "link/types.h"
+
+namespace popreg::link {
+
+// A column of the input files and how to normalise it.
+struct FieldConfig {
+  std::string name;
+  std::string column;  // the header of the input column (default: name)
+  Normalizer normalizer = Normalizer::kText;
+};
+
+struct ComparisonConfig {
+  std::string field;
+  std::vector<std::string> levels;  // most similar first, without "else"
+  bool tf = false;
+};
+
+// A blocking or training rule: records agree on every key ("field", "field.first3", ...).
+using RuleConfig = std::vector<std::string>;
+
+struct LinkSpec {
+  std::string config_path;  // the TOML file; relative paths below are resolved against its folder
+  std::string left, right;  // input files; right is empty for deduplication
+  // The id of a record: one column, or several joined with '/' (e.g. card_no/person_no); "@row"
+  // stands for the record's 1-based row among the data rows.
+  std::vector<std::string> id_columns;
+  std::string as_of;  // YYYY-MM-DD: the reference date for ID birth dates (optional)
+  std::vector<FieldConfig> fields;
+  std::vector<ComparisonConfig> comparisons;
+  std::vector<RuleConfig> blocking;
+  int64_t max_block_pairs = 10'000'000;
+  int64_t max_total_pairs = 500'000'000;
+  // Training.
+  uint64_t seed = 1;
+  int64_t u_pairs = 1'000'000;
+  std::vector<RuleConfig> deterministic;  // pairs agreeing on all keys of a rule are matches
+  double deterministic_recall = 0.8;      // the share of true matches those rules find
+  std::vector<RuleConfig> em_rules;       // one EM session per rule
+  int max_iterations = 50;
+  std::string model_in;   // load this model instead of training
+  std::string model_out;  // save the trained model here
+  // Output.
+  double threshold = 0.5;  // match probability of an accepted link
+  bool one_to_one = true;
+  int threads = 0;
+
+  bool dedupe() const { return right.empty(); }
+};
+
+// Reads and checks a TOML configuration. Errors name the file and the key (and the line where
+// toml++ reports one).
+Result<LinkSpec> ParseLinkSpec(const std::string& path);
+
+// The comparisons of `spec` bound to the fields of `set`.
+Result<std::vector<Comparison>> BindComparisons(const LinkSpec& spec, const RecordSet& set);
+
+// Called with (stage, units just done, total units of the stage; 0 when unknown) as the run
+// proceeds; the first call of a stage comes from the calling thread with 0 units, later ones may
+// come from worker threads. May be empty.
+using Progress = std::function<void(std::string_view stage, int64_t done, int64_t total)>;
+
+struct LinkResult {
+  Model model;
+  std::vector<Comparison> comparisons;
+  BlockingReport blocking;
+  std::vector<EmReport> em;
+  int64_t candidate_pairs = 0;
+  std::vector<ScoredPair> scored;    // every candidate pair with its score, sorted by (left, right)
+  std::vector<ScoredPair> accepted;  // links (one-to-one when asked) or within-cluster pairs
+  std::vector<uint32_t> clusters;    // deduplication: a cluster id per record
+};
+
+// Runs the job on `left` and `right` (nullptr: deduplicate `left`): term frequencies, blocking,
+// comparison levels, training (u from random pairs, lambda from the deterministic rules, m by EM
+// per rule) unless a model is given, scoring, then one-to-one assignment or clustering.
+// Deterministic for a seed whatever the thread count.
+Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* right,
+                           const Progress& progress);
+
+// The levels of one pair.
+std::vector<Level> PairLevels(const std::vector<Comparison>& comparisons, const RecordSet& left,
+                              RecordIndex l, const RecordSet& right, RecordIndex r);
+
+}  // namespace popreg::link

@@ -1,0 +1,189 @@
+#include "link/record_set.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "base/date.h"
+#include "base/thread_pool.h"
+#include "base/utf8.h"
+#include "link/strings.h"
+#include "norm/date_parse.h"
+#include "norm/id_number.h"
+#include "norm/name.h"
+#include "norm/pinyin.h"
+#include "norm/sex.h"
+
+namespace popreg::link {
+
+Result<Normalizer> ParseNormalizer(std::string_view name) {
+  if (name == "text") return Normalizer::kText;
+  if (name == "name_zh") return Normalizer::kNameZh;
+  if (name == "id_number") return Normalizer::kIdNumber;
+  if (name == "date") return Normalizer::kDate;
+  if (name == "sex") return Normalizer::kSex;
+  if (name == "digits") return Normalizer::kDigits;
+  if (name == "number") return Normalizer::kNumber;
+  return InvalidArgument("unknown normalize '" + std::string(name) +
+                         "' (text, name_zh, id_number, date, sex, digits, number)");
+}
+
+int RecordSet::FieldIndex(std::string_view name) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string ToUtf8(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char32_t c : s) utf8::AppendUtf8(c, &out);
+  return out;
+}
+
+namespace {
+
+std::u32string NormalizeText(std::string_view raw) {
+  bool ascii = true;
+  for (char c : raw) ascii &= static_cast<unsigned char>(c) < 0x80;
+  const std::string nfkc = ascii ? std::string(raw) : norm::Nfkc(raw);
+  std::u32string out;
+  bool space = false;
+  for (char32_t c : ToU32(nfkc)) {
+    if (utf8::IsSpace(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(U' ');
+    space = false;
+    out.push_back(c >= U'A' && c <= U'Z' ? c + (U'a' - U'A') : c);
+  }
+  return out;
+}
+
+// Normalises rows [begin, end) of field `f`.
+void NormalizeRows(const std::vector<std::string>& raw, const Date& as_of, FieldColumn* f,
+                   int64_t begin, int64_t end) {
+  norm::NameKeys keys;
+  for (int64_t r = begin; r < end; ++r) {
+    const std::string& in = raw[r];
+    switch (f->normalizer) {
+      case Normalizer::kText:
+        f->value[r] = NormalizeText(in);
+        break;
+      case Normalizer::kNameZh: {
+        norm::AnalyzeName(in, &keys);
+        if (keys.canonical.empty()) break;
+        f->value[r] = ToU32(keys.canonical);
+        f->pinyin[r] = ToU32(norm::PinyinKey(keys));
+        f->readings[r].assign(keys.readings.begin(), keys.readings.end());
+        break;
+      }
+      case Normalizer::kIdNumber: {
+        const norm::IdInfo id = norm::ParseIdNumber(in, as_of);
+        if (!id.missing() && !id.normalized.empty()) f->value[r] = ToU32(id.normalized);
+        break;
+      }
+      case Normalizer::kDate: {
+        const auto d = norm::ParseDate(in);
+        if (d) {
+          f->value[r] = ToU32(d->Compact());
+          f->number[r] = static_cast<double>(d->ToDays());
+        }
+        break;
+      }
+      case Normalizer::kSex: {
+        const char s = norm::ParseSex(in);
+        if (s != 0) f->value[r] = std::u32string(1, static_cast<char32_t>(s));
+        break;
+      }
+      case Normalizer::kDigits:
+        for (char c : in) {
+          if (c >= '0' && c <= '9') f->value[r].push_back(static_cast<char32_t>(c));
+        }
+        break;
+      case Normalizer::kNumber: {
+        const std::u32string t = NormalizeText(in);
+        const std::string s = ToUtf8(t);
+        char* endp = nullptr;
+        const double v = s.empty() ? 0 : std::strtod(s.c_str(), &endp);
+        if (!s.empty() && endp == s.c_str() + s.size() && std::isfinite(v)) {
+          f->value[r] = t;
+          f->number[r] = v;
+        }
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
+                                 const std::vector<std::vector<std::string>>& raw,
+                                 std::string_view as_of_iso) {
+  if (raw.size() != fields.size()) {
+    return InvalidArgument("BuildRecordSet: " + std::to_string(fields.size()) + " fields but " +
+                           std::to_string(raw.size()) + " columns");
+  }
+  Date as_of{9999, 12, 31};
+  if (!as_of_iso.empty()) {
+    auto d = Date::ParseIso(as_of_iso);
+    if (!d) return InvalidArgument("as_of '" + std::string(as_of_iso) + "' is not YYYY-MM-DD");
+    as_of = *d;
+  }
+  RecordSet set;
+  set.ids = std::move(ids);
+  const size_t n = set.ids.size();
+  ThreadPool pool;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (raw[i].size() != n) {
+      return InvalidArgument("field " + fields[i].name + " has " + std::to_string(raw[i].size()) +
+                             " values for " + std::to_string(n) + " records");
+    }
+    FieldColumn f;
+    f.name = fields[i].name;
+    f.normalizer = fields[i].normalizer;
+    f.value.resize(n);
+    f.frequency.assign(n, 0.0);
+    if (f.normalizer == Normalizer::kDate || f.normalizer == Normalizer::kNumber) {
+      f.number.assign(n, 0.0);
+    }
+    if (f.normalizer == Normalizer::kNameZh) {
+      f.pinyin.resize(n);
+      f.readings.resize(n);
+    }
+    pool.ParallelFor(static_cast<int64_t>(n), 4096, [&](int64_t begin, int64_t end) {
+      NormalizeRows(raw[i], as_of, &f, begin, end);
+    });
+    set.fields.push_back(std::move(f));
+  }
+  return set;
+}
+
+void ComputeTermFrequencies(RecordSet* left, RecordSet* right) {
+  for (size_t i = 0; i < left->fields.size(); ++i) {
+    FieldColumn* cols[2] = {&left->fields[i], right ? &right->fields[i] : nullptr};
+    std::unordered_map<std::u32string, int64_t> counts;
+    int64_t total = 0;
+    for (FieldColumn* c : cols) {
+      if (c == nullptr) continue;
+      for (const std::u32string& v : c->value) {
+        if (v.empty()) continue;
+        ++counts[v];
+        ++total;
+      }
+    }
+    for (FieldColumn* c : cols) {
+      if (c == nullptr) continue;
+      for (size_t r = 0; r < c->value.size(); ++r) {
+        c->frequency[r] =
+            c->value[r].empty() || total == 0
+                ? 0.0
+                : static_cast<double>(counts[c->value[r]]) / static_cast<double>(total);
+      }
+    }
+  }
+}
+
+}  // namespace popreg::link

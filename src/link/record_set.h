@@ -1,0 +1,79 @@
+// Records as columns of normalised features: per field a contiguous array of normalised values
+// plus the precomputed keys its comparisons and blocking rules need, so that comparing is a tight
+// loop over pairs of indices.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "link/types.h"
+#include "norm/unihan.h"
+
+namespace popreg::link {
+
+// How a field's raw text becomes a comparable value.
+enum class Normalizer {
+  kText,      // trimmed, inner spaces collapsed, ASCII lower-cased (NFKC)
+  kNameZh,    // Chinese name: canonical simplified characters, pinyin readings (norm/pinyin.h)
+  kIdNumber,  // GB 11643 ID: 18 characters; placeholders and damaged numbers are null
+  kDate,      // any spelling of the exchange spec; YYYYMMDD, and days for date arithmetic
+  kSex,       // M or F
+  kDigits,    // the digits only
+  kNumber,    // a decimal number
+};
+
+// Parses "text", "name_zh", "id_number", "date", "sex", "digits", "number".
+Result<Normalizer> ParseNormalizer(std::string_view name);
+
+// One field of every record of a set. Row r is null when value[r] is empty.
+struct FieldColumn {
+  std::string name;
+  Normalizer normalizer = Normalizer::kText;
+  std::vector<std::u32string> value;
+  // Date fields: days since 1970-01-01; numbers: the value. Unused otherwise.
+  std::vector<double> number;
+  // Chinese names: the primary toneless pinyin ("zhang wei") and, per character, every
+  // toneless reading (spans into norm/unihan.h's static tables).
+  std::vector<std::u32string> pinyin;
+  std::vector<std::vector<std::span<const norm::Syllable>>> readings;
+  // Relative frequency of the row's value among the non-null values of both sets of a linkage
+  // (filled by ComputeTermFrequencies); 0 for null rows.
+  std::vector<double> frequency;
+
+  bool null(RecordIndex r) const { return value[r].empty(); }
+};
+
+// The records of one input: their ids as given and their fields, all columns the same length.
+struct RecordSet {
+  std::vector<std::string> ids;
+  std::vector<FieldColumn> fields;
+  size_t size() const { return ids.size(); }
+  // The index of the field named `name`, or -1.
+  int FieldIndex(std::string_view name) const;
+};
+
+// What to build: the field's name, its normaliser.
+struct FieldSpec {
+  std::string name;
+  Normalizer normalizer = Normalizer::kText;
+};
+
+// Normalises raw text columns into a RecordSet. `raw[f]` holds field f's text for every record
+// and must have ids.size() entries; `as_of` bounds ID birth dates. Thread-parallel, deterministic.
+Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
+                                 const std::vector<std::vector<std::string>>& raw,
+                                 std::string_view as_of_iso = "");
+
+// Fills FieldColumn::frequency of every field of `left` (and `right` when given) from the value
+// counts of both sets together.
+void ComputeTermFrequencies(RecordSet* left, RecordSet* right);
+
+// UTF-32 to UTF-8, for output.
+std::string ToUtf8(std::u32string_view s);
+
+}  // namespace popreg::link
