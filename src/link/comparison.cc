@@ -79,8 +79,8 @@ struct Measures {
 
 bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldColumn& b,
            RecordIndex j, Measures* m) {
-  const std::u32string& x = a.value[i];
-  const std::u32string& y = b.value[j];
+  const std::u32string_view x = a.value[i];
+  const std::u32string_view y = b.value[j];
   using K = Condition::Kind;
   switch (c.kind) {
     case K::kExact:
@@ -242,7 +242,7 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
   };
   for (const KeyPart& p : parts) {
     const FieldColumn& f = set.fields[p.field];
-    const std::u32string& v = f.value[r];
+    const std::u32string_view v = f.value[r];
     if (v.empty()) return 0;
     using K = KeyPart::Kind;
     switch (p.kind) {
@@ -250,15 +250,14 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
         add(v);
         break;
       case K::kFirst:
-        add(std::u32string_view(v).substr(0, p.n));
+        add(v.substr(0, p.n));
         break;
       case K::kLast:
-        add(std::u32string_view(v).substr(v.size() > static_cast<size_t>(p.n) ? v.size() - p.n
-                                                                              : 0));
+        add(v.substr(v.size() > static_cast<size_t>(p.n) ? v.size() - p.n : 0));
         break;
       case K::kYear:
         if (v.size() < 4) return 0;
-        add(std::u32string_view(v).substr(0, 4));
+        add(v.substr(0, 4));
         break;
       case K::kPinyin:
         add(f.pinyin[r]);
@@ -278,11 +277,11 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
         break;
       }
       case K::kSurname:
-        add(std::u32string_view(v).substr(0, 1));
+        add(v.substr(0, 1));
         break;
       case K::kIdBirth:
         if (v.size() != 18) return 0;
-        add(std::u32string_view(v).substr(6, 8));
+        add(v.substr(6, 8));
         break;
     }
   }

@@ -90,6 +90,19 @@ TEST(ComparisonTest, NumbersAndPrefixes) {
   EXPECT_EQ(Levels(pre, p), (std::vector<int>{4, 3, 2}));
 }
 
+TEST(ComparisonTest, JaroAndPinyinJaroWinkler) {
+  const Comparison jaro = Make({"jaro>=0.9", "jaro>=0.7"});
+  const Sets t =
+      MakeSets(Normalizer::kText, {"martha", "dwayne", "abc"}, {"marhta", "duane", "xyz"});
+  // Jaro (no prefix boost): MARTHA/MARHTA 0.944, DWAYNE/DUANE 0.822.
+  EXPECT_EQ(Levels(jaro, t), (std::vector<int>{3, 2, 1}));
+  const Comparison py = Make({"pinyin_jaro_winkler>=0.95", "pinyin_jaro_winkler>=0.8"});
+  const Sets n =
+      MakeSets(Normalizer::kNameZh, {"张伟", "张伟", "张伟"}, {"章玮", "张维国", "李娜"});
+  // zhang wei = zhang wei; zhang wei / zhang wei guo shares a long prefix; li na nothing.
+  EXPECT_EQ(Levels(py, n), (std::vector<int>{3, 2, 1}));
+}
+
 TEST(ComparisonTest, BadConditionsAreNamed) {
   EXPECT_NE(ParseCondition("soundex").status().message().find("soundex"), std::string::npos);
   EXPECT_FALSE(ParseCondition("jaro_winkler>=x").ok());

@@ -268,12 +268,17 @@ PatternCounts CountPatterns(const std::vector<Pair>& pairs, const std::vector<Co
   const auto chunks = pool.ParallelChunks<PatternCounter>(
       static_cast<int64_t>(pairs.size()), kChunk, [&](int64_t b, int64_t e) {
         PatternCounter counter = PatternCounter::ForModel(model);
-        std::vector<Level> levels(comps.size());
-        for (int64_t i = b; i < e; ++i) {
-          for (size_t c = 0; c < comps.size(); ++c) {
-            levels[c] = comps[c].Compare(left, pairs[i].left, right, pairs[i].right);
+        // Field by field over the chunk, so each pass touches one column's values only.
+        const size_t n = static_cast<size_t>(e - b);
+        std::vector<Level> levels(n * comps.size());
+        for (size_t c = 0; c < comps.size(); ++c) {
+          for (size_t i = 0; i < n; ++i) {
+            const Pair& p = pairs[b + static_cast<int64_t>(i)];
+            levels[i * comps.size() + c] = comps[c].Compare(left, p.left, right, p.right);
           }
-          counter.Add(levels);
+        }
+        for (size_t i = 0; i < n; ++i) {
+          counter.Add(std::span<const Level>(levels.data() + i * comps.size(), comps.size()));
         }
         return counter;
       });

@@ -27,6 +27,20 @@ Result<Normalizer> ParseNormalizer(std::string_view name) {
                          "' (text, name_zh, id_number, date, sex, digits, number)");
 }
 
+StringColumn::StringColumn(std::vector<std::u32string>&& values) {
+  size_t total = 0;
+  for (const std::u32string& v : values) total += v.size();
+  chars_.reserve(total);
+  offset_.reserve(values.size() + 1);
+  offset_.push_back(0);
+  for (std::u32string& v : values) {
+    chars_.insert(chars_.end(), v.begin(), v.end());
+    offset_.push_back(chars_.size());
+    std::u32string().swap(v);
+  }
+  values.clear();
+}
+
 int RecordSet::FieldIndex(std::string_view name) const {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].name == name) return static_cast<int>(i);
@@ -61,45 +75,46 @@ std::u32string NormalizeText(std::string_view raw) {
   return out;
 }
 
-// Normalises rows [begin, end) of field `f`.
+// Normalises rows [begin, end) of field `f` into `value` and `pinyin` (packed afterwards).
 void NormalizeRows(const std::vector<std::string>& raw, const Date& as_of, FieldColumn* f,
+                   std::vector<std::u32string>& value, std::vector<std::u32string>& pinyin,
                    int64_t begin, int64_t end) {
   norm::NameKeys keys;
   for (int64_t r = begin; r < end; ++r) {
     const std::string& in = raw[r];
     switch (f->normalizer) {
       case Normalizer::kText:
-        f->value[r] = NormalizeText(in);
+        value[r] = NormalizeText(in);
         break;
       case Normalizer::kNameZh: {
         norm::AnalyzeName(in, &keys);
         if (keys.canonical.empty()) break;
-        f->value[r] = ToU32(keys.canonical);
-        f->pinyin[r] = ToU32(norm::PinyinKey(keys));
+        value[r] = ToU32(keys.canonical);
+        pinyin[r] = ToU32(norm::PinyinKey(keys));
         f->readings[r].assign(keys.readings.begin(), keys.readings.end());
         break;
       }
       case Normalizer::kIdNumber: {
         const norm::IdInfo id = norm::ParseIdNumber(in, as_of);
-        if (!id.missing() && !id.normalized.empty()) f->value[r] = ToU32(id.normalized);
+        if (!id.missing() && !id.normalized.empty()) value[r] = ToU32(id.normalized);
         break;
       }
       case Normalizer::kDate: {
         const auto d = norm::ParseDate(in);
         if (d) {
-          f->value[r] = ToU32(d->Compact());
+          value[r] = ToU32(d->Compact());
           f->number[r] = static_cast<double>(d->ToDays());
         }
         break;
       }
       case Normalizer::kSex: {
         const char s = norm::ParseSex(in);
-        if (s != 0) f->value[r] = std::u32string(1, static_cast<char32_t>(s));
+        if (s != 0) value[r] = std::u32string(1, static_cast<char32_t>(s));
         break;
       }
       case Normalizer::kDigits:
         for (char c : in) {
-          if (c >= '0' && c <= '9') f->value[r].push_back(static_cast<char32_t>(c));
+          if (c >= '0' && c <= '9') value[r].push_back(static_cast<char32_t>(c));
         }
         break;
       case Normalizer::kNumber: {
@@ -108,7 +123,7 @@ void NormalizeRows(const std::vector<std::string>& raw, const Date& as_of, Field
         char* endp = nullptr;
         const double v = s.empty() ? 0 : std::strtod(s.c_str(), &endp);
         if (!s.empty() && endp == s.c_str() + s.size() && std::isfinite(v)) {
-          f->value[r] = t;
+          value[r] = t;
           f->number[r] = v;
         }
         break;
@@ -144,18 +159,20 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
     FieldColumn f;
     f.name = fields[i].name;
     f.normalizer = fields[i].normalizer;
-    f.value.resize(n);
+    std::vector<std::u32string> value(n), pinyin;
     f.frequency.assign(n, 0.0);
     if (f.normalizer == Normalizer::kDate || f.normalizer == Normalizer::kNumber) {
       f.number.assign(n, 0.0);
     }
     if (f.normalizer == Normalizer::kNameZh) {
-      f.pinyin.resize(n);
+      pinyin.resize(n);
       f.readings.resize(n);
     }
     pool.ParallelFor(static_cast<int64_t>(n), 4096, [&](int64_t begin, int64_t end) {
-      NormalizeRows(raw[i], as_of, &f, begin, end);
+      NormalizeRows(raw[i], as_of, &f, value, pinyin, begin, end);
     });
+    f.value = StringColumn(std::move(value));
+    f.pinyin = StringColumn(std::move(pinyin));
     set.fields.push_back(std::move(f));
   }
   return set;
@@ -164,11 +181,12 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
 void ComputeTermFrequencies(RecordSet* left, RecordSet* right) {
   for (size_t i = 0; i < left->fields.size(); ++i) {
     FieldColumn* cols[2] = {&left->fields[i], right ? &right->fields[i] : nullptr};
-    std::unordered_map<std::u32string, int64_t> counts;
+    std::unordered_map<std::u32string_view, int64_t> counts;
     int64_t total = 0;
     for (FieldColumn* c : cols) {
       if (c == nullptr) continue;
-      for (const std::u32string& v : c->value) {
+      for (size_t r = 0; r < c->value.size(); ++r) {
+        const std::u32string_view v = c->value[r];
         if (v.empty()) continue;
         ++counts[v];
         ++total;

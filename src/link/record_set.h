@@ -30,16 +30,34 @@ enum class Normalizer {
 // Parses "text", "name_zh", "id_number", "date", "sex", "digits", "number".
 Result<Normalizer> ParseNormalizer(std::string_view name);
 
+// The strings of a column packed end to end in one array, so that comparing pairs touches one
+// contiguous block per field instead of one heap string per value.
+class StringColumn {
+ public:
+  StringColumn() = default;
+  // Packs `values` (which is left empty).
+  explicit StringColumn(std::vector<std::u32string>&& values);
+  std::u32string_view operator[](size_t r) const {
+    return {chars_.data() + offset_[r], offset_[r + 1] - offset_[r]};
+  }
+  size_t size() const { return offset_.empty() ? 0 : offset_.size() - 1; }
+  bool empty() const { return size() == 0; }
+
+ private:
+  std::vector<char32_t> chars_;
+  std::vector<uint64_t> offset_;  // size() + 1 entries
+};
+
 // One field of every record of a set. Row r is null when value[r] is empty.
 struct FieldColumn {
   std::string name;
   Normalizer normalizer = Normalizer::kText;
-  std::vector<std::u32string> value;
+  StringColumn value;
   // Date fields: days since 1970-01-01; numbers: the value. Unused otherwise.
   std::vector<double> number;
   // Chinese names: the primary toneless pinyin ("zhang wei") and, per character, every
   // toneless reading (spans into norm/unihan.h's static tables).
-  std::vector<std::u32string> pinyin;
+  StringColumn pinyin;
   std::vector<std::vector<std::span<const norm::Syllable>>> readings;
   // Relative frequency of the row's value among the non-null values of both sets of a linkage
   // (filled by ComputeTermFrequencies); 0 for null rows.
