@@ -399,10 +399,14 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
                            const Progress& progress) {
   LinkResult result;
   ThreadPool pool(spec.threads);
-  ComputeTermFrequencies(left, right);
   const RecordSet& other = right != nullptr ? *right : *left;
   ASSIGN_OR_RETURN(result.comparisons, BindComparisons(spec, *left));
   const std::vector<Comparison>& comps = result.comparisons;
+  std::vector<int> tf_fields;
+  for (const Comparison& c : comps) {
+    if (c.tf) tf_fields.push_back(c.field);
+  }
+  ComputeTermFrequencies(left, right, tf_fields);
   if (!spec.model_in.empty()) {
     ASSIGN_OR_RETURN(result.model, LoadModel(spec.model_in));
     if (result.model.comparisons.size() != comps.size()) {

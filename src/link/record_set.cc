@@ -178,8 +178,8 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
   return set;
 }
 
-void ComputeTermFrequencies(RecordSet* left, RecordSet* right) {
-  for (size_t i = 0; i < left->fields.size(); ++i) {
+void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields) {
+  for (const int i : fields) {
     FieldColumn* cols[2] = {&left->fields[i], right ? &right->fields[i] : nullptr};
     std::unordered_map<std::u32string_view, int64_t> counts;
     int64_t total = 0;

@@ -87,9 +87,9 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
                                  const std::vector<std::vector<std::string>>& raw,
                                  std::string_view as_of_iso = "");
 
-// Fills FieldColumn::frequency of every field of `left` (and `right` when given) from the value
-// counts of both sets together.
-void ComputeTermFrequencies(RecordSet* left, RecordSet* right);
+// Fills FieldColumn::frequency of the fields `fields` of `left` (and `right` when given) from
+// the value counts of both sets together; other fields keep frequency 0.
+void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields);
 
 // UTF-32 to UTF-8, for output.
 std::string ToUtf8(std::u32string_view s);
