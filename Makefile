@@ -7,7 +7,7 @@ DEMO_DIR ?= out/demo
 DEMO_HOUSEHOLDS ?= 20000
 FORMAT_FILES = $(shell find src tests fuzz bench -path bench/work -prune -o \( -name '*.cc' -o -name '*.h' \) -print 2>/dev/null)
 
-.PHONY: all bootstrap build dev test demo bench format format-check lint clean
+.PHONY: all bootstrap build dev test demo bench docs format format-check lint clean
 
 all: build
 
@@ -33,6 +33,10 @@ demo: build
 
 bench: build
 	bench/run
+
+# The CLI reference, generated from the binary's --help.
+docs: build
+	scripts/cli-reference $(BIN) > docs/cli.md
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -112,7 +112,7 @@ link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>*
   };
 }
 
-Status WriteSummary(const link::LinkResult& r) {
+void WriteSummary(const link::LinkResult& r) {
   std::fprintf(stderr, "blocking: %lld candidate pairs\n",
                static_cast<long long>(r.candidate_pairs));
   for (const auto& rule : r.blocking.rules) {
@@ -122,7 +122,6 @@ Status WriteSummary(const link::LinkResult& r) {
   for (const std::string& w : r.blocking.warnings)
     std::fprintf(stderr, "  warning: %s\n", w.c_str());
   std::fprintf(stderr, "model: lambda %.3g\n", r.model.lambda);
-  return Status::Ok();
 }
 
 Status RunLink(const LinkArgs& a, bool dedupe) {
@@ -142,7 +141,7 @@ Status RunLink(const LinkArgs& a, bool dedupe) {
   ASSIGN_OR_RETURN(link::LinkResult result,
                    link::RunLink(spec, &left, right.get(), MakeProgress(&bars)));
   bars.clear();
-  RETURN_IF_ERROR(WriteSummary(result));
+  WriteSummary(result);
   ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(a.out));
   char buf[64];
   if (dedupe) {
@@ -218,7 +217,9 @@ void RegisterLink(CLI::App& app) {
   link->add_option("--right-file", args->right_file, "Use this file instead of input.right");
   link->require_subcommand(0, 1);
   CLI::App* explain =
-      link->add_subcommand("explain", "Explain the score of one pair, field by field");
+      link->add_subcommand("explain",
+                           "Explain the score of one pair, field by field (trains the model "
+                           "first unless training.model names a saved one)");
   explain->fallthrough();  // --config and the file options belong to `link`
   explain->add_option("--left", args->left_id, "Left record id")->required();
   explain->add_option("--right", args->right_id, "Right record id")->required();
