@@ -1,0 +1,207 @@
+// The store: everything popreg knows, behind one interface with two backends (SQLite now,
+// PostgreSQL later). This header is backend-neutral: no SQL, no backend types.
+//
+// An office keeps the only copy of its register here, so every write is all-or-nothing: a method
+// that fails, a process that dies, a disk that fills up leave the store exactly as before.
+//
+// Threads: a Store and an ImportTransaction are each used by one thread at a time. Several
+// processes may open the same store; writers wait for each other (a busy timeout), readers see
+// the last committed state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/schema.h"
+
+namespace popreg::store {
+
+using ImportId = int64_t;
+
+// An administrative area of the spec's `areas` kind.
+struct Area {
+  std::string code;  // 6- or 12-digit division code
+  std::string name;
+  std::string level;        // "district", "township" or "community"
+  std::string parent_code;  // empty for the top area; otherwise the code of another area
+  bool operator==(const Area&) const = default;
+};
+
+// What is known about an import before its rows are added.
+struct ImportInfo {
+  io::Kind kind = io::Kind::kRegister;
+  std::string file_name;    // as given by the user, for messages and listings
+  std::string sha256;       // lower-case hex SHA-256 of the file's bytes
+  std::string period;       // the period the file covers, free text (e.g. "2026-03"); may be empty
+  int64_t rows_total = 0;   // data rows in the file
+  std::string imported_by;  // user login; may be empty for the CLI
+  std::string imported_at;  // ISO 8601 UTC; empty = the store's clock at BeginImport
+};
+
+// A committed import as listed by the store.
+struct ImportRecord {
+  ImportId id = 0;
+  ImportInfo info;            // imported_at is always filled in
+  int64_t rows_imported = 0;  // source records added
+  int64_t rows_rejected = 0;  // distinct source rows with at least one reject
+};
+
+// One data row of an imported file. Both JSON texts are objects mapping a column name to a string.
+struct SourceRecord {
+  int64_t source_row = 0;       // 1-based among data rows, as in the spec
+  std::string raw_json;         // the cells as read, by the file's own column names
+  std::string normalized_json;  // the normalised values, by the spec's English column names
+};
+
+// A value of a row that could not be read; the row is not imported.
+struct Reject {
+  int64_t source_row = 0;
+  std::string column;  // spec English name
+  std::string value;   // as read
+  std::string reason;  // a sentence for the clerk
+};
+
+// A household card of the register.
+struct Household {
+  std::string card_no;
+  std::string community_code;
+  std::string building;
+  std::string unit;
+  std::string room;
+  std::string address;
+};
+
+// A person of the register; (card_no, person_no) is the register key. Empty = unknown.
+struct Person {
+  std::string card_no;
+  std::string person_no;
+  std::string name;
+  std::string sex;         // "M", "F" or empty
+  std::string birth_date;  // ISO date or empty
+  std::string id_number;
+  std::string relation;
+  std::string ethnicity;
+  std::string status = "alive";  // "alive", "deceased" or "moved_out"
+  std::string death_date;
+  std::string mother_id_number;
+};
+
+// The register as columns for the engine: every vector has size() entries, entry i of each is
+// person i, ordered by (card_no, person_no). Household columns are repeated per person.
+struct RegisterColumns {
+  std::vector<std::string> card_no, person_no, name, sex, birth_date, id_number, relation,
+      ethnicity, status, death_date, mother_id_number;
+  std::vector<std::string> community_code, building, unit, room, address;
+  size_t size() const { return card_no.size(); }
+};
+
+// One change of a register person or household. The history is append-only: the store refuses
+// to update or delete its rows.
+struct HistoryEntry {
+  std::string entity;       // "person" or "household"
+  std::string entity_key;   // register key "card_no/person_no", or the card_no
+  std::string before_json;  // the entity before the change; empty when it was created
+  std::string after_json;   // the entity after; empty when it was removed
+  std::string who;          // user login
+  std::string at;           // ISO 8601 UTC; empty = the store's clock
+  std::string why;          // a sentence, e.g. the approved discrepancy's proposal
+  std::string evidence;     // what supports it, e.g. "import 12 row 40; discrepancy 3/17"
+};
+
+// One action of a user, for the audit log (append-only like the history).
+struct AuditEntry {
+  std::string who;
+  std::string at;            // ISO 8601 UTC; empty = the store's clock
+  std::string action;        // e.g. "import", "login", "review"
+  std::string object;        // what it acted on, e.g. "import 12"
+  std::string details_json;  // an object; empty = {}
+};
+
+// An import in progress: one database transaction, owned by the caller. Nothing of it is visible
+// to any reader until Commit() returns OK. If Commit() is never called (the object is destroyed),
+// or any method returns an error, the transaction is rolled back and the store is exactly as it
+// was before BeginImport; after an error every further call returns FailedPrecondition.
+class ImportTransaction {
+ public:
+  virtual ~ImportTransaction() = default;
+
+  // The id the import will have once committed.
+  virtual ImportId id() const = 0;
+
+  // Adds source records. A source_row added twice is an error.
+  virtual Status AddRecords(std::span<const SourceRecord> records) = 0;
+  // Adds rejects of this import.
+  virtual Status AddRejects(std::span<const Reject> rejects) = 0;
+  // Replaces the whole register (all households and persons) with these, tagged with this
+  // import. Every person's card_no must be one of `households`. Writes no history rows: the
+  // import is the record of a replaced register.
+  virtual Status ReplaceRegister(std::span<const Household> households,
+                                 std::span<const Person> persons) = 0;
+  // Replaces all areas with these (an `areas` import).
+  virtual Status ReplaceAreas(std::span<const Area> areas) = 0;
+
+  // Makes the import durable and visible (rows_imported and rows_rejected are counted from what
+  // was added). On error nothing is visible. Calling it twice is a FailedPrecondition error.
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The location the store was opened with (a path or a URL without its password), for messages.
+  virtual const std::string& location() const = 0;
+
+  // The schema version (the number of the last migration applied).
+  virtual Result<int> SchemaVersion() = 0;
+  // Checks the storage's own consistency and the foreign keys; DataLoss when anything is wrong.
+  virtual Status IntegrityCheck() = 0;
+
+  // Replaces all areas in one transaction. A parent_code that names no area is an error and
+  // changes nothing.
+  virtual Status ReplaceAreas(std::span<const Area> areas) = 0;
+  // All areas ordered by code.
+  virtual Result<std::vector<Area>> ListAreas() = 0;
+
+  // Starts an import (see ImportTransaction). An import of the same kind and sha256 already
+  // committed is an AlreadyExists error; use FindImportBySha256 first to report a no-op.
+  // The import holds the store's write lock until it commits or is destroyed: meanwhile reads
+  // (of this Store or any other process) see the state before it, and other writes, including
+  // this Store's own, wait for it and fail with Conflict after the backend's busy timeout.
+  virtual Result<std::unique_ptr<ImportTransaction>> BeginImport(const ImportInfo& info) = 0;
+  // The committed import of this kind with this sha256, or nullopt.
+  virtual Result<std::optional<ImportRecord>> FindImportBySha256(io::Kind kind,
+                                                                 const std::string& sha256) = 0;
+  // All committed imports, oldest first.
+  virtual Result<std::vector<ImportRecord>> ListImports() = 0;
+
+  // The number of register persons (0 = the store has no register yet).
+  virtual Result<int64_t> CountRegisterPersons() = 0;
+  // The whole register in one pass (see RegisterColumns).
+  virtual Result<RegisterColumns> LoadRegisterColumns() = 0;
+
+  // Appends a history entry; returns its id.
+  virtual Result<int64_t> AppendHistory(const HistoryEntry& entry) = 0;
+  // All history entries of one entity, oldest first.
+  virtual Result<std::vector<HistoryEntry>> ListHistory(const std::string& entity,
+                                                        const std::string& entity_key) = 0;
+  // Appends an audit-log entry; returns its id.
+  virtual Result<int64_t> AppendAudit(const AuditEntry& entry) = 0;
+};
+
+// Opens an existing store and applies pending migrations (each in its own transaction).
+// `location` is a file path (SQLite) or a `postgresql://` URL (not in this build yet:
+// Unimplemented). A missing file is NotFound ("create it with popreg init"); a file that is not a
+// store is DataLoss; a store from a newer popreg is FailedPrecondition.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
+
+// Creates a new store at `location` with the current schema (for `popreg init`). An existing
+// non-empty file is AlreadyExists and is left untouched.
+Result<std::unique_ptr<Store>> CreateStore(const std::string& location);
+
+}  // namespace popreg::store
