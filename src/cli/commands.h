@@ -14,6 +14,8 @@ void RegisterGen(CLI::App& app);
 void RegisterNormalize(CLI::App& app);
 // `popreg link`, `popreg link explain` and `popreg dedupe`: the record linker (src/link/).
 void RegisterLink(CLI::App& app);
+// `popreg init` and `popreg import`: the store (src/store/).
+void RegisterStore(CLI::App& app);
 
 // Prints "popreg: <message>" for an error and records exit code 1 (2 for a usage error).
 void Fail(const Status& status);

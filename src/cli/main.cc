@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterGen(app);
   popreg::cli::RegisterNormalize(app);
   popreg::cli::RegisterLink(app);
+  popreg::cli::RegisterStore(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

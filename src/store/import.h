@@ -1,0 +1,49 @@
+// `popreg import`: reads one file of the exchange format into the store, whole or not at all.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/schema.h"
+#include "store/store.h"
+
+namespace popreg::store {
+
+struct ImportOptions {
+  bool strict = false;   // any reject fails the whole file
+  bool replace = false;  // a register may replace the store's register
+  std::string period;    // the period the file covers (free text)
+  std::string user;      // who imports; may be empty
+  std::string as_of;     // ISO date for ID checks; empty = today
+};
+
+struct ImportSummary {
+  int64_t rows = 0;      // data rows in the file
+  int64_t imported = 0;  // source records added
+  int64_t rejected = 0;  // rows rejected
+  bool already_imported = false;
+  std::string imported_at;            // when already_imported: when it was imported
+  std::vector<Reject> first_rejects;  // at most kMaxListedRejects
+  ImportId id = 0;
+};
+
+inline constexpr size_t kMaxListedRejects = 20;
+
+// Lower-case hex SHA-256 of the file's bytes; an IoError naming the file when it cannot be read.
+Result<std::string> FileSha256(const std::string& path);
+
+// Imports `path` as a file of `kind`. The same kind and bytes imported before is a no-op
+// (already_imported). A missing required column, an unreadable file or row, a reject under
+// `strict`, or a register into a store that has one without `replace`, is an error naming the
+// file (and the column or row), and the store is left exactly as before.
+//
+// A row whose required value cannot be read (empty, or a date or sex that is no known spelling)
+// is rejected; in a register, an empty name, sex, birth_date or id_number is imported as empty
+// (an incomplete record is the comparison's finding). Values that read but fail a check (an ID
+// with a wrong check digit) are imported as they are.
+Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string& path,
+                                 const ImportOptions& options);
+
+}  // namespace popreg::store
