@@ -31,4 +31,13 @@ printf 'name,sex\n张伟,男\n' >"$work/bad.csv"
 check "a missing required column is named" bash -c "'$popreg' import --db '$db' \
   --kind police_population '$work/bad.csv' 2>&1 | grep -q 'birth_date'"
 check "a failed import changes nothing" test "$sha_before" == "$(state)"
+check "export the register" "$popreg" export --db "$db" --kind register --out "$work/export.csv"
+check "export, import and export again gives the same file" bash -c "'$popreg' init --db \
+  '$work/two.db' >/dev/null && '$popreg' import --db '$work/two.db' --kind register \
+  '$work/export.csv' >/dev/null && '$popreg' export --db '$work/two.db' --kind register \
+  --out '$work/export2.csv' && cmp '$work/export.csv' '$work/export2.csv'"
+check "the export has every register person" test "$(($(wc -l <"$work/export.csv") - 1))" -eq \
+  "$(awk -F, '$1 == "register"' "$work/d/identities.csv" | wc -l)"
+check "export to xlsx" bash -c "'$popreg' export --db '$db' --kind register --out '$work/e.xlsx' \
+  && head -c 2 '$work/e.xlsx' | grep -q PK"
 summary cli_store

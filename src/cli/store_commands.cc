@@ -5,7 +5,9 @@
 
 #include "cli/commands.h"
 #include "io/schema.h"
+#include "store/export.h"
 #include "store/import.h"
+#include "store/profile.h"
 #include "store/store.h"
 
 namespace popreg::cli {
@@ -24,7 +26,7 @@ Status RunInit(const InitArgs& a) {
 }
 
 struct ImportArgs {
-  std::string db, kind, file;
+  std::string db, kind, file, profile;
   store::ImportOptions options;
 };
 
@@ -33,8 +35,12 @@ Status RunImport(const ImportArgs& a) {
   if (a.kind.empty()) return InvalidArgument("--kind is required");
   if (a.file.empty()) return InvalidArgument("a FILE to import is required");
   ASSIGN_OR_RETURN(io::Kind kind, io::ParseKind(a.kind));
+  store::ImportOptions options = a.options;
+  if (!a.profile.empty()) {
+    ASSIGN_OR_RETURN(options.profile, store::LoadProfile(a.profile, kind));
+  }
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
-  ASSIGN_OR_RETURN(store::ImportSummary s, store::ImportFile(*store, kind, a.file, a.options));
+  ASSIGN_OR_RETURN(store::ImportSummary s, store::ImportFile(*store, kind, a.file, options));
   if (s.already_imported) {
     std::printf("%s: already imported on %s (import %lld): nothing to do\n", a.file.c_str(),
                 s.imported_at.c_str(), static_cast<long long>(s.id));
@@ -59,6 +65,23 @@ Status RunImport(const ImportArgs& a) {
   return Status::Ok();
 }
 
+struct ExportArgs {
+  std::string db, kind = "register", out;
+};
+
+Status RunExport(const ExportArgs& a) {
+  if (a.db.empty()) return InvalidArgument("--db is required");
+  if (a.out.empty()) return InvalidArgument("--out is required");
+  if (a.kind != "register") {
+    return InvalidArgument("--kind " + a.kind + ": only the register can be exported");
+  }
+  ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
+  ASSIGN_OR_RETURN(int64_t n, store::ExportRegister(*store, a.out));
+  std::printf("Exported the register (%lld persons) to %s\n", static_cast<long long>(n),
+              a.out.c_str());
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterStore(CLI::App& app) {
@@ -78,6 +101,8 @@ void RegisterStore(CLI::App& app) {
                   "The kind of file: areas, register, police_population, police_births, "
                   "vaccinations, cremations, death_certificates, manual_report");
   cmd->add_option("FILE", imp->file, "The file to import (CSV, xlsx or xls)");
+  cmd->add_option("--profile", imp->profile,
+                  "A TOML profile mapping a department's own layout onto the spec (see profiles/)");
   cmd->add_flag("--strict", imp->options.strict, "Fail the whole file on any rejected row");
   cmd->add_flag("--replace", imp->options.replace, "Replace the store's register (kind register)");
   cmd->add_option("--period", imp->options.period, "The period the file covers, e.g. 2026-03");
@@ -85,6 +110,17 @@ void RegisterStore(CLI::App& app) {
                   "Reference date YYYY-MM-DD for ID number checks (default: today)");
   cmd->callback([imp] {
     Status s = RunImport(*imp);
+    if (!s.ok()) Fail(s);
+  });
+
+  auto exp = std::make_shared<ExportArgs>();
+  CLI::App* ec = app.add_subcommand("export", "Write the store's register in the exchange format");
+  ec->add_option("--db", exp->db, "The store (a SQLite file path)");
+  ec->add_option("--kind", exp->kind, "The kind to export: register")->default_str("register");
+  ec->add_option("--out", exp->out,
+                 "The file to write: FILE.xlsx for a workbook, anything else UTF-8 CSV");
+  ec->callback([exp] {
+    Status s = RunExport(*exp);
     if (!s.ok()) Fail(s);
   });
 }

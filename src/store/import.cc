@@ -69,8 +69,8 @@ struct RowResult {
 
 class RowNormalizer {
  public:
-  RowNormalizer(io::Kind kind, const io::HeaderMap& map, Date as_of)
-      : kind_(kind), map_(map), as_of_(as_of), columns_(io::Columns(kind)) {}
+  RowNormalizer(io::Kind kind, const io::HeaderMap& map, Date as_of, const ImportProfile* profile)
+      : kind_(kind), map_(map), as_of_(as_of), profile_(profile), columns_(io::Columns(kind)) {}
 
   // Normalises `rec` (a data row) and fills `out` with its source record.
   RowResult Normalize(const io::CsvRecord& rec, const std::vector<std::string>& header,
@@ -94,7 +94,10 @@ class RowNormalizer {
       if (norm::IsBlank(value)) {
         if (columns_[c].required && !MayBeEmpty(kind_, name)) reason = "the value is empty";
       } else if (IsDateColumn(name)) {
-        if (auto d = norm::ParseDate(value)) {
+        std::optional<Date> d;
+        if (profile_ != nullptr) d = profile_->ParseDate(value);
+        if (!d) d = norm::ParseDate(value);
+        if (d) {
           n = d->Iso();
         } else if (columns_[c].required) {
           reason = "not a date (e.g. 1985-03-02, 1985/3/2, 19850302, 1985年3月2日)";
@@ -144,6 +147,7 @@ class RowNormalizer {
   io::Kind kind_;
   const io::HeaderMap& map_;
   Date as_of_;
+  const ImportProfile* profile_;  // may be null
   std::span<const io::ColumnSpec> columns_;
 };
 
@@ -219,8 +223,24 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   io::CsvRecord rec;
   ASSIGN_OR_RETURN(bool has_header, reader->Next(&rec));
   if (!has_header) return InvalidArgument(path + ": the file is empty (no header row)");
-  const std::vector<std::string> header = rec.fields;
-  ASSIGN_OR_RETURN(io::HeaderMap map, io::MapHeader(kind, header, path));
+  const ImportProfile* profile = options.profile ? &*options.profile : nullptr;
+  if (profile != nullptr && profile->kind && *profile->kind != kind) {
+    return InvalidArgument(profile->file + ": kind: the profile is for " +
+                           std::string(io::KindName(*profile->kind)) + ", not for " +
+                           std::string(io::KindName(kind)));
+  }
+  // The raw values keep the file's own names (ignored columns dropped); the spec columns are
+  // found in the header with the profile's mapping applied.
+  const std::vector<std::string> header =
+      profile != nullptr ? profile->RawHeaderRow(rec.fields) : rec.fields;
+  const std::vector<std::string> mapped =
+      profile != nullptr ? profile->MapHeaderRow(rec.fields) : rec.fields;
+  auto mapped_header = io::MapHeader(kind, mapped, path);
+  if (!mapped_header.ok() && profile != nullptr) {
+    const Status& e = mapped_header.status();
+    return Status(e.code(), e.message() + " (with profile " + profile->file + ")");
+  }
+  ASSIGN_OR_RETURN(io::HeaderMap map, std::move(mapped_header));
   ASSIGN_OR_RETURN(summary.rows, CountRows(path));
 
   ImportInfo info;
@@ -233,7 +253,7 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   ASSIGN_OR_RETURN(auto txn, store.BeginImport(info));
   summary.id = txn->id();
 
-  const RowNormalizer normalizer(kind, map, as_of);
+  const RowNormalizer normalizer(kind, map, as_of, profile);
   const auto columns = io::Columns(kind);
   auto col = [&](std::string_view name) -> int {
     for (size_t i = 0; i < columns.size(); ++i) {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "io/schema.h"
+#include "store/profile.h"
 #include "store/store.h"
 
 namespace popreg::store {
@@ -17,6 +19,8 @@ struct ImportOptions {
   std::string period;    // the period the file covers (free text)
   std::string user;      // who imports; may be empty
   std::string as_of;     // ISO date for ID checks; empty = today
+  // Maps a department's own layout onto the spec (see store/profile.h); nullopt = the spec's.
+  std::optional<ImportProfile> profile;
 };
 
 struct ImportSummary {
