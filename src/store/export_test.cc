@@ -13,56 +13,31 @@
 #include "io/table.h"
 #include "store/import.h"
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace popreg::store {
 namespace {
 
 namespace fs = std::filesystem;
-using Rows = std::vector<std::vector<std::string>>;
+using testing::Rows;
 
-class ExportTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("popreg-export-" + std::to_string(getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    options_.as_of = "2026-09-30";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+class ExportTest : public testing::StoreFileTest {};
 
-  std::unique_ptr<Store> NewStore(const std::string& name) {
-    auto s = CreateStore((dir_ / name).string());
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return s.ok() ? std::move(s).value() : nullptr;
+// Every row of a CSV or xlsx file, the header first.
+Rows ReadAll(const std::string& path) {
+  Rows rows;
+  auto r = io::TableReader::Open(path);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return rows;
+  io::CsvRecord rec;
+  while (true) {
+    auto more = (*r)->Next(&rec);
+    EXPECT_TRUE(more.ok());
+    if (!more.ok() || !*more) break;
+    rows.push_back(rec.fields);
   }
-  std::string Csv(const std::string& name, const Rows& rows) {
-    const std::string path = (dir_ / name).string();
-    auto w = io::CsvWriter::Create(path);
-    EXPECT_TRUE(w.ok());
-    for (const auto& r : rows) EXPECT_TRUE((*w)->Write(r).ok());
-    EXPECT_TRUE((*w)->Close().ok());
-    return path;
-  }
-  Rows ReadAll(const std::string& path) {
-    Rows rows;
-    auto r = io::TableReader::Open(path);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return rows;
-    io::CsvRecord rec;
-    while (true) {
-      auto more = (*r)->Next(&rec);
-      EXPECT_TRUE(more.ok());
-      if (!more.ok() || !*more) break;
-      rows.push_back(rec.fields);
-    }
-    return rows;
-  }
-
-  fs::path dir_;
-  ImportOptions options_;
-};
+  return rows;
+}
 
 Rows Register() {
   return {

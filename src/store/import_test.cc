@@ -12,52 +12,15 @@
 #include "io/csv.h"
 #include "io/xlsx_writer.h"
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace popreg::store {
 namespace {
 
 namespace fs = std::filesystem;
-using Rows = std::vector<std::vector<std::string>>;
+using testing::Rows;
 
-class ImportTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("popreg-import-" + std::to_string(getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = CreateStore((dir_ / "popreg.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    options_.as_of = "2026-09-30";
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  std::string Csv(const std::string& name, const Rows& rows) {
-    const std::string path = (dir_ / name).string();
-    auto w = io::CsvWriter::Create(path);
-    EXPECT_TRUE(w.ok());
-    for (const auto& r : rows) EXPECT_TRUE((*w)->Write(r).ok());
-    EXPECT_TRUE((*w)->Close().ok());
-    return path;
-  }
-  std::string Xlsx(const std::string& name, const Rows& rows) {
-    const std::string path = (dir_ / name).string();
-    auto w = io::XlsxWriter::Create(path);
-    EXPECT_TRUE(w.ok());
-    for (const auto& r : rows) EXPECT_TRUE((*w)->WriteRow(r).ok());
-    EXPECT_TRUE((*w)->Close().ok());
-    return path;
-  }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
-  ImportOptions options_;
-};
+class ImportTest : public testing::StoreFileTest {};
 
 const std::vector<std::string> kRegisterHeader = {
     "户卡编号", "社区代码", "楼号",         "人员序号", "姓名",

@@ -15,66 +15,32 @@
 #include "io/xlsx_writer.h"
 #include "store/import.h"
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace popreg::store {
 namespace {
 
 namespace fs = std::filesystem;
-using Rows = std::vector<std::vector<std::string>>;
+using testing::Rows;
 
 std::string Example(const std::string& name) {
   return std::string(POPREG_SOURCE_DIR) + "/profiles/" + name;
 }
 
-class ProfileTest : public ::testing::Test {
+class ProfileTest : public testing::StoreFileTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("popreg-profile-" + std::to_string(getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = CreateStore((dir_ / "popreg.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    options_.as_of = "2026-09-30";
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  std::string Csv(const std::string& name, const Rows& rows) {
-    const std::string path = (dir_ / name).string();
-    auto w = io::CsvWriter::Create(path);
-    EXPECT_TRUE(w.ok());
-    for (const auto& r : rows) EXPECT_TRUE((*w)->Write(r).ok());
-    EXPECT_TRUE((*w)->Close().ok());
-    return path;
-  }
-  std::string Xlsx(const std::string& name, const Rows& rows) {
-    const std::string path = (dir_ / name).string();
-    auto w = io::XlsxWriter::Create(path);
-    EXPECT_TRUE(w.ok());
-    for (const auto& r : rows) EXPECT_TRUE((*w)->WriteRow(r).ok());
-    EXPECT_TRUE((*w)->Close().ok());
-    return path;
-  }
+  // Writes a profile `name` into the scratch folder; returns its path.
   std::string Toml(const std::string& name, const std::string& text) {
     const std::string path = (dir_ / name).string();
     std::ofstream(path) << text;
     return path;
   }
-  // The error message of loading `text` as a profile for `kind`.
+  // The message of loading a profile made of `text`, which must fail.
   std::string LoadError(const std::string& text, io::Kind kind = io::Kind::kRegister) {
     auto p = LoadProfile(Toml("p.toml", text), kind);
     EXPECT_FALSE(p.ok());
     return p.ok() ? "" : p.status().message();
   }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
-  ImportOptions options_;
 };
 
 TEST(DatePatternTest, ReadsTheFieldsInThePatternsOrder) {
