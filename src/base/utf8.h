@@ -29,4 +29,10 @@ bool IsSpace(char32_t cp);
 // trailing spaces removed, and ill-formed bytes replaced by U+FFFD. Other characters are kept.
 std::string FoldAndTrim(std::string_view s);
 
+// `s` without leading and trailing ASCII spaces, tabs, CRs and LFs.
+std::string TrimAscii(std::string_view s);
+
+// True when every byte of `s` is ASCII (below 0x80).
+bool IsAscii(std::string_view s);
+
 }  // namespace popreg::utf8

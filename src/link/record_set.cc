@@ -58,9 +58,7 @@ std::string ToUtf8(std::u32string_view s) {
 namespace {
 
 std::u32string NormalizeText(std::string_view raw) {
-  bool ascii = true;
-  for (char c : raw) ascii &= static_cast<unsigned char>(c) < 0x80;
-  const std::string nfkc = ascii ? std::string(raw) : norm::Nfkc(raw);
+  const std::string nfkc = utf8::IsAscii(raw) ? std::string(raw) : norm::Nfkc(raw);
   std::u32string out;
   bool space = false;
   for (char32_t c : ToU32(nfkc)) {

@@ -158,13 +158,6 @@ bool IsDropped(char32_t cp) {
          u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
-bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
 // Drops IsDropped characters, unifies middle dots; ill-formed bytes become U+FFFD.
 std::string Filter(std::string_view s) {
   std::string out;
@@ -257,10 +250,10 @@ std::string ToSimplified(std::string text) {
 }  // namespace
 
 std::string CanonicalName(std::string_view name) {
-  if (IsAscii(name)) return Filter(name);  // NFKC, t2s and the variant fold leave ASCII alone
+  if (utf8::IsAscii(name)) return Filter(name);  // NFKC, t2s and the variant fold leave ASCII alone
 
   std::string filtered = Filter(Nfkc(name));
-  if (IsAscii(filtered)) return filtered;
+  if (utf8::IsAscii(filtered)) return filtered;
   std::string simplified = ToSimplified(std::move(filtered));
 
   // The variant fold (FoldVariant); rare, so the string is only rebuilt when something folds.

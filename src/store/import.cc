@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "base/env.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "io/table.h"
 #include "norm/date_parse.h"
 #include "norm/id_number.h"
@@ -41,13 +42,6 @@ bool MayBeEmpty(io::Kind kind, std::string_view c) {
   if (kind == io::Kind::kAreas) return c == "parent_code";
   return kind == io::Kind::kRegister &&
          (c == "name" || c == "sex" || c == "birth_date" || c == "id_number");
-}
-
-std::string Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  const size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 std::string Hex(const unsigned char* p, size_t n) {
@@ -102,7 +96,7 @@ class RowNormalizer {
         } else if (columns_[c].required) {
           reason = "not a date (e.g. 1985-03-02, 1985/3/2, 19850302, 1985年3月2日)";
         } else {
-          n = Trim(value);
+          n = utf8::TrimAscii(value);
         }
       } else if (name == "sex") {
         if (const char s = norm::ParseSex(value)) {
@@ -110,11 +104,11 @@ class RowNormalizer {
         } else if (columns_[c].required) {
           reason = "not a sex (男/女, M/F, male/female, 1/2)";
         } else {
-          n = Trim(value);
+          n = utf8::TrimAscii(value);
         }
       } else if (kind_ == io::Kind::kRegister && name == "status") {
         // The spec's spellings: alive/在册, deceased/死亡, moved_out/迁出 (empty = alive).
-        const std::string t = Trim(value);
+        const std::string t = utf8::TrimAscii(value);
         if (t == "alive" || t == "在册") {
           n = "alive";
         } else if (t == "deceased" || t == "死亡") {
@@ -129,7 +123,7 @@ class RowNormalizer {
       } else if (IsNameColumn(name)) {
         n = norm::CanonicalName(value);
       } else {
-        n = Trim(value);
+        n = utf8::TrimAscii(value);
       }
       if (!reason.empty() && !r.reject) {
         r.reject = Reject{rec.record, std::string(name), value, reason};

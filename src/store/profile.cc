@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
+
 namespace popreg::store {
 namespace {
-
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 // Counts non-overlapping occurrences of `token` in `pattern`.
 int Count(std::string_view pattern, std::string_view token) {
@@ -23,22 +23,15 @@ int Count(std::string_view pattern, std::string_view token) {
   return n;
 }
 
-std::string Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  const size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 bool IsToken(std::string_view rest) {
-  return StartsWith(rest, "YYYY") || StartsWith(rest, "MM") || StartsWith(rest, "DD");
+  return rest.starts_with("YYYY") || rest.starts_with("MM") || rest.starts_with("DD");
 }
 
 }  // namespace
 
 std::optional<Date> ParseDateWithPattern(std::string_view text_in, std::string_view pattern) {
   if (pattern.empty()) return std::nullopt;
-  const std::string text = Trim(text_in);
+  const std::string text = utf8::TrimAscii(text_in);
   size_t t = 0;
   size_t p = 0;
   int year = -1, month = -1, day = -1;
@@ -47,13 +40,13 @@ std::optional<Date> ParseDateWithPattern(std::string_view text_in, std::string_v
     const std::string_view rest = pattern.substr(p);
     int* target = nullptr;
     size_t width = 0;
-    if (StartsWith(rest, "YYYY")) {
+    if (rest.starts_with("YYYY")) {
       target = &year;
       width = 4;
-    } else if (StartsWith(rest, "MM")) {
+    } else if (rest.starts_with("MM")) {
       target = &month;
       width = 2;
-    } else if (StartsWith(rest, "DD")) {
+    } else if (rest.starts_with("DD")) {
       target = &day;
       width = 2;
     }
@@ -189,7 +182,7 @@ Result<ImportProfile> LoadProfile(const std::string& path, io::Kind kind) {
                     "not a column of " + std::string(io::KindName(kind)) + " (" + list + ")");
       }
       const auto s = value.value<std::string>();
-      if (!value.is_string() || !s || Trim(*s).empty()) {
+      if (!value.is_string() || !s || utf8::TrimAscii(*s).empty()) {
         return fail(where, "must be the file's header for it, a non-empty string");
       }
       if (!headers.insert(io::NormalizeHeaderCell(*s)).second) {
