@@ -2,9 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -145,17 +145,54 @@ class RowNormalizer {
   std::span<const io::ColumnSpec> columns_;
 };
 
-// Counts the data rows (and checks the whole file reads) before anything is written.
-Result<int64_t> CountRows(const std::string& path) {
-  ASSIGN_OR_RETURN(auto reader, io::TableReader::Open(path));
-  io::CsvRecord rec;
-  int64_t n = -1;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
-    if (!more) break;
-    ++n;
+// A file's digest and, for CSV, its physical lines (to size the progress bar without reading
+// the rows twice: the digest reads the bytes anyway).
+struct FileDigest {
+  std::string sha256;
+  int64_t lines = 0;  // 0 for xlsx and xls
+};
+
+Result<FileDigest> DigestFile(const std::string& path) {
+  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError(path + ": cannot open the file");
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  std::vector<char> buf(1 << 16);
+  FileDigest out;
+  bool first = true;
+  bool csv = false;
+  char last = '\n';
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const std::streamsize got = in.gcount();
+    if (got <= 0) continue;
+    const std::string_view chunk(buf.data(), static_cast<size_t>(got));
+    if (first) {
+      csv = io::DetectTableFormat(chunk) == io::TableFormat::kCsv;
+      first = false;
+    }
+    if (csv) {
+      for (char c : chunk) out.lines += c == '\n';
+      last = chunk.back();
+    }
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
+                              static_cast<unsigned long long>(got));
   }
-  return n < 0 ? 0 : n;
+  if (in.bad()) return IoError(path + ": read failed");
+  if (csv && last != '\n') ++out.lines;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, digest);
+  out.sha256 = Hex(digest, sizeof digest);
+  return out;
+}
+
+// `s` as "<bytes>:<s>;", so that a sequence of strings has one spelling.
+void AppendField(std::string& out, std::string_view s) {
+  out += std::to_string(s.size());
+  out += ':';
+  out += s;
+  out += ';';
 }
 
 std::string FileName(const std::string& path) {
@@ -166,23 +203,36 @@ std::string FileName(const std::string& path) {
 }  // namespace
 
 Result<std::string> FileSha256(const std::string& path) {
-  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError(path + ": cannot open the file");
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  std::vector<char> buf(1 << 16);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const std::streamsize got = in.gcount();
-    if (got > 0) {
-      crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
-                                static_cast<unsigned long long>(got));
-    }
+  ASSIGN_OR_RETURN(FileDigest d, DigestFile(path));
+  return d.sha256;
+}
+
+std::string ProfileText(const ImportProfile& profile) {
+  std::vector<std::pair<std::string, std::string>> columns = profile.columns;
+  std::sort(columns.begin(), columns.end());
+  std::vector<std::string> ignore = profile.ignore;
+  std::sort(ignore.begin(), ignore.end());
+  std::string out = "popreg import profile v1;";
+  AppendField(out, profile.kind ? io::KindName(*profile.kind) : std::string_view());
+  AppendField(out, profile.dates);
+  AppendField(out, std::to_string(columns.size()));
+  for (const auto& [spec, header] : columns) {
+    AppendField(out, spec);
+    AppendField(out, header);
   }
-  if (in.bad()) return IoError(path + ": read failed");
+  AppendField(out, std::to_string(ignore.size()));
+  for (const std::string& i : ignore) AppendField(out, i);
+  return out;
+}
+
+Result<std::string> ImportDigest(const std::string& file_sha256, const ImportProfile* profile) {
+  if (profile == nullptr) return file_sha256;
+  if (sodium_init() < 0) return Internal("libsodium could not be initialised");
+  std::string text = "popreg import v1;";
+  AppendField(text, file_sha256);
+  AppendField(text, ProfileText(*profile));
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, digest);
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   return Hex(digest, sizeof digest);
 }
 
@@ -195,7 +245,9 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     as_of = *d;
   }
   ImportSummary summary;
-  ASSIGN_OR_RETURN(std::string sha, FileSha256(path));
+  const ImportProfile* profile = options.profile ? &*options.profile : nullptr;
+  ASSIGN_OR_RETURN(FileDigest file, DigestFile(path));
+  ASSIGN_OR_RETURN(std::string sha, ImportDigest(file.sha256, profile));
   ASSIGN_OR_RETURN(auto previous, store.FindImportBySha256(kind, sha));
   if (previous) {
     summary.already_imported = true;
@@ -217,7 +269,6 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   io::CsvRecord rec;
   ASSIGN_OR_RETURN(bool has_header, reader->Next(&rec));
   if (!has_header) return InvalidArgument(path + ": the file is empty (no header row)");
-  const ImportProfile* profile = options.profile ? &*options.profile : nullptr;
   if (profile != nullptr && profile->kind && *profile->kind != kind) {
     return InvalidArgument(profile->file + ": kind: the profile is for " +
                            std::string(io::KindName(*profile->kind)) + ", not for " +
@@ -235,17 +286,22 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     return Status(e.code(), e.message() + " (with profile " + profile->file + ")");
   }
   ASSIGN_OR_RETURN(io::HeaderMap map, std::move(mapped_header));
-  ASSIGN_OR_RETURN(summary.rows, CountRows(path));
 
+  // One pass over the rows: records, rejects and register rows go to the store in batches, so
+  // memory does not grow with the file. rows_total is left to Commit (records + rejected rows).
   ImportInfo info;
   info.kind = kind;
   info.file_name = FileName(path);
   info.sha256 = sha;
   info.period = options.period;
-  info.rows_total = summary.rows;
+  info.rows_total = 0;
   info.imported_by = options.user;
   ASSIGN_OR_RETURN(auto txn, store.BeginImport(info));
   summary.id = txn->id();
+  if (kind == io::Kind::kRegister) {
+    // Starts the replacement even when every row is rejected.
+    RETURN_IF_ERROR(txn->AddRegisterRows({}).WithContext(path));
+  }
 
   const RowNormalizer normalizer(kind, map, as_of, profile);
   const auto columns = io::Columns(kind);
@@ -255,27 +311,38 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     }
     return -1;
   };
-  std::vector<Household> households;
-  std::map<std::string, size_t> household_index;
-  std::vector<Person> persons;
+  std::vector<RegisterRow> register_rows;
   std::vector<Area> areas;
   std::vector<SourceRecord> records;
   std::vector<Reject> rejects;
   records.reserve(kBatchRows);
-  ProgressBar bar("importing " + info.file_name, summary.rows);
+  // The bar counts physical lines of a CSV file (known from the digest's pass); for a workbook
+  // the total is unknown and it counts rows.
+  ProgressBar bar("importing " + info.file_name, file.lines);
+  int64_t line = 1;  // the header's
 
   auto flush = [&]() -> Status {
     RETURN_IF_ERROR(txn->AddRecords(records));
     RETURN_IF_ERROR(txn->AddRejects(rejects));
+    if (kind == io::Kind::kRegister) {
+      RETURN_IF_ERROR(txn->AddRegisterRows(register_rows).WithContext(path));
+    }
     records.clear();
     rejects.clear();
+    register_rows.clear();
     return Status::Ok();
   };
   while (true) {
     auto more = reader->Next(&rec);
     if (!more.ok()) return more.status();  // names the file and the row
     if (!*more) break;
-    bar.Add();
+    if (file.lines > 0) {
+      bar.Add(rec.line - line);
+      line = rec.line;
+    } else {
+      bar.Add();
+    }
+    ++summary.rows;
     SourceRecord sr;
     RowResult r = normalizer.Normalize(rec, header, &sr);
     if (r.reject) {
@@ -297,25 +364,24 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
         return i < 0 ? std::string() : r.values[i];
       };
       if (kind == io::Kind::kRegister) {
+        RegisterRow row;
+        row.source_row = rec.record;
         const std::string card = v("card_no");
-        if (!household_index.count(card)) {
-          household_index[card] = households.size();
-          households.push_back(
-              {card, v("community_code"), v("building"), v("unit"), v("room"), v("address")});
-        }
-        Person p{card,
-                 v("person_no"),
-                 v("name"),
-                 v("sex"),
-                 v("birth_date"),
-                 v("id_number"),
-                 v("relation"),
-                 v("ethnicity"),
-                 v("status"),
-                 v("death_date"),
-                 v("mother_id_number")};
-        if (p.status.empty()) p.status = "alive";
-        persons.push_back(std::move(p));
+        row.household = {card,      v("community_code"), v("building"),
+                         v("unit"), v("room"),           v("address")};
+        row.person = Person{card,
+                            v("person_no"),
+                            v("name"),
+                            v("sex"),
+                            v("birth_date"),
+                            v("id_number"),
+                            v("relation"),
+                            v("ethnicity"),
+                            v("status"),
+                            v("death_date"),
+                            v("mother_id_number")};
+        if (row.person.status.empty()) row.person.status = "alive";
+        register_rows.push_back(std::move(row));
       } else if (kind == io::Kind::kAreas) {
         areas.push_back({v("code"), v("name"), v("level"), v("parent_code")});
       }
@@ -324,9 +390,8 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     if (records.size() + rejects.size() >= kBatchRows) RETURN_IF_ERROR(flush());
   }
   RETURN_IF_ERROR(flush());
-  if (kind == io::Kind::kRegister) {
-    RETURN_IF_ERROR(txn->ReplaceRegister(households, persons).WithContext(path));
-  } else if (kind == io::Kind::kAreas) {
+  if (kind == io::Kind::kAreas) {
+    // Areas are a few thousand rows at most; they are replaced whole.
     RETURN_IF_ERROR(txn->ReplaceAreas(areas).WithContext(path));
   }
   RETURN_IF_ERROR(txn->Commit().WithContext(path));

@@ -70,6 +70,24 @@ std::vector<SourceRecord> Records(int n, int first = 1) {
 }
 
 // A small register: two households, three persons.
+void SampleRegister(std::vector<Household>& h, std::vector<Person>& p);
+
+// The sample register as rows of a register file (rows 1..3).
+std::vector<RegisterRow> SampleRows() {
+  std::vector<Household> h;
+  std::vector<Person> p;
+  SampleRegister(h, p);
+  std::vector<RegisterRow> rows;
+  for (size_t i = 0; i < p.size(); ++i) {
+    RegisterRow r;
+    r.source_row = static_cast<int64_t>(i) + 1;
+    r.household = p[i].card_no == h[0].card_no ? h[0] : h[1];
+    r.person = p[i];
+    rows.push_back(r);
+  }
+  return rows;
+}
+
 void SampleRegister(std::vector<Household>& h, std::vector<Person>& p) {
   h = {{"3509020010010001", "350902001001", "1", "2", "301", "蕉城路1号"},
        {"3509020010010002", "350902001002", "", "", "", ""}};
@@ -208,19 +226,16 @@ TEST_F(StoreTest, AnImportThatIsNotCommittedLeavesNothing) {
 
 TEST_F(StoreTest, AFailedStepRollsBackTheWholeImport) {
   auto s = Create();
-  std::vector<Household> h;
-  std::vector<Person> p;
-  SampleRegister(h, p);
   {
     auto t = s->BeginImport(Info("r1", io::Kind::kRegister));
     ASSERT_TRUE(t.ok());
-    ASSERT_TRUE((*t)->ReplaceRegister(h, p).ok());
+    ASSERT_TRUE((*t)->AddRegisterRows(SampleRows()).ok());
     ASSERT_TRUE((*t)->Commit().ok());
   }
   auto t = s->BeginImport(Info("cc33"));
   ASSERT_TRUE(t.ok());
   ASSERT_TRUE((*t)->AddRecords(Records(10)).ok());
-  ASSERT_TRUE((*t)->ReplaceRegister({}, {}).ok());
+  ASSERT_TRUE((*t)->AddRegisterRows({}).ok());
   Status dup = (*t)->AddRecords(Records(1, 5));  // row 5 again
   ASSERT_FALSE(dup.ok());
   EXPECT_NE(dup.message().find("row 5"), std::string::npos) << dup.ToString();
@@ -249,7 +264,7 @@ TEST_F(StoreTest, LoadRegisterColumnsRoundTrip) {
   SampleRegister(h, p);
   auto t = s->BeginImport(Info("reg", io::Kind::kRegister));
   ASSERT_TRUE(t.ok());
-  ASSERT_TRUE((*t)->ReplaceRegister(h, p).ok());
+  ASSERT_TRUE((*t)->AddRegisterRows(SampleRows()).ok());
   ASSERT_TRUE((*t)->Commit().ok());
   s.reset();
   s = Open();

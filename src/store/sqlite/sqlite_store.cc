@@ -2,13 +2,18 @@
 
 #include <sqlite3.h>
 
+#include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -194,6 +199,97 @@ CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
 BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
 )sql";
 
+// Migration 2: discrepancy items that live across comparisons. Schema 1 keyed an item by its
+// comparison, so an item could not keep its id and review state when the next comparison found
+// it again. No store has ever written comparisons (nothing before schema 2 could), so the four
+// tables are dropped and made anew.
+//
+// An item (`discrepancies`) has a stable global id; among the items that are not "resolved" its
+// `identity` is unique (recon makes it from the type and the spec's "identified by" values).
+// `comparison_items` says which comparison found which items. `reviews` is append-only: one row
+// per status change (a reviewer's move, or a comparison resolving an item no longer found).
+// Empty strings of the Store interface are NULL here (the spec's empty cells), and 0 ids/rows too.
+constexpr std::string_view kSchema2 = R"sql(
+DROP TABLE reviews;
+DROP TABLE discrepancies;
+DROP TABLE comparison_sources;
+DROP TABLE comparisons;
+
+CREATE TABLE comparisons (
+  id INTEGER PRIMARY KEY,
+  as_of TEXT NOT NULL,
+  since TEXT NOT NULL,
+  area_code TEXT NOT NULL DEFAULT '',
+  started_by TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  summary_json TEXT
+);
+
+CREATE TABLE comparison_sources (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons (id),
+  import_id INTEGER NOT NULL REFERENCES imports (id),
+  PRIMARY KEY (comparison_id, import_id)
+) WITHOUT ROWID;
+
+CREATE TABLE discrepancies (
+  id INTEGER PRIMARY KEY,
+  identity TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('missing_in_register', 'absent_from_source',
+    'field_mismatch', 'unrecorded_birth', 'unrecorded_death', 'duplicate_in_register',
+    'invalid_id_number', 'incomplete_record')),
+  community_code TEXT,
+  register_key TEXT,
+  register_key_2 TEXT,
+  source_kind TEXT,
+  source_import_id INTEGER REFERENCES imports (id),
+  source_row INTEGER,
+  source_id_number TEXT,
+  field TEXT CHECK (field IS NULL OR field IN ('name', 'sex', 'birth_date', 'id_number')),
+  register_value TEXT,
+  source_value TEXT,
+  birth_key TEXT,
+  match_probability REAL CHECK (match_probability IS NULL OR
+    (match_probability >= 0 AND match_probability <= 1)),
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'verified', 'approved',
+    'rejected', 'applied', 'resolved')),
+  proposal TEXT NOT NULL DEFAULT '',
+  evidence_json TEXT,
+  explanation_json TEXT,
+  first_comparison INTEGER NOT NULL REFERENCES comparisons (id),
+  last_comparison INTEGER NOT NULL REFERENCES comparisons (id)
+);
+CREATE UNIQUE INDEX discrepancies_identity ON discrepancies (identity)
+  WHERE status <> 'resolved';
+CREATE INDEX discrepancies_last ON discrepancies (last_comparison);
+CREATE INDEX discrepancies_community ON discrepancies (community_code);
+CREATE INDEX discrepancies_register_key ON discrepancies (register_key);
+
+-- Which comparison found which items (an item found again by a later comparison has a row for
+-- each).
+CREATE TABLE comparison_items (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons (id),
+  discrepancy_id INTEGER NOT NULL REFERENCES discrepancies (id),
+  PRIMARY KEY (comparison_id, discrepancy_id)
+) WITHOUT ROWID;
+
+-- Status changes of items, append-only: the latest row of an item ends in its status.
+CREATE TABLE reviews (
+  id INTEGER PRIMARY KEY,
+  discrepancy_id INTEGER NOT NULL REFERENCES discrepancies (id),
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  status_before TEXT NOT NULL,
+  status_after TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX reviews_item ON reviews (discrepancy_id, id);
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+)sql";
+
 struct Migration {
   int version;
   std::string_view name;
@@ -202,7 +298,20 @@ struct Migration {
 
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
+    {2, "discrepancy items across comparisons", kSchema2},
 };
+
+// Fault injection for tests: when the environment variable POPREG_FAILPOINT names `point`, the
+// process kills itself with SIGKILL there, as a crash or a power cut would. The points (see
+// docs/store.md): import.begun, import.staged, import.history, import.replaced,
+// import.committed, migration.applied, migration.committed, comparison.saved.
+void FailPoint(std::string_view point) {
+  const char* armed = std::getenv("POPREG_FAILPOINT");
+  if (armed != nullptr && point == armed) {
+    std::raise(SIGKILL);
+    std::_Exit(137);  // not reached
+  }
+}
 
 constexpr std::string_view kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
@@ -239,6 +348,15 @@ class Stmt {
     Note(sqlite3_bind_int64(stmt_, i, v));
     return *this;
   }
+  // 0 binds NULL (no import, no row).
+  Stmt& BindIdOrNull(int i, int64_t v) {
+    Note(v == 0 ? sqlite3_bind_null(stmt_, i) : sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Stmt& Bind(int i, std::optional<double> v) {
+    Note(v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step();
@@ -256,6 +374,10 @@ class Stmt {
     return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::optional<double> OptionalDouble(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_double(stmt_, col);
+  }
 
  private:
   void Note(int rc) {
@@ -429,7 +551,7 @@ Result<int> CurrentVersion(Db& db) {
   return row ? static_cast<int>(s.Int(0)) : 0;
 }
 
-Status Migrate(Db& db) {
+Status Migrate(Db& db, int target_version) {
   RETURN_IF_ERROR(db.Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
       "NULL, applied_at TEXT NOT NULL)",
@@ -447,13 +569,16 @@ Status Migrate(Db& db) {
                                 std::to_string(latest) + "); use a newer popreg");
     }
     if (version >= m.version) continue;  // the destructor ends the read-only transaction
+    if (target_version > 0 && m.version > target_version) break;
     RETURN_IF_ERROR(db.ExecScript(m.sql, what));
+    FailPoint("migration.applied");
     ASSIGN_OR_RETURN(Stmt ins, db.Prepare("INSERT INTO schema_migrations (version, name, "
                                           "applied_at) VALUES (?1, ?2, " +
                                               std::string(kNow) + ")",
                                           "recording " + what));
     RETURN_IF_ERROR(ins.Bind(1, int64_t{m.version}).Bind(2, m.name).Run());
     RETURN_IF_ERROR(txn.Commit(what));
+    FailPoint("migration.committed");
   }
   return Status();
 }
@@ -471,47 +596,36 @@ Status WriteAreas(Db& db, std::span<const Area> areas) {
   return Status();
 }
 
-Status WriteRegister(Db& db, ImportId import_id, std::span<const Household> households,
-                     std::span<const Person> persons) {
-  RETURN_IF_ERROR(db.Exec("DELETE FROM persons", "deleting register persons"));
-  RETURN_IF_ERROR(db.Exec("DELETE FROM households", "deleting register households"));
-  ASSIGN_OR_RETURN(Stmt h, db.Prepare("INSERT INTO households (card_no, community_code, building, "
-                                      "unit, room, address, import_id) VALUES (?1, ?2, ?3, ?4, "
-                                      "?5, ?6, ?7)",
-                                      "inserting a household"));
-  for (const Household& x : households) {
-    Status st = h.Bind(1, x.card_no)
-                    .Bind(2, x.community_code)
-                    .Bind(3, x.building)
-                    .Bind(4, x.unit)
-                    .Bind(5, x.room)
-                    .Bind(6, x.address)
-                    .Bind(7, import_id)
-                    .Run();
-    if (!st.ok()) return st.WithContext("household " + x.card_no);
+// The register's columns, for the staging tables and the history's JSON (the keys are the field
+// names of Person and Household).
+constexpr std::string_view kHouseholdJson =
+    "json_object('card_no', {0}.card_no, 'community_code', {0}.community_code, 'building', "
+    "{0}.building, 'unit', {0}.unit, 'room', {0}.room, 'address', {0}.address)";
+constexpr std::string_view kPersonJson =
+    "json_object('card_no', {0}.card_no, 'person_no', {0}.person_no, 'name', {0}.name, 'sex', "
+    "{0}.sex, 'birth_date', {0}.birth_date, 'id_number', {0}.id_number, 'relation', "
+    "{0}.relation, 'ethnicity', {0}.ethnicity, 'status', {0}.status, 'death_date', "
+    "{0}.death_date, 'mother_id_number', {0}.mother_id_number)";
+constexpr std::string_view kHouseholdDiffers =
+    "o.community_code IS NOT n.community_code OR o.building IS NOT n.building OR o.unit IS NOT "
+    "n.unit OR o.room IS NOT n.room OR o.address IS NOT n.address";
+constexpr std::string_view kPersonDiffers =
+    "o.name IS NOT n.name OR o.sex IS NOT n.sex OR o.birth_date IS NOT n.birth_date OR "
+    "o.id_number IS NOT n.id_number OR o.relation IS NOT n.relation OR o.ethnicity IS NOT "
+    "n.ethnicity OR o.status IS NOT n.status OR o.death_date IS NOT n.death_date OR "
+    "o.mother_id_number IS NOT n.mother_id_number";
+
+// `pattern` with every "{0}" replaced by `alias`.
+std::string WithAlias(std::string_view pattern, std::string_view alias) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    const size_t at = pattern.find("{0}", pos);
+    out += pattern.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos);
+    if (at == std::string_view::npos) return out;
+    out += alias;
+    pos = at + 3;
   }
-  ASSIGN_OR_RETURN(Stmt p, db.Prepare("INSERT INTO persons (card_no, person_no, name, sex, "
-                                      "birth_date, id_number, relation, ethnicity, status, "
-                                      "death_date, mother_id_number, import_id) VALUES (?1, ?2, "
-                                      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                                      "inserting a person"));
-  for (const Person& x : persons) {
-    Status st = p.Bind(1, x.card_no)
-                    .Bind(2, x.person_no)
-                    .Bind(3, x.name)
-                    .Bind(4, x.sex)
-                    .Bind(5, x.birth_date)
-                    .Bind(6, x.id_number)
-                    .Bind(7, x.relation)
-                    .Bind(8, x.ethnicity)
-                    .Bind(9, x.status)
-                    .Bind(10, x.death_date)
-                    .Bind(11, x.mother_id_number)
-                    .Bind(12, import_id)
-                    .Run();
-    if (!st.ok()) return st.WithContext("person " + x.card_no + "/" + x.person_no);
-  }
-  return Status();
 }
 
 constexpr std::string_view kImportColumns =
@@ -538,10 +652,49 @@ Result<ImportRecord> ReadImport(const Stmt& s, const std::string& path) {
   return r;
 }
 
+// The values of a discrepancy item that SaveComparison writes, in the order BindItem binds them
+// (?1..?17).
+constexpr std::string_view kItemValues =
+    "identity, type, community_code, register_key, register_key_2, source_kind, "
+    "source_import_id, source_row, source_id_number, field, register_value, source_value, "
+    "birth_key, match_probability, proposal, evidence_json, explanation_json";
+
+Stmt& BindItem(Stmt& s, const Discrepancy& d) {
+  return s.Bind(1, d.identity)
+      .Bind(2, d.type)
+      .BindOrNull(3, d.community_code)
+      .BindOrNull(4, d.register_key)
+      .BindOrNull(5, d.register_key_2)
+      .BindOrNull(6, d.source_kind)
+      .BindIdOrNull(7, d.source_import_id)
+      .BindIdOrNull(8, d.source_row)
+      .BindOrNull(9, d.source_id_number)
+      .BindOrNull(10, d.field)
+      .BindOrNull(11, d.register_value)
+      .BindOrNull(12, d.source_value)
+      .BindOrNull(13, d.birth_key)
+      .Bind(14, d.match_probability)
+      .Bind(15, d.proposal)
+      .BindOrNull(16, d.evidence_json)
+      .BindOrNull(17, d.explanation_json);
+}
+
+template <size_t N>
+bool Contains(const std::string_view (&list)[N], std::string_view v) {
+  for (std::string_view x : list) {
+    if (x == v) return true;
+  }
+  return false;
+}
+
 class SqliteImportTransaction final : public ImportTransaction {
  public:
-  SqliteImportTransaction(std::unique_ptr<Db> db, ImportId id) : db_(std::move(db)), id_(id) {}
+  SqliteImportTransaction(std::unique_ptr<Db> db, ImportId id, ImportInfo info)
+      : db_(std::move(db)), id_(id), info_(std::move(info)) {}
   ~SqliteImportTransaction() override {
+    insert_record_.reset();
+    insert_household_.reset();
+    insert_person_.reset();
     if (state_ == State::kOpen) db_->RollbackIfOpen();
   }
 
@@ -589,10 +742,48 @@ class SqliteImportTransaction final : public ImportTransaction {
     });
   }
 
-  Status ReplaceRegister(std::span<const Household> households,
-                         std::span<const Person> persons) override {
+  // The rows are staged in two temporary tables of this connection (on disk, so memory stays
+  // flat however large the file); the register tables are untouched until Commit().
+  Status AddRegisterRows(std::span<const RegisterRow> rows) override {
     RETURN_IF_ERROR(CheckOpen());
-    return Guard([&] { return WriteRegister(*db_, id_, households, persons); });
+    return Guard([&]() -> Status {
+      if (!register_started_) RETURN_IF_ERROR(StartRegister());
+      for (const RegisterRow& r : rows) {
+        const Household& h = r.household;
+        const Person& p = r.person;
+        const std::string where = "row " + std::to_string(r.source_row);
+        if (p.card_no != h.card_no) {
+          return InvalidArgument("store " + db_->path() + ": import " + std::to_string(id_) + " " +
+                                 where + ": the person's card_no " + p.card_no +
+                                 " is not its household's " + h.card_no);
+        }
+        RETURN_IF_ERROR(insert_household_->Bind(1, h.card_no)
+                            .Bind(2, h.community_code)
+                            .Bind(3, h.building)
+                            .Bind(4, h.unit)
+                            .Bind(5, h.room)
+                            .Bind(6, h.address)
+                            .Bind(7, r.source_row)
+                            .Run()
+                            .WithContext(where));
+        RETURN_IF_ERROR(insert_person_->Bind(1, p.card_no)
+                            .Bind(2, p.person_no)
+                            .Bind(3, p.name)
+                            .Bind(4, p.sex)
+                            .Bind(5, p.birth_date)
+                            .Bind(6, p.id_number)
+                            .Bind(7, p.relation)
+                            .Bind(8, p.ethnicity)
+                            .Bind(9, p.status)
+                            .Bind(10, p.death_date)
+                            .Bind(11, p.mother_id_number)
+                            .Bind(12, r.source_row)
+                            .Run()
+                            .WithContext(where));
+        if (sqlite3_changes(db_->raw()) == 0) return DuplicateKey(p, r.source_row);
+      }
+      return Status();
+    });
   }
 
   Status ReplaceAreas(std::span<const Area> areas) override {
@@ -603,7 +794,15 @@ class SqliteImportTransaction final : public ImportTransaction {
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     insert_record_.reset();
+    insert_household_.reset();
     Status st = Guard([&]() -> Status {
+      FailPoint("import.staged");
+      insert_person_.reset();
+      if (register_started_) {
+        RETURN_IF_ERROR(WriteRegisterHistory());
+        FailPoint("import.history");
+        RETURN_IF_ERROR(ReplaceRegister());
+      }
       ASSIGN_OR_RETURN(Stmt s, db_->Prepare("UPDATE imports SET rows_imported = (SELECT count(*) "
                                             "FROM source_records WHERE import_id = ?1), "
                                             "rows_rejected = (SELECT count(DISTINCT source_row) "
@@ -611,11 +810,21 @@ class SqliteImportTransaction final : public ImportTransaction {
                                             "?1",
                                             "counting the import's rows"));
       RETURN_IF_ERROR(s.Bind(1, id_).Run());
+      // Every data row is a source record or a rejected row: an importer that reads its file
+      // once does not know the total at BeginImport.
+      ASSIGN_OR_RETURN(Stmt t, db_->Prepare("UPDATE imports SET rows_total = rows_imported + "
+                                            "rows_rejected WHERE id = ?1 AND rows_total <= 0",
+                                            "counting the import's rows"));
+      RETURN_IF_ERROR(t.Bind(1, id_).Run());
+      FailPoint("import.replaced");
       // A deferred foreign key (areas.parent_code) fails here and leaves the transaction open;
       // Guard rolls it back.
       return db_->Exec("COMMIT", "committing import " + std::to_string(id_));
     });
-    if (st.ok()) state_ = State::kCommitted;
+    if (st.ok()) {
+      state_ = State::kCommitted;
+      FailPoint("import.committed");
+    }
     return st;
   }
 
@@ -642,16 +851,137 @@ class SqliteImportTransaction final : public ImportTransaction {
     Status st = step();
     if (!st.ok()) {
       insert_record_.reset();
+      insert_household_.reset();
+      insert_person_.reset();
       db_->RollbackIfOpen();
       state_ = State::kFailed;
     }
     return st;
   }
 
+  // Creates the staging tables and prepares their inserts. The first row of a card gives its
+  // household (ON CONFLICT DO NOTHING); a person key seen before inserts nothing, which
+  // AddRegisterRows reports.
+  Status StartRegister() {
+    RETURN_IF_ERROR(db_->Exec(
+        "CREATE TEMP TABLE new_households (card_no TEXT PRIMARY KEY, community_code TEXT NOT "
+        "NULL, building TEXT NOT NULL, unit TEXT NOT NULL, room TEXT NOT NULL, address TEXT NOT "
+        "NULL, source_row INTEGER NOT NULL) WITHOUT ROWID",
+        "staging the register's households"));
+    RETURN_IF_ERROR(db_->Exec(
+        "CREATE TEMP TABLE new_persons (card_no TEXT NOT NULL, person_no TEXT NOT NULL, name "
+        "TEXT NOT NULL, sex TEXT NOT NULL, birth_date TEXT NOT NULL, id_number TEXT NOT NULL, "
+        "relation TEXT NOT NULL, ethnicity TEXT NOT NULL, status TEXT NOT NULL, death_date TEXT "
+        "NOT NULL, mother_id_number TEXT NOT NULL, source_row INTEGER NOT NULL, PRIMARY KEY "
+        "(card_no, person_no)) WITHOUT ROWID",
+        "staging the register's persons"));
+    ASSIGN_OR_RETURN(Stmt h, db_->Prepare("INSERT INTO temp.new_households VALUES (?1, ?2, ?3, "
+                                          "?4, ?5, ?6, ?7) ON CONFLICT (card_no) DO NOTHING",
+                                          "staging a household"));
+    ASSIGN_OR_RETURN(Stmt p, db_->Prepare("INSERT INTO temp.new_persons VALUES (?1, ?2, ?3, ?4, "
+                                          "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT "
+                                          "(card_no, person_no) DO NOTHING",
+                                          "staging a person"));
+    insert_household_.emplace(std::move(h));
+    insert_person_.emplace(std::move(p));
+    register_started_ = true;
+    return Status();
+  }
+
+  Status DuplicateKey(const Person& p, int64_t row) {
+    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT source_row FROM temp.new_persons WHERE card_no "
+                                          "= ?1 AND person_no = ?2",
+                                          "finding a register key's first row"));
+    ASSIGN_OR_RETURN(bool found, s.Bind(1, p.card_no).Bind(2, p.person_no).Step());
+    const std::string first = found ? std::to_string(s.Int(0)) : "?";
+    return InvalidArgument("register key " + p.card_no + "/" + p.person_no + " is in row " + first +
+                           " and again in row " + std::to_string(row) +
+                           " (card_no and person_no must name one person)");
+  }
+
+  // One history entry per household and person created, changed or removed relative to the
+  // register before, all with the same time.
+  Status WriteRegisterHistory() {
+    std::string at;
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT " + std::string(kNow), "reading the clock"));
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) at = s.Text(0);
+    }
+    const std::string why =
+        "register replaced by import " + std::to_string(id_) + " (" + info_.file_name + ")";
+    const std::string evidence = "import " + std::to_string(id_);
+    struct Entity {
+      std::string_view name, table, staged, json, differs, key;
+    };
+    const Entity entities[] = {
+        {"household", "main.households", "temp.new_households", kHouseholdJson, kHouseholdDiffers,
+         "{0}.card_no"},
+        {"person", "main.persons", "temp.new_persons", kPersonJson, kPersonDiffers,
+         "{0}.card_no || '/' || {0}.person_no"},
+    };
+    for (const Entity& e : entities) {
+      const std::string on = e.name == "person"
+                                 ? "o.card_no = n.card_no AND o.person_no = n.person_no"
+                                 : "o.card_no = n.card_no";
+      const std::string insert =
+          "INSERT INTO history (entity, entity_key, before_json, after_json, who, at, why, "
+          "evidence) ";
+      const std::string created = insert + "SELECT '" + std::string(e.name) + "', " +
+                                  WithAlias(e.key, "n") + ", NULL, " + WithAlias(e.json, "n") +
+                                  ", ?1, ?2, ?3, ?4 || ' row ' || n.source_row FROM " +
+                                  std::string(e.staged) + " n LEFT JOIN " + std::string(e.table) +
+                                  " o ON " + on + " WHERE o.card_no IS NULL";
+      const std::string changed =
+          insert + "SELECT '" + std::string(e.name) + "', " + WithAlias(e.key, "n") + ", " +
+          WithAlias(e.json, "o") + ", " + WithAlias(e.json, "n") +
+          ", ?1, ?2, ?3, ?4 || ' row ' || n.source_row FROM " + std::string(e.staged) + " n JOIN " +
+          std::string(e.table) + " o ON " + on + " WHERE " + std::string(e.differs);
+      const std::string removed = insert + "SELECT '" + std::string(e.name) + "', " +
+                                  WithAlias(e.key, "o") + ", " + WithAlias(e.json, "o") +
+                                  ", NULL, ?1, ?2, ?3, ?4 || ': not in the file' FROM " +
+                                  std::string(e.table) + " o LEFT JOIN " + std::string(e.staged) +
+                                  " n ON " + on + " WHERE n.card_no IS NULL";
+      for (const std::string* sql : {&created, &changed, &removed}) {
+        ASSIGN_OR_RETURN(Stmt s, db_->Prepare(*sql, "recording the register's " +
+                                                        std::string(e.name) + " history"));
+        RETURN_IF_ERROR(
+            s.Bind(1, info_.imported_by).Bind(2, at).Bind(3, why).Bind(4, evidence).Run());
+      }
+    }
+    return Status();
+  }
+
+  // Replaces the register tables' rows with the staged ones, tagged with this import.
+  Status ReplaceRegister() {
+    RETURN_IF_ERROR(db_->Exec("DELETE FROM persons", "deleting register persons"));
+    RETURN_IF_ERROR(db_->Exec("DELETE FROM households", "deleting register households"));
+    ASSIGN_OR_RETURN(Stmt h, db_->Prepare("INSERT INTO households (card_no, community_code, "
+                                          "building, unit, room, address, import_id) SELECT "
+                                          "card_no, community_code, building, unit, room, "
+                                          "address, ?1 FROM temp.new_households",
+                                          "writing the register's households"));
+    RETURN_IF_ERROR(h.Bind(1, id_).Run());
+    ASSIGN_OR_RETURN(Stmt p, db_->Prepare("INSERT INTO persons (card_no, person_no, name, sex, "
+                                          "birth_date, id_number, relation, ethnicity, status, "
+                                          "death_date, mother_id_number, import_id) SELECT "
+                                          "card_no, person_no, name, sex, birth_date, "
+                                          "id_number, relation, ethnicity, status, death_date, "
+                                          "mother_id_number, ?1 FROM temp.new_persons",
+                                          "writing the register's persons"));
+    RETURN_IF_ERROR(p.Bind(1, id_).Run());
+    RETURN_IF_ERROR(db_->Exec("DROP TABLE temp.new_persons", "dropping the staged persons"));
+    return db_->Exec("DROP TABLE temp.new_households", "dropping the staged households");
+  }
+
   std::unique_ptr<Db> db_;
   ImportId id_;
+  ImportInfo info_;
   State state_ = State::kOpen;
-  std::optional<Stmt> insert_record_;  // prepared once, reused by every AddRecords
+  std::optional<Stmt> insert_record_;     // prepared once, reused by every AddRecords
+  bool register_started_ = false;         // AddRegisterRows was called
+  std::optional<Stmt> insert_household_;  // prepared by the first AddRegisterRows
+  std::optional<Stmt> insert_person_;
 };
 
 class SqliteStore final : public Store {
@@ -735,9 +1065,10 @@ class SqliteStore final : public Store {
                         .BindOrNull(7, info.imported_at)
                         .Run());
     const ImportId id = sqlite3_last_insert_rowid(db->raw());
+    FailPoint("import.begun");
     // From here the import transaction owns the open database transaction.
     txn.Release();
-    auto out = std::make_unique<SqliteImportTransaction>(std::move(db), id);
+    auto out = std::make_unique<SqliteImportTransaction>(std::move(db), id, info);
     return std::unique_ptr<ImportTransaction>(std::move(out));
   }
 
@@ -797,6 +1128,303 @@ class SqliteStore final : public Store {
       for (int i = 0; i < 16; ++i) cols[i]->emplace_back(s.Text(i));
     }
     return c;  // the WriteTxn destructor ends the read transaction
+  }
+
+  Status ForEachSourceRecord(ImportId id,
+                             const std::function<Status(const SourceRecord&)>& fn) override {
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT 1 FROM imports WHERE id = ?1",
+                                            "finding import " + std::to_string(id)));
+      ASSIGN_OR_RETURN(bool row, s.Bind(1, id).Step());
+      if (!row) return NotFound("store " + path_ + ": there is no import " + std::to_string(id));
+    }
+    // Pages of records by source_row: no statement stays open while `fn` runs, so `fn` may use
+    // this store (a committed import never changes, so the pages agree).
+    constexpr int64_t kPage = 4096;
+    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT source_row, raw, normalized FROM source_records "
+                                          "WHERE import_id = ?1 AND source_row > ?2 ORDER BY "
+                                          "source_row LIMIT ?3",
+                                          "reading import " + std::to_string(id) + "'s records"));
+    std::vector<SourceRecord> page;
+    int64_t after = std::numeric_limits<int64_t>::min();
+    while (true) {
+      page.clear();
+      s.Bind(1, id).Bind(2, after).Bind(3, kPage);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        page.push_back({s.Int(0), std::string(s.Text(1)), std::string(s.Text(2))});
+      }
+      s.Reset();
+      for (const SourceRecord& r : page) RETURN_IF_ERROR(fn(r));
+      if (static_cast<int64_t>(page.size()) < kPage) return Status();
+      after = page.back().source_row;
+    }
+  }
+
+  Result<SaveComparisonResult> SaveComparison(const ComparisonInfo& info,
+                                              std::vector<Discrepancy>& items) override {
+    // Checked before anything is written, with messages naming the items.
+    {
+      std::unordered_map<std::string_view, size_t> seen;
+      seen.reserve(items.size());
+      for (size_t i = 0; i < items.size(); ++i) {
+        const Discrepancy& d = items[i];
+        const std::string which =
+            "discrepancy item " + std::to_string(i + 1) + " of " + std::to_string(items.size());
+        if (!Contains(kDiscrepancyTypes, d.type)) {
+          return InvalidArgument(which + ": unknown type '" + d.type + "'");
+        }
+        if (d.identity.empty()) return InvalidArgument(which + ": empty identity");
+        auto [it, fresh] = seen.emplace(d.identity, i);
+        if (!fresh) {
+          return InvalidArgument(which + " has the identity '" + d.identity + "' of item " +
+                                 std::to_string(it->second + 1) + ": nothing saved");
+        }
+      }
+    }
+    WriteTxn txn(*db_);
+    RETURN_IF_ERROR(txn.Begin("saving a comparison"));
+    SaveComparisonResult result;
+    std::string at;
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT " + std::string(kNow), "reading the clock"));
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) at = s.Text(0);
+    }
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT INTO comparisons (as_of, since, area_code, "
+                                            "started_by, started_at, finished_at, summary_json) "
+                                            "VALUES (?1, ?2, ?3, ?4, coalesce(?5, ?8), "
+                                            "coalesce(?6, ?8), ?7)",
+                                            "recording a comparison"));
+      RETURN_IF_ERROR(s.Bind(1, info.as_of)
+                          .Bind(2, info.since)
+                          .Bind(3, info.area_code)
+                          .Bind(4, info.started_by)
+                          .BindOrNull(5, info.started_at)
+                          .BindOrNull(6, info.finished_at)
+                          .BindOrNull(7, info.summary_json)
+                          .Bind(8, at)
+                          .Run());
+      result.comparison_id = sqlite3_last_insert_rowid(db_->raw());
+    }
+    const int64_t cid = result.comparison_id;
+    const std::string what = "comparison " + std::to_string(cid);
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT OR IGNORE INTO comparison_sources "
+                                            "(comparison_id, import_id) VALUES (?1, ?2)",
+                                            "recording " + what + "'s sources"));
+      for (ImportId src : info.sources) {
+        RETURN_IF_ERROR(
+            s.Bind(1, cid).Bind(2, src).Run().WithContext("import " + std::to_string(src)));
+      }
+    }
+    // One read of the live items' identities.
+    struct Live {
+      int64_t id;
+      std::string status;
+      int64_t first;
+    };
+    std::unordered_map<std::string, Live> live;
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT identity, id, status, first_comparison FROM "
+                                            "discrepancies WHERE status <> 'resolved'",
+                                            "reading the items' identities"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        live.emplace(std::string(s.Text(0)), Live{s.Int(1), std::string(s.Text(2)), s.Int(3)});
+      }
+    }
+    // ?1..?17 are an item's values in kItemValues order, ?18 the comparison, ?19 the id.
+    ASSIGN_OR_RETURN(Stmt insert,
+                     db_->Prepare("INSERT INTO discrepancies (" + std::string(kItemValues) +
+                                      ", status, first_comparison, last_comparison) VALUES (?1, "
+                                      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                                      "?15, ?16, ?17, 'open', ?18, ?18)",
+                                  "adding a discrepancy item"));
+    ASSIGN_OR_RETURN(Stmt update,
+                     db_->Prepare("UPDATE discrepancies SET (" + std::string(kItemValues) +
+                                      ", last_comparison) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) WHERE id = "
+                                      "?19",
+                                  "updating a discrepancy item"));
+    ASSIGN_OR_RETURN(Stmt found, db_->Prepare("INSERT INTO comparison_items (comparison_id, "
+                                              "discrepancy_id) VALUES (?1, ?2)",
+                                              "recording what " + what + " found"));
+    for (Discrepancy& d : items) {
+      auto it = live.find(d.identity);
+      Stmt& s = it == live.end() ? insert : update;
+      BindItem(s, d).Bind(18, cid);
+      if (it != live.end()) s.Bind(19, it->second.id);
+      RETURN_IF_ERROR(s.Run().WithContext("discrepancy '" + d.identity + "'"));
+      if (it == live.end()) {
+        d.id = sqlite3_last_insert_rowid(db_->raw());
+        d.status = "open";
+        d.first_comparison = cid;
+        ++result.new_items;
+      } else {
+        d.id = it->second.id;
+        d.status = it->second.status;
+        d.first_comparison = it->second.first;
+        ++result.carried_items;
+      }
+      d.last_comparison = cid;
+      RETURN_IF_ERROR(found.Bind(1, cid).Bind(2, d.id).Run());
+    }
+    // Items of the compared area that this comparison did not find are resolved, each with a
+    // review row saying so.
+    const std::string not_found =
+        " FROM discrepancies WHERE last_comparison <> ?1 AND status NOT IN ('applied', "
+        "'resolved') AND (?2 = '' OR substr(coalesce(community_code, ''), 1, length(?2)) = ?2)";
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT INTO reviews (discrepancy_id, who, at, "
+                                            "status_before, status_after, note) SELECT id, ?3, "
+                                            "?4, status, 'resolved', ?5" +
+                                                not_found,
+                                            "recording the items " + what + " resolved"));
+      RETURN_IF_ERROR(s.Bind(1, cid)
+                          .Bind(2, info.area_code)
+                          .Bind(3, info.started_by)
+                          .Bind(4, at)
+                          .Bind(5, "not found by " + what)
+                          .Run());
+      ASSIGN_OR_RETURN(Stmt u, db_->Prepare("UPDATE discrepancies SET status = 'resolved' WHERE "
+                                            "id IN (SELECT id" +
+                                                not_found + ")",
+                                            "resolving the items " + what + " did not find"));
+      RETURN_IF_ERROR(u.Bind(1, cid).Bind(2, info.area_code).Run());
+      result.resolved_items = sqlite3_changes(db_->raw());
+    }
+    FailPoint("comparison.saved");
+    RETURN_IF_ERROR(txn.Commit("saving " + what));
+    return result;
+  }
+
+  Result<std::optional<ComparisonRecord>> LatestComparison() override {
+    WriteTxn txn(*db_);
+    RETURN_IF_ERROR(db_->Exec("BEGIN", "beginning a comparison read"));
+    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT id, as_of, since, area_code, started_by, "
+                                          "started_at, finished_at, summary_json FROM "
+                                          "comparisons ORDER BY id DESC LIMIT 1",
+                                          "reading the latest comparison"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<ComparisonRecord>();
+    ComparisonRecord r;
+    r.id = s.Int(0);
+    r.info.as_of = s.Text(1);
+    r.info.since = s.Text(2);
+    r.info.area_code = s.Text(3);
+    r.info.started_by = s.Text(4);
+    r.info.started_at = s.Text(5);
+    r.info.finished_at = s.Text(6);
+    r.info.summary_json = s.Text(7);
+    ASSIGN_OR_RETURN(Stmt src, db_->Prepare("SELECT import_id FROM comparison_sources WHERE "
+                                            "comparison_id = ?1 ORDER BY import_id",
+                                            "reading the comparison's sources"));
+    src.Bind(1, r.id);
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, src.Step());
+      if (!more) break;
+      r.info.sources.push_back(src.Int(0));
+    }
+    return std::optional<ComparisonRecord>(std::move(r));
+  }
+
+  Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& f) override {
+    if (!f.type.empty() && !Contains(kDiscrepancyTypes, f.type)) {
+      return InvalidArgument("unknown discrepancy type '" + f.type + "'");
+    }
+    if (!f.status.empty() && !Contains(kDiscrepancyStatuses, f.status)) {
+      return InvalidArgument("unknown discrepancy status '" + f.status + "'");
+    }
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db_->Prepare("SELECT id, " + std::string(kItemValues) +
+                         ", status, first_comparison, last_comparison FROM discrepancies WHERE "
+                         "(?1 = '' OR type = ?1) AND (?2 = '' OR substr(coalesce(community_code, "
+                         "''), 1, length(?2)) = ?2) AND (CASE WHEN ?3 = '' THEN status <> "
+                         "'resolved' ELSE status = ?3 END) AND (?4 = 0 OR id IN (SELECT "
+                         "discrepancy_id FROM comparison_items WHERE comparison_id = ?4)) ORDER "
+                         "BY id",
+                     "listing discrepancies"));
+    s.Bind(1, f.type).Bind(2, f.community_code).Bind(3, f.status).Bind(4, f.comparison_id);
+    std::vector<Discrepancy> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      Discrepancy d;
+      d.id = s.Int(0);
+      d.identity = s.Text(1);
+      d.type = s.Text(2);
+      d.community_code = s.Text(3);
+      d.register_key = s.Text(4);
+      d.register_key_2 = s.Text(5);
+      d.source_kind = s.Text(6);
+      d.source_import_id = s.Int(7);
+      d.source_row = s.Int(8);
+      d.source_id_number = s.Text(9);
+      d.field = s.Text(10);
+      d.register_value = s.Text(11);
+      d.source_value = s.Text(12);
+      d.birth_key = s.Text(13);
+      d.match_probability = s.OptionalDouble(14);
+      d.proposal = s.Text(15);
+      d.evidence_json = s.Text(16);
+      d.explanation_json = s.Text(17);
+      d.status = s.Text(18);
+      d.first_comparison = s.Int(19);
+      d.last_comparison = s.Int(20);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
+                              const std::string& note) override {
+    if (!Contains(kDiscrepancyStatuses, status)) {
+      return InvalidArgument("unknown discrepancy status '" + status + "'");
+    }
+    const std::string what = "discrepancy " + std::to_string(id);
+    WriteTxn txn(*db_);
+    RETURN_IF_ERROR(txn.Begin("reviewing " + what));
+    std::string before;
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT status FROM discrepancies WHERE id = ?1",
+                                            "reading " + what));
+      ASSIGN_OR_RETURN(bool row, s.Bind(1, id).Step());
+      if (!row) return NotFound("store " + path_ + ": there is no " + what);
+      before = s.Text(0);
+    }
+    std::string at;
+    {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT " + std::string(kNow), "reading the clock"));
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) at = s.Text(0);
+    }
+    ASSIGN_OR_RETURN(Stmt u, db_->Prepare("UPDATE discrepancies SET status = ?2 WHERE id = ?1",
+                                          "setting the status of " + what));
+    RETURN_IF_ERROR(u.Bind(1, id).Bind(2, status).Run());
+    ASSIGN_OR_RETURN(Stmt r, db_->Prepare("INSERT INTO reviews (discrepancy_id, who, at, "
+                                          "status_before, status_after, note) VALUES (?1, ?2, "
+                                          "?3, ?4, ?5, ?6)",
+                                          "recording the review of " + what));
+    RETURN_IF_ERROR(
+        r.Bind(1, id).Bind(2, who).Bind(3, at).Bind(4, before).Bind(5, status).Bind(6, note).Run());
+    ASSIGN_OR_RETURN(Stmt a, db_->Prepare("INSERT INTO audit_log (at, who, action, object, "
+                                          "details_json) VALUES (?1, ?2, 'review', ?3, "
+                                          "json_object('status_before', ?4, 'status_after', ?5, "
+                                          "'note', ?6))",
+                                          "auditing the review of " + what));
+    RETURN_IF_ERROR(a.Bind(1, at)
+                        .Bind(2, who)
+                        .Bind(3, what)
+                        .Bind(4, before)
+                        .Bind(5, status)
+                        .Bind(6, note)
+                        .Run());
+    return txn.Commit("reviewing " + what);
   }
 
   Result<int64_t> AppendHistory(const HistoryEntry& e) override {
@@ -864,7 +1492,7 @@ int SqliteLatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1]
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, options, options.create));
-  RETURN_IF_ERROR(Migrate(*db));
+  RETURN_IF_ERROR(Migrate(*db, options.schema_version));
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, options, std::move(db)));
 }
 

@@ -29,6 +29,9 @@ struct SqliteOptions {
   // For tests: PRAGMA max_page_count on every connection (0 = SQLite's default), so that a full
   // disk can be simulated.
   int64_t max_page_count = 0;
+  // For tests: migrate only up to this schema version (0 = the latest), so that a migration can
+  // be tested on a store made by an older popreg.
+  int schema_version = 0;
 };
 
 // Opens (or creates) the SQLite store at `path` and applies pending migrations.
