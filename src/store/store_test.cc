@@ -130,11 +130,19 @@ TEST_F(StoreTest, CreateRefusesAnExistingStoreAndOpenRefusesAMissingOne) {
   EXPECT_EQ(again.status().code(), ErrorCode::kAlreadyExists);
 }
 
-TEST_F(StoreTest, PostgresIsNotYetImplemented) {
-  auto s = OpenStore("postgresql://popreg@localhost/popreg");
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.status().code(), ErrorCode::kUnimplemented);
-  EXPECT_NE(s.status().message().find("PostgreSQL"), std::string::npos);
+// A URL goes to the PostgreSQL backend (tested in postgres/postgres_store_test.cc), never to a
+// file of that name; a server that is not there is an I/O error naming the URL, not the password.
+TEST_F(StoreTest, APostgresUrlGoesToThePostgresBackend) {
+  for (const char* url : {"postgresql://popreg:pw@%2Fno%2Fsuch%2Fdir/popreg",
+                          "postgres://popreg:pw@%2Fno%2Fsuch%2Fdir/popreg"}) {
+    auto s = OpenStore(url);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), ErrorCode::kIoError) << s.status().ToString();
+    EXPECT_NE(s.status().message().find("popreg@%2Fno%2Fsuch%2Fdir/popreg"), std::string::npos)
+        << s.status().ToString();
+    EXPECT_EQ(s.status().message().find(":pw@"), std::string::npos) << s.status().ToString();
+  }
+  EXPECT_FALSE(fs::exists("postgresql:"));
 }
 
 TEST_F(StoreTest, AFileThatIsNotAStoreIsDataLoss) {

@@ -1,10 +1,18 @@
 // Test support for the store's tests: a scratch folder per test with a fresh store in it, and
 // writers for the CSV and xlsx files the tests import.
+//
+// The stores are SQLite files in the scratch folder, or, when the environment variable
+// POPREG_TEST_DB_URL_BASE is set (e.g. postgresql://popreg@%2Ftmp%2Fpopreg-pg-1234, as ctest
+// sets it for the `postgres/` run of these tests, see cmake/postgres.cmake), PostgreSQL
+// databases on that server, one per store, dropped after the test.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -13,6 +21,7 @@
 #include "io/csv.h"
 #include "io/xlsx_writer.h"
 #include "store/import.h"
+#include "store/postgres/postgres_store.h"
 #include "store/store.h"
 
 namespace popreg::store::testing {
@@ -34,12 +43,44 @@ class StoreFileTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
+    for (const std::string& url : databases_) {
+      Status st = DropPostgresDatabase(url);
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    }
     std::filesystem::remove_all(dir_);
   }
 
-  // A new store file `name` in the scratch folder (nullptr, with a test failure, on error).
+  // True when the stores are PostgreSQL databases.
+  static bool Postgres() { return !UrlBase().empty(); }
+  static std::string UrlBase() {
+    const char* base = std::getenv("POPREG_TEST_DB_URL_BASE");
+    return base != nullptr ? base : "";
+  }
+
+  // Where store `name` of this test lives: a file in the scratch folder, or a database named
+  // after the process, the test and `name` (at most 63 bytes, PostgreSQL's limit).
+  std::string Location(const std::string& name) const {
+    if (!Postgres()) return (dir_ / name).string();
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    uint64_t h = 14695981039346656037ull;  // FNV-1a of the test's and the store's names
+    for (char c : std::string(info->test_suite_name()) + "." + info->name() + "/" + name) {
+      h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    char db[64];
+    std::snprintf(db, sizeof db, "popreg_test_%d_%016llx", static_cast<int>(getpid()),
+                  static_cast<unsigned long long>(h));
+    return UrlBase() + "/" + db;
+  }
+
+  // A new store `name` (nullptr, with a test failure, on error).
   std::unique_ptr<Store> NewStore(const std::string& name) {
-    auto s = CreateStore((dir_ / name).string());
+    const std::string location = Location(name);
+    if (Postgres()) {
+      Status st = DropPostgresDatabase(location);  // left by an earlier run that was killed
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      databases_.push_back(location);
+    }
+    auto s = CreateStore(location);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
   }
@@ -64,6 +105,7 @@ class StoreFileTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
   ImportOptions options_;
+  std::vector<std::string> databases_;  // PostgreSQL databases to drop after the test
 };
 
 }  // namespace popreg::store::testing
