@@ -207,6 +207,9 @@ Result<std::string> FileSha256(const std::string& path) {
   return d.sha256;
 }
 
+namespace {
+
+// The settings of `profile` that change what an import reads, in one spelling.
 std::string ProfileText(const ImportProfile& profile) {
   std::vector<std::pair<std::string, std::string>> columns = profile.columns;
   std::sort(columns.begin(), columns.end());
@@ -224,6 +227,8 @@ std::string ProfileText(const ImportProfile& profile) {
   for (const std::string& i : ignore) AppendField(out, i);
   return out;
 }
+
+}  // namespace
 
 Result<std::string> ImportDigest(const std::string& file_sha256, const ImportProfile* profile) {
   if (profile == nullptr) return file_sha256;

@@ -38,10 +38,18 @@ inline constexpr size_t kMaxListedRejects = 20;
 // Lower-case hex SHA-256 of the file's bytes; an IoError naming the file when it cannot be read.
 Result<std::string> FileSha256(const std::string& path);
 
-// Imports `path` as a file of `kind`. The same kind and bytes imported before is a no-op
-// (already_imported). A missing required column, an unreadable file or row, a reject under
-// `strict`, or a register into a store that has one without `replace`, is an error naming the
-// file (and the column or row), and the store is left exactly as before.
+// The identity of an import (ImportInfo::sha256): without a profile, the file's SHA-256
+// `file_sha256` itself; with one, the lower-case hex SHA-256 of a text made of `file_sha256` and
+// the profile's settings (kind, dates, the column mapping and the ignored columns, both sorted;
+// not the profile's path or comments). The same bytes read through another profile are another
+// import; through the same settings, the same one.
+Result<std::string> ImportDigest(const std::string& file_sha256, const ImportProfile* profile);
+
+// Imports `path` as a file of `kind`. The same kind, bytes and profile (ImportDigest) imported
+// before is a no-op (already_imported). The file's rows are read once. A missing required column,
+// an unreadable file or row, a reject under `strict`, or a register into a store that has one
+// without `replace`, is an error naming the file (and the column or row), and the store is left
+// exactly as before.
 //
 // A row whose required value cannot be read (empty, or a date or sex that is no known spelling)
 // is rejected; in a register, an empty name, sex, birth_date or id_number is imported as empty
