@@ -72,13 +72,18 @@ struct ExportArgs {
 Status RunExport(const ExportArgs& a) {
   if (a.db.empty()) return InvalidArgument("--db is required");
   if (a.out.empty()) return InvalidArgument("--out is required");
-  if (a.kind != "register") {
-    return InvalidArgument("--kind " + a.kind + ": only the register can be exported");
-  }
+  ASSIGN_OR_RETURN(io::Kind kind, io::ParseKind(a.kind));
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
-  ASSIGN_OR_RETURN(int64_t n, store::ExportRegister(*store, a.out));
-  std::printf("Exported the register (%lld persons) to %s\n", static_cast<long long>(n),
-              a.out.c_str());
+  ASSIGN_OR_RETURN(int64_t n, store::ExportKind(*store, kind, a.out));
+  if (kind == io::Kind::kRegister) {
+    std::printf("Exported the register (%lld persons) to %s\n", static_cast<long long>(n),
+                a.out.c_str());
+  } else if (kind == io::Kind::kAreas) {
+    std::printf("Exported the areas (%lld) to %s\n", static_cast<long long>(n), a.out.c_str());
+  } else {
+    std::printf("Exported the latest %s import (%lld rows) to %s\n", a.kind.c_str(),
+                static_cast<long long>(n), a.out.c_str());
+  }
   return Status::Ok();
 }
 
@@ -114,9 +119,15 @@ void RegisterStore(CLI::App& app) {
   });
 
   auto exp = std::make_shared<ExportArgs>();
-  CLI::App* ec = app.add_subcommand("export", "Write the store's register in the exchange format");
+  CLI::App* ec = app.add_subcommand(
+      "export", "Write what the store holds of one kind in the exchange format (English header)");
   ec->add_option("--db", exp->db, "The store (a SQLite file path)");
-  ec->add_option("--kind", exp->kind, "The kind to export: register")->default_str("register");
+  ec->add_option("--kind", exp->kind,
+                 "The kind to export: register (the store's register), areas (the store's "
+                 "areas), or police_population, police_births, vaccinations, cremations, "
+                 "death_certificates, manual_report (the normalised rows of the latest import "
+                 "of that kind)")
+      ->default_str("register");
   ec->add_option("--out", exp->out,
                  "The file to write: FILE.xlsx for a workbook, anything else UTF-8 CSV");
   ec->callback([exp] {

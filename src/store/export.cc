@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,43 +45,126 @@ const std::vector<std::string>* Column(const RegisterColumns& cols, std::string_
   return nullptr;
 }
 
+// Rows of one exported table, to CSV or to a one-sheet workbook by the path's extension.
+class TableOut {
+ public:
+  static Result<TableOut> Create(const std::string& path, std::string_view sheet) {
+    TableOut out;
+    if (EndsWithXlsx(path)) {
+      ASSIGN_OR_RETURN(out.xlsx_, io::XlsxWriter::Create(path, std::string(sheet)));
+    } else {
+      ASSIGN_OR_RETURN(out.csv_, io::CsvWriter::Create(path));
+    }
+    return out;
+  }
+  Status Write(const std::vector<std::string_view>& row) {
+    return xlsx_ ? xlsx_->WriteRow(row) : csv_->Write(row);
+  }
+  Status Close() { return xlsx_ ? xlsx_->Close() : csv_->Close(); }
+
+ private:
+  std::unique_ptr<io::XlsxWriter> xlsx_;
+  std::unique_ptr<io::CsvWriter> csv_;
+};
+
+// The spec's English header of `kind`.
+std::vector<std::string_view> Header(io::Kind kind) {
+  std::vector<std::string_view> header;
+  for (const io::ColumnSpec& c : io::Columns(kind)) header.push_back(c.name);
+  return header;
+}
+
+Result<int64_t> ExportAreas(Store& store, const std::string& path) {
+  ASSIGN_OR_RETURN(std::vector<Area> areas, store.ListAreas());
+  ASSIGN_OR_RETURN(TableOut out, TableOut::Create(path, "areas"));
+  const std::vector<std::string_view> header = Header(io::Kind::kAreas);
+  RETURN_IF_ERROR(out.Write(header));
+  std::vector<std::string_view> row(header.size());
+  for (const Area& a : areas) {
+    for (size_t c = 0; c < header.size(); ++c) {
+      const std::string_view name = header[c];
+      row[c] = name == "code"          ? a.code
+               : name == "name"        ? a.name
+               : name == "level"       ? a.level
+               : name == "parent_code" ? a.parent_code
+                                       : std::string_view();
+    }
+    RETURN_IF_ERROR(out.Write(row));
+  }
+  RETURN_IF_ERROR(out.Close());
+  return static_cast<int64_t>(areas.size());
+}
+
+// The normalised records of the latest import of `kind`.
+Result<int64_t> ExportRecords(Store& store, io::Kind kind, const std::string& path) {
+  ASSIGN_OR_RETURN(std::vector<ImportRecord> imports, store.ListImports());
+  const ImportRecord* latest = nullptr;
+  for (const ImportRecord& r : imports) {
+    if (r.info.kind == kind) latest = &r;  // oldest first: the last one wins
+  }
+  const std::string name(io::KindName(kind));
+  if (latest == nullptr) {
+    return NotFound("store " + store.location() + ": no " + name +
+                    " file was imported (import one first)");
+  }
+  ASSIGN_OR_RETURN(TableOut out, TableOut::Create(path, name));
+  const std::vector<std::string_view> header = Header(kind);
+  RETURN_IF_ERROR(out.Write(header));
+  std::vector<std::string> values(header.size());
+  std::vector<std::string_view> row(header.size());
+  int64_t n = 0;
+  RETURN_IF_ERROR(store.ForEachSourceRecord(latest->id, [&](const SourceRecord& r) -> Status {
+    const auto json = nlohmann::json::parse(r.normalized_json, nullptr, /*allow_exceptions=*/false);
+    if (!json.is_object()) {
+      return DataLoss("store " + store.location() + ": import " + std::to_string(latest->id) +
+                      " row " + std::to_string(r.source_row) +
+                      ": the normalised values are not a JSON object");
+    }
+    for (size_t c = 0; c < header.size(); ++c) {
+      auto it = json.find(std::string(header[c]));
+      values[c] = it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+      row[c] = values[c];
+    }
+    ++n;
+    return out.Write(row);
+  }));
+  RETURN_IF_ERROR(out.Close());
+  return n;
+}
+
 }  // namespace
 
 Result<int64_t> ExportRegister(Store& store, const std::string& path) {
   ASSIGN_OR_RETURN(RegisterColumns cols, store.LoadRegisterColumns());
-  const auto specs = io::Columns(io::Kind::kRegister);
-  std::vector<std::string> header;
+  const std::vector<std::string_view> header = Header(io::Kind::kRegister);
   std::vector<const std::vector<std::string>*> columns;
-  for (const io::ColumnSpec& c : specs) {
-    const std::vector<std::string>* col = Column(cols, c.name);
+  for (std::string_view name : header) {
+    const std::vector<std::string>* col = Column(cols, name);
     if (col == nullptr) {
-      return Internal("export: the store has no register column " + std::string(c.name));
+      return Internal("export: the store has no register column " + std::string(name));
     }
-    header.emplace_back(c.name);
     columns.push_back(col);
   }
+  ASSIGN_OR_RETURN(TableOut out, TableOut::Create(path, "register"));
+  RETURN_IF_ERROR(out.Write(header));
   std::vector<std::string_view> row(columns.size());
-  auto fill = [&](size_t i) {
+  for (size_t i = 0; i < cols.size(); ++i) {
     for (size_t c = 0; c < columns.size(); ++c) row[c] = (*columns[c])[i];
-  };
-  if (EndsWithXlsx(path)) {
-    ASSIGN_OR_RETURN(auto w, io::XlsxWriter::Create(path, "register"));
-    RETURN_IF_ERROR(w->WriteRow(header));
-    for (size_t i = 0; i < cols.size(); ++i) {
-      fill(i);
-      RETURN_IF_ERROR(w->WriteRow(row));
-    }
-    RETURN_IF_ERROR(w->Close());
-  } else {
-    ASSIGN_OR_RETURN(auto w, io::CsvWriter::Create(path));
-    RETURN_IF_ERROR(w->Write(header));
-    for (size_t i = 0; i < cols.size(); ++i) {
-      fill(i);
-      RETURN_IF_ERROR(w->Write(row));
-    }
-    RETURN_IF_ERROR(w->Close());
+    RETURN_IF_ERROR(out.Write(row));
   }
+  RETURN_IF_ERROR(out.Close());
   return static_cast<int64_t>(cols.size());
+}
+
+Result<int64_t> ExportKind(Store& store, io::Kind kind, const std::string& path) {
+  switch (kind) {
+    case io::Kind::kRegister:
+      return ExportRegister(store, path);
+    case io::Kind::kAreas:
+      return ExportAreas(store, path);
+    default:
+      return ExportRecords(store, kind, path);
+  }
 }
 
 }  // namespace popreg::store
