@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: `popreg init` and `popreg import` on every file of a generated district (mixed
-# headers, encodings and spellings), re-import as a no-op, the register guard, and a bad file
-# that changes nothing.
+# headers, encodings and spellings), re-import as a no-op (and not with another profile), the
+# register guard, a bad file that changes nothing, a process killed at each of the store's fail
+# points (POPREG_FAILPOINT), and `popreg export` of every kind back to the same bytes.
 # usage: cli_store_test.sh POPREG
 # With POPREG_TEST_DB_URL_BASE set to a PostgreSQL server's URL (ctest's cli_store_postgres,
 # see cmake/postgres.cmake) the stores are databases there instead of files.
@@ -13,10 +14,11 @@ trap 'rm -rf "$work"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db=$work/store.db
 two=$work/two.db
+three=$work/three.db
 pg=${POPREG_TEST_DB_URL_BASE:-}
 if [ -n "$pg" ]; then
-  db=$pg/popreg_cli_$$ two=$pg/popreg_cli_two_$$
-  trap 'rm -rf "$work"; for d in popreg_cli_$$ popreg_cli_two_$$; do
+  db=$pg/popreg_cli_$$ two=$pg/popreg_cli_two_$$ three=$pg/popreg_cli_three_$$
+  trap 'rm -rf "$work"; for d in popreg_cli_$$ popreg_cli_two_$$ popreg_cli_three_$$; do
     psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $d" >/dev/null; done' EXIT
 fi
 
@@ -54,4 +56,56 @@ check "the export has every register person" test "$(($(wc -l <"$work/export.csv
   "$(awk -F, '$1 == "register"' "$work/d/identities.csv" | wc -l)"
 check "export to xlsx" bash -c "'$popreg' export --db '$db' --kind register --out '$work/e.xlsx' \
   && head -c 2 '$work/e.xlsx' | grep -q PK"
+
+# Every other kind: export the latest import, import the export into another store, export again.
+"$popreg" init --db "$three" >/dev/null
+for kind in areas police_population police_births vaccinations cremations death_certificates \
+  manual_report; do
+  check "export $kind, import and export again gives the same file" bash -c "'$popreg' export \
+    --db '$db' --kind $kind --out '$work/$kind-1.csv' >/dev/null && '$popreg' import --db \
+    '$three' --kind $kind '$work/$kind-1.csv' | grep -Eq 'rejected +0' && '$popreg' export \
+    --db '$three' --kind $kind --out '$work/$kind-2.csv' >/dev/null \
+    && cmp '$work/$kind-1.csv' '$work/$kind-2.csv'"
+done
+check "an export has the spec's English header" bash -c "head -1 '$work/cremations-1.csv' \
+  | grep -qx 'name,sex,id_number,birth_date,death_date,cremation_date,address,funeral_home'"
+check "a kind never imported cannot be exported" bash -c "'$popreg' init --db '$work/empty.db' \
+  >/dev/null && ! '$popreg' export --db '$work/empty.db' --kind vaccinations --out \
+  '$work/v.csv' 2>'$work/err' && grep -q 'no vaccinations file was imported' '$work/err'"
+
+# The same bytes through a profile are another import; through the same profile again, not.
+printf 'dates = "YYYYMMDD"\n' >"$work/p.toml"
+check "the same file with a profile is imported again" bash -c "'$popreg' import --db '$db' \
+  --kind cremations '$work/d/cremations.csv' --profile '$work/p.toml' | grep -q '^Imported'"
+check "the same file with the same profile is a no-op" bash -c "'$popreg' import --db '$db' \
+  --kind cremations '$work/d/cremations.csv' --profile '$work/p.toml' | grep -q 'nothing to do'"
+
+# A process killed at each fail point of an import: before the commit nothing changed (the
+# register exports the same, and the import can be made afterwards); after it, all of it did.
+# The PostgreSQL backend's points are exercised by its own tests.
+if [ -z "$pg" ]; then
+  "$popreg" export --db "$db" --kind register --out "$work/before.csv" >/dev/null
+  head -n -1 "$work/d/register.csv" >"$work/register3.csv"  # one person fewer
+  killed() {  # POPREG_FAILPOINT=$1 import of register3.csv; its exit status (137 = SIGKILL)
+    POPREG_FAILPOINT=$1 "$popreg" import --db "$db" --kind register --replace \
+      "$work/register3.csv" >/dev/null 2>&1 &
+    wait $! 2>/dev/null
+  }
+  for point in import.begun import.staged import.history import.replaced; do
+    killed "$point"
+    rc=$?
+    check "killed at $point" test "$rc" -eq 137
+    check "killed at $point: the register is as before" bash -c "'$popreg' export --db '$db' \
+      --kind register --out '$work/after.csv' >/dev/null && cmp '$work/before.csv' \
+      '$work/after.csv'"
+  done
+  killed import.committed
+  rc=$?
+  check "killed at import.committed" test "$rc" -eq 137
+  check "killed after the commit: the import is whole" bash -c "'$popreg' import --db '$db' \
+    --kind register --replace '$work/register3.csv' | grep -q 'nothing to do'"
+  check "killed after the commit: the new register is there" test "$(("$(wc -l \
+    <"$work/before.csv")" - 1))" -eq "$("$popreg" export --db "$db" --kind register --out \
+    "$work/after.csv" >/dev/null && wc -l <"$work/after.csv")"
+fi
 summary cli_store
