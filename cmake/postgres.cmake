@@ -34,7 +34,7 @@ if(POPREG_TESTS)
   # SQLite files directly (StoreTest, CrashTest: their PostgreSQL counterparts are in
   # src/store/postgres/postgres_store_test.cc) and suites without a store.
   gtest_discover_tests(store_test TEST_PREFIX "postgres/"
-                       TEST_FILTER "-StoreTest.*:CrashTest.*:ProfileTest.*"
+                       TEST_FILTER "-StoreTest.*:CrashTest.*:ProfileTest.*:DatePatternTest.*"
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "${popreg_pg_env}"
                                   FIXTURES_REQUIRED postgres_server)

@@ -266,13 +266,13 @@ Status Conn::CopyIn(std::string_view step, const std::string& sql, const std::st
     const size_t n = std::min(kChunk, data.size() - at);
     if (PQputCopyData(c_, data.data() + at, static_cast<int>(n)) != 1) {
       Status st = ConnError(step);
-      (void)FinishCopy(step);
+      FinishCopy(step).IgnoreError();
       return st;
     }
   }
   if (PQputCopyEnd(c_, nullptr) != 1) {
     Status st = ConnError(step);
-    (void)FinishCopy(step);
+    FinishCopy(step).IgnoreError();
     return st;
   }
   return FinishCopy(step);

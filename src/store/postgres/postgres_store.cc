@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -55,6 +57,17 @@ constexpr std::string_view kTables[] = {"schema_migrations",
                                         "reviews"};
 
 int LatestVersion() { return pg::Migrations().back().version; }
+
+// Fault injection for crash tests, the same points as the SQLite backend's (docs/store.md): when
+// the environment variable POPREG_FAILPOINT names `point`, the process kills itself there with
+// SIGKILL, as a crash or a power cut would; the server then sees the connection drop.
+void FailPoint(std::string_view point) {
+  const char* armed = std::getenv("POPREG_FAILPOINT");
+  if (armed != nullptr && point == armed) {
+    std::raise(SIGKILL);
+    std::_Exit(137);  // not reached
+  }
+}
 
 // A write transaction on `c` holding the store's write lock; rolls back unless committed.
 class WriteTxn {
@@ -184,12 +197,14 @@ Status Migrate(Conn& c, int target_version) {
     if (version >= m.version) continue;  // the destructor ends the transaction
     if (target_version > 0 && m.version > target_version) break;
     RETURN_IF_ERROR(c.ExecScript(what, std::string(m.sql)));
+    FailPoint("migration.applied");
     RETURN_IF_ERROR(c.Exec("recording " + what,
                            "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
                            "($1, $2, " +
                                std::string(kNow) + ")",
                            Params().Add(int64_t{m.version}).Add(m.name)));
     RETURN_IF_ERROR(txn.Commit(what));
+    FailPoint("migration.committed");
   }
   return Status();
 }
@@ -374,9 +389,11 @@ class PgImportTransaction final : public ImportTransaction {
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status st = Guard([&]() -> Status {
+      FailPoint("import.staged");
       if (register_started_) {
         RETURN_IF_ERROR(c_->Exec("analysing the staged register", "ANALYZE new_rows"));
         RETURN_IF_ERROR(WriteRegisterHistory());
+        FailPoint("import.history");
         RETURN_IF_ERROR(ReplaceRegister());
       }
       const Params id = Params().Add(int64_t{id_});
@@ -392,10 +409,14 @@ class PgImportTransaction final : public ImportTransaction {
                                "UPDATE imports SET rows_total = rows_imported + rows_rejected "
                                "WHERE id = $1 AND rows_total <= 0",
                                id));
+      FailPoint("import.replaced");
       // A deferred foreign key (areas.parent_code) fails here; the transaction is then over.
       return c_->Exec("committing import " + std::to_string(id_), "COMMIT");
     });
-    if (st.ok()) state_ = State::kCommitted;
+    if (st.ok()) {
+      state_ = State::kCommitted;
+      FailPoint("import.committed");
+    }
     return st;
   }
 
@@ -748,6 +769,7 @@ class PgStore final : public Store {
                                   .Add(info.imported_by)
                                   .AddOrNull(info.imported_at)));
     const ImportId id = ins.Int(0, 0);
+    FailPoint("import.begun");
     txn.Release();  // the import transaction owns the open transaction from here
     return std::unique_ptr<ImportTransaction>(
         std::make_unique<PgImportTransaction>(std::move(c), id, info));
@@ -980,6 +1002,7 @@ class PgStore final : public Store {
                                    not_found + ") RETURNING id",
                                Params().Add(cid).Add(info.area_code)));
     result.resolved_items = resolved.size();
+    FailPoint("comparison.saved");
     RETURN_IF_ERROR(txn.Commit("saving " + what));
     return result;
   }

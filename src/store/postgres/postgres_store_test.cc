@@ -273,6 +273,46 @@ TEST_F(PostgresStoreTest, AClientKilledInTheMiddleOfAnImportLeavesNoTrace) {
   EXPECT_EQ(s->ListImports()->back().rows_imported, 10);
 }
 
+// The fail points of docs/store.md: the process kills itself there (SIGKILL). Before COMMIT the
+// store is as it was; after it, the whole import is there.
+TEST_F(PostgresStoreTest, AProcessKilledAtEachCommitPointLeavesAllOrNothing) {
+  {
+    auto s = Create(url_);
+    ASSERT_NE(s, nullptr);
+    auto t = s->BeginImport(Info("first", io::Kind::kRegister));
+    ASSERT_TRUE(t.ok());
+    ASSERT_TRUE((*t)->AddRegisterRows(RegisterRows(30)).ok());
+    ASSERT_TRUE((*t)->Commit().ok());
+  }
+  for (const char* point :
+       {"import.begun", "import.staged", "import.history", "import.replaced", "import.committed"}) {
+    SCOPED_TRACE(point);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      setenv("POPREG_FAILPOINT", point, 1);
+      auto s = OpenStore(url_);
+      if (!s.ok()) _exit(2);
+      auto t = (*s)->BeginImport(Info(point, io::Kind::kRegister));
+      if (!t.ok()) _exit(3);
+      if (!(*t)->AddRecords(Records(40)).ok()) _exit(4);
+      if (!(*t)->AddRegisterRows(RegisterRows(40, 5)).ok()) _exit(5);
+      (void)(*t)->Commit();
+      _exit(6);  // the point was not reached
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "exit " << WEXITSTATUS(status);
+    auto s = Open(url_);
+    ASSERT_NE(s, nullptr);
+    EXPECT_TRUE(s->IntegrityCheck().ok());
+    const bool committed = std::string(point) == "import.committed";
+    EXPECT_EQ(s->ListImports()->size(), committed ? 2u : 1u);
+    EXPECT_EQ(*s->CountRegisterPersons(), committed ? 40 : 30);
+    EXPECT_EQ(s->ListHistory("person", "C1/1")->size(), committed ? 2u : 1u);
+  }
+}
+
 // A full disk cannot be made without privileges (a tablespace on a tiny file system needs a
 // mount), so the server's "disk full" error is raised where a full disk would raise it: a
 // trigger on source_records fails the 5,001st row with SQLSTATE 53100 (disk_full), the code
