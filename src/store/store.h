@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -36,9 +38,10 @@ struct Area {
 struct ImportInfo {
   io::Kind kind = io::Kind::kRegister;
   std::string file_name;    // as given by the user, for messages and listings
-  std::string sha256;       // lower-case hex SHA-256 of the file's bytes
+  std::string sha256;       // the import's identity: lower-case hex SHA-256 of the file's
+                            // bytes, folded with its profile if any (store::ImportDigest)
   std::string period;       // the period the file covers, free text (e.g. "2026-03"); may be empty
-  int64_t rows_total = 0;   // data rows in the file
+  int64_t rows_total = 0;   // data rows in the file; 0 = counted at Commit (records + rejects)
   std::string imported_by;  // user login; may be empty for the CLI
   std::string imported_at;  // ISO 8601 UTC; empty = the store's clock at BeginImport
 };
@@ -91,6 +94,13 @@ struct Person {
   std::string mother_id_number;
 };
 
+// One row of a register file: a person with its household's fields.
+struct RegisterRow {
+  int64_t source_row = 0;
+  Household household;
+  Person person;  // person.card_no == household.card_no
+};
+
 // The register as columns for the engine: every vector has size() entries, entry i of each is
 // person i, ordered by (card_no, person_no). Household columns are repeated per person.
 struct RegisterColumns {
@@ -122,6 +132,78 @@ struct AuditEntry {
   std::string details_json;  // an object; empty = {}
 };
 
+// The discrepancy types of the exchange spec, in the spec's order.
+inline constexpr std::string_view kDiscrepancyTypes[] = {
+    "missing_in_register", "absent_from_source",    "field_mismatch",    "unrecorded_birth",
+    "unrecorded_death",    "duplicate_in_register", "invalid_id_number", "incomplete_record"};
+
+// The states of a discrepancy item. A new item is "open"; reviewers move it to "verified"
+// (community staff checked it), "approved" or "rejected" (a district reviewer decided), and an
+// approved item becomes "applied" once its proposal changed the register. An item that a later
+// comparison no longer finds becomes "resolved" (unless it was applied).
+inline constexpr std::string_view kDiscrepancyStatuses[] = {"open",     "verified", "approved",
+                                                            "rejected", "applied",  "resolved"};
+
+// One discrepancy item: a line of the spec's discrepancy file plus what the office needs to
+// review it. Items keep their id and status across comparisons: an item is the same item when
+// its `identity` is the same (the type and the spec's "identified by" values, made by recon).
+struct Discrepancy {
+  int64_t id = 0;    // stable item id, assigned by the store on first sight; 0 before saving
+  std::string type;  // one of kDiscrepancyTypes
+  std::string community_code;
+  std::string register_key;
+  std::string register_key_2;
+  std::string source_kind;        // a kind name of the spec, or empty
+  ImportId source_import_id = 0;  // 0 = none
+  int64_t source_row = 0;         // 0 = none
+  std::string source_id_number;
+  std::string field;  // "name", "sex", "birth_date", "id_number" or empty
+  std::string register_value;
+  std::string source_value;
+  std::string birth_key;
+  std::optional<double> match_probability;  // in [0, 1]
+  std::string status = "open";              // one of kDiscrepancyStatuses; set by the store on save
+  std::string proposal;                     // in words: what applying it changes in the register
+  std::string identity;                     // unique among the items of one comparison
+  std::string evidence_json;     // array of {kind, import, row} the finding rests on; "" = []
+  std::string explanation_json;  // the link's explanation (field, level, weight); "" = null
+  int64_t first_comparison = 0;  // the comparison that found it first (set by the store)
+  int64_t last_comparison = 0;   // the latest comparison that found it (set by the store)
+};
+
+// A comparison run as recorded by the store.
+struct ComparisonInfo {
+  std::string as_of;      // ISO date
+  std::string since;      // ISO date
+  std::string area_code;  // the area compared; empty = the whole store
+  std::string started_by;
+  std::string started_at;         // ISO 8601 UTC; empty = the store's clock at save
+  std::string finished_at;        // ISO 8601 UTC; empty = the store's clock at save
+  std::vector<ImportId> sources;  // the imports it read
+  std::string summary_json;       // counts by type and community, made by recon; "" = {}
+};
+
+struct ComparisonRecord {
+  int64_t id = 0;
+  ComparisonInfo info;
+};
+
+// What saving a comparison did to the items.
+struct SaveComparisonResult {
+  int64_t comparison_id = 0;
+  int64_t new_items = 0;       // identities never seen before, or seen only as resolved
+  int64_t carried_items = 0;   // found again; they keep their id and status
+  int64_t resolved_items = 0;  // items of the compared area no longer found
+};
+
+// Which items to list. Empty strings match everything.
+struct DiscrepancyFilter {
+  std::string type;
+  std::string community_code;  // the item's community code starts with this (an area prefix)
+  std::string status;          // one status, or empty for all but "resolved"
+  int64_t comparison_id = 0;   // only items found by this comparison; 0 = no restriction
+};
+
 // An import in progress: one database transaction, owned by the caller. Nothing of it is visible
 // to any reader until Commit() returns OK. If Commit() is never called (the object is destroyed),
 // or any method returns an error, the transaction is rolled back and the store is exactly as it
@@ -137,11 +219,18 @@ class ImportTransaction {
   virtual Status AddRecords(std::span<const SourceRecord> records) = 0;
   // Adds rejects of this import.
   virtual Status AddRejects(std::span<const Reject> rejects) = 0;
-  // Replaces the whole register (all households and persons) with these, tagged with this
-  // import. Every person's card_no must be one of `households`. Writes no history rows: the
-  // import is the record of a replaced register.
-  virtual Status ReplaceRegister(std::span<const Household> households,
-                                 std::span<const Person> persons) = 0;
+  // Adds rows of a register import, in pieces of any size so that a large file is never held
+  // whole. The first call starts replacing the whole register (all households and persons) with
+  // the rows added; the replacement takes effect at Commit(). The first row of a card_no gives
+  // its household; later rows of the same card keep it. A register key (card_no/person_no) added
+  // twice is an InvalidArgument error naming both source rows, and fails the import.
+  //
+  // At Commit() the store appends one history entry per person and per household created,
+  // changed or removed relative to the register before (who = the import's imported_by, why =
+  // "register replaced by import N (FILE)", evidence = "import N row R"); a person or household
+  // whose values are all equal gets none. A first register import thus records every person as
+  // created.
+  virtual Status AddRegisterRows(std::span<const RegisterRow> rows) = 0;
   // Replaces all areas with these (an `areas` import).
   virtual Status ReplaceAreas(std::span<const Area> areas) = 0;
 
@@ -185,6 +274,31 @@ class Store {
   // The whole register in one pass (see RegisterColumns).
   virtual Result<RegisterColumns> LoadRegisterColumns() = 0;
 
+  // Calls `fn` with every source record of a committed import, in source_row order, reading
+  // them in pieces (a million records never sit in memory at once). An error of `fn` stops the
+  // walk and is returned. A NotFound error when there is no such import.
+  virtual Status ForEachSourceRecord(ImportId id,
+                                     const std::function<Status(const SourceRecord&)>& fn) = 0;
+
+  // Records a finished comparison and its items in one transaction. Each item whose identity
+  // matches an item already in the store (in any state but "resolved") keeps that item's id and
+  // status and gets the new values of every other field; any other item is new, "open", with a
+  // new id. Items of the compared area (community_code starting with info.area_code) that are
+  // not among `items` and are neither "applied" nor "resolved" become "resolved". On return each
+  // of `items` has its id, status, first_comparison and last_comparison filled in. Two items
+  // with the same identity are an InvalidArgument error and nothing is saved.
+  virtual Result<SaveComparisonResult> SaveComparison(const ComparisonInfo& info,
+                                                      std::vector<Discrepancy>& items) = 0;
+  // The newest comparison, or nullopt when there is none.
+  virtual Result<std::optional<ComparisonRecord>> LatestComparison() = 0;
+  // Items matching the filter, ordered by id.
+  virtual Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& filter) = 0;
+  // Moves an item to `status` (one of kDiscrepancyStatuses), appending a review row (who, when,
+  // the status before and after, the note) and an audit entry, in one transaction. NotFound for
+  // an unknown id. Which moves are allowed is recon's and the server's business, not the store's.
+  virtual Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
+                                      const std::string& note) = 0;
+
   // Appends a history entry; returns its id.
   virtual Result<int64_t> AppendHistory(const HistoryEntry& entry) = 0;
   // All history entries of one entity, oldest first.
@@ -195,9 +309,9 @@ class Store {
 };
 
 // Opens an existing store and applies pending migrations (each in its own transaction).
-// `location` is a file path (SQLite) or a `postgresql://` URL (not in this build yet:
-// Unimplemented). A missing file is NotFound ("create it with popreg init"); a file that is not a
-// store is DataLoss; a store from a newer popreg is FailedPrecondition.
+// `location` is a file path (SQLite) or a `postgresql://` URL (PostgreSQL). A missing file is
+// NotFound ("create it with popreg init"); a file that is not a store is DataLoss; a store from a
+// newer popreg is FailedPrecondition.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 // Creates a new store at `location` with the current schema (for `popreg init`). An existing
