@@ -30,10 +30,10 @@ if(POPREG_TESTS)
   set_tests_properties(postgres_server_stop PROPERTIES FIXTURES_CLEANUP postgres_server)
 
   # The store's tests a second time, each store a database on that server (see
-  # src/store/store_test_util.h), named postgres/SUITE.TEST. Left out: suites that work on
+  # src/store/store_test_util.h), named postgres_store/SUITE.TEST. Left out: suites that work on
   # SQLite files directly (StoreTest, CrashTest: their PostgreSQL counterparts are in
   # src/store/postgres/postgres_store_test.cc) and suites without a store.
-  gtest_discover_tests(store_test TEST_PREFIX "postgres/"
+  gtest_discover_tests(store_test TEST_PREFIX "postgres_store/"
                        TEST_FILTER "-StoreTest.*:CrashTest.*:ProfileTest.*:DatePatternTest.*"
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "${popreg_pg_env}"
@@ -42,7 +42,7 @@ if(POPREG_TESTS)
   # What only PostgreSQL has: URLs, the server's errors, a killed client, the write lock.
   add_executable(postgres_store_test ${postgres_tests})
   target_link_libraries(postgres_store_test PRIVATE popreg_store GTest::gtest_main)
-  gtest_discover_tests(postgres_store_test TEST_PREFIX "postgres/"
+  gtest_discover_tests(postgres_store_test TEST_PREFIX "postgres_store/"
                        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "${popreg_pg_env}"
                                   FIXTURES_REQUIRED postgres_server)

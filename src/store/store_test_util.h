@@ -3,7 +3,7 @@
 //
 // The stores are SQLite files in the scratch folder, or, when the environment variable
 // POPREG_TEST_DB_URL_BASE is set (e.g. postgresql://popreg@%2Ftmp%2Fpopreg-pg-1234, as ctest
-// sets it for the `postgres/` run of these tests, see cmake/postgres.cmake), PostgreSQL
+// sets it for the `postgres_store/` run of these tests, see cmake/postgres.cmake), PostgreSQL
 // databases on that server, one per store, dropped after the test.
 #pragma once
 

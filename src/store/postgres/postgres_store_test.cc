@@ -397,6 +397,46 @@ TEST_F(PostgresStoreTest, IntegrityCheckFindsWhatWentAroundTheConstraints) {
       << st.ToString();
 }
 
+// The backend writes only the difference when a register replaces another; the result must be
+// the register a fresh store gets from the same rows.
+TEST_F(PostgresStoreTest, AReplacedRegisterIsTheNewFileExactly) {
+  auto import = [](Store& s, const std::string& sha, std::vector<RegisterRow> rows) {
+    auto t = s.BeginImport(Info(sha, io::Kind::kRegister));
+    ASSERT_TRUE(t.ok());
+    ASSERT_TRUE((*t)->AddRegisterRows(rows).ok());
+    ASSERT_TRUE((*t)->Commit().ok());
+  };
+  std::vector<RegisterRow> before = RegisterRows(60);
+  std::vector<RegisterRow> after = RegisterRows(50, 11);  // rows 1-10 gone, 51-60 new
+  after[0].person.name = "王晓明";                        // changed person
+  after[4].household.address = "蕉城路2号";  // changed household (row 15, the first of C5)
+  after[6].person.status = "deceased";
+  const std::string fresh_url = url_ + "_fresh";
+  ASSERT_TRUE(DropPostgresDatabase(fresh_url).ok());
+  {
+    auto replaced = Create(url_);
+    auto fresh = Create(fresh_url);
+    ASSERT_NE(replaced, nullptr);
+    ASSERT_NE(fresh, nullptr);
+    import(*replaced, "before", before);
+    import(*replaced, "after", after);
+    import(*fresh, "after", after);
+    auto a = replaced->LoadRegisterColumns();
+    auto b = fresh->LoadRegisterColumns();
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a->size(), 50u);
+    EXPECT_EQ(a->card_no, b->card_no);
+    EXPECT_EQ(a->person_no, b->person_no);
+    EXPECT_EQ(a->name, b->name);
+    EXPECT_EQ(a->status, b->status);
+    EXPECT_EQ(a->address, b->address);
+    EXPECT_NE(std::find(a->address.begin(), a->address.end(), "蕉城路2号"), a->address.end());
+    EXPECT_EQ(a->community_code, b->community_code);
+    EXPECT_TRUE(replaced->IntegrityCheck().ok());
+  }
+  EXPECT_TRUE(DropPostgresDatabase(fresh_url).ok());
+}
+
 TEST_F(PostgresStoreTest, ALargeRegisterStreamsInAndOut) {
   auto s = Create(url_);
   ASSERT_NE(s, nullptr);
