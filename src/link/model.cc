@@ -57,7 +57,11 @@ double Model::TfAdjustedLevelWeight(size_t comparison, Level level, double value
     return LevelWeight(comparison, level);
   }
   const double f = std::min(ClampProbability(value_frequency), 1.0);
-  return std::log2(ClampProbability(c.m[level]) / f);
+  double w = std::log2(ClampProbability(c.m[level]) / f);
+  // Agreeing exactly on a common value still says at least as much as a less similar level
+  // would: without this, a frequent name agreeing exactly could weigh less than a homophone.
+  for (Level l = 1; l < level; ++l) w = std::max(w, LevelWeight(comparison, l));
+  return w;
 }
 
 double Model::Weight(std::span<const Level> levels) const { return Weight(levels, {}); }

@@ -101,10 +101,14 @@ class Model {
   // probability about f^2 and two matching ones with about m * f, so the Bayes factor is
   // m * f / f^2 = m / f: u of the level is replaced by f and
   //
-  //   TfAdjustedLevelWeight = log2(m / max(f, kMinProbability))   when tf_adjust[level]
+  //   TfAdjustedLevelWeight = max(log2(m / max(f, kMinProbability)),
+  //                               LevelWeight(comparison, l) for 1 <= l < level)
+  //                                                               when tf_adjust[level]
   //                         = LevelWeight(comparison, level)       otherwise.
   //
-  // A common name (王伟) thus weighs less than a rare one (欧阳娜娜). f is clamped to at most 1;
+  // A common name (王伟) thus weighs less than a rare one (欧阳娜娜), but never less than the
+  // weight of any less similar level of the comparison (levels 1..level-1): agreeing exactly is
+  // at least as good a sign as agreeing by homophone. f is clamped to at most 1;
   // f <= 0 or NaN (kNoFrequency) means the frequency is unknown and gives LevelWeight. Same
   // requirements as LevelWeight.
   double TfAdjustedLevelWeight(size_t comparison, Level level, double value_frequency) const;

@@ -194,6 +194,21 @@ TEST(ModelTest, TermFrequencyLowersTheWeightOfCommonValues) {
   EXPECT_GT(model.TfAdjustedLevelWeight(0, 1, 0.001), model.LevelWeight(0, 1));
 }
 
+TEST(ModelTest, TermFrequencyNeverWeighsExactBelowALessSimilarLevel) {
+  // The engine's order: 1 else, 2 pinyin, 3 exact (adjusted). A value so common that m / f falls
+  // below the pinyin level's m / u takes the pinyin level's weight instead.
+  Model model;
+  model.lambda = 1e-4;
+  model.comparisons.push_back({.name = "name",
+                               .level_labels = {"null", "else", "pinyin", "exact"},
+                               .m = {0, 0.05, 0.10, 0.85},
+                               .u = {0, 0.97, 0.0001, 0.0299},
+                               .tf_adjust = {false, false, false, true}});
+  const double pinyin = model.LevelWeight(0, 2);                      // log2(1000), about 9.97
+  EXPECT_DOUBLE_EQ(model.TfAdjustedLevelWeight(0, 3, 0.01), pinyin);  // log2(85) would be 6.4
+  EXPECT_DOUBLE_EQ(model.TfAdjustedLevelWeight(0, 3, 0.00001), std::log2(0.85 / 0.00001));
+}
+
 TEST(ModelTest, TermFrequencyOnlyOnAdjustedLevelsWithKnownFrequency) {
   const Model model = TestModel();
   EXPECT_EQ(model.TfAdjustedLevelWeight(0, 2, 0.001), model.LevelWeight(0, 2));  // not adjusted
