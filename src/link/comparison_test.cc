@@ -144,3 +144,44 @@ TEST(BlockingKeyTest, PartsOfValues) {
 
 }  // namespace
 }  // namespace popreg::link
+
+namespace popreg::link {
+namespace {
+
+// A subset keeps each record's values and keys: comparing in the subset gives the levels that
+// comparing the same records in the whole set gives.
+TEST(RecordSetTest, SubsetKeepsValuesAndKeys) {
+  const std::vector<FieldSpec> fields = {
+      {"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}, {"id", Normalizer::kIdNumber}};
+  const RecordSet all =
+      BuildRecordSet({"a", "b", "c", "d"}, fields,
+                     {{"张伟", "張偉", "章伟", ""},
+                      {"1985-03-02", "1985/3/9", "19850302", "1985-03-02"},
+                      {"350902198803120021", "", "350902 19880312 0021", "350902198803120021"}},
+                     "2026-09-30")
+          .value();
+  const std::vector<RecordIndex> rows = {3, 0, 2};
+  const RecordSet part = Subset(all, rows);
+  ASSERT_EQ(part.size(), 3u);
+  EXPECT_EQ(part.ids, (std::vector<std::string>{"d", "a", "c"}));
+  for (size_t f = 0; f < all.fields.size(); ++f) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(part.fields[f].value[i], all.fields[f].value[rows[i]]);
+      EXPECT_EQ(part.fields[f].null(i), all.fields[f].null(rows[i]));
+    }
+  }
+  EXPECT_EQ(part.fields[0].pinyin[2], all.fields[0].pinyin[2]);
+  EXPECT_EQ(part.fields[1].number[1], all.fields[1].number[0]);
+  Comparison name;
+  name.name = "name";
+  name.field = 0;
+  for (const char* l : {"exact", "pinyin"}) name.conditions.push_back(ParseCondition(l).value());
+  for (RecordIndex a = 0; a < 3; ++a) {
+    for (RecordIndex b = 0; b < 3; ++b) {
+      EXPECT_EQ(name.Compare(part, a, part, b), name.Compare(all, rows[a], all, rows[b]));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace popreg::link

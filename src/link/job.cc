@@ -407,7 +407,12 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
     if (c.tf) tf_fields.push_back(c.field);
   }
   ComputeTermFrequencies(left, right, tf_fields);
-  if (!spec.model_in.empty()) {
+  if (spec.model) {
+    result.model = *spec.model;
+    std::vector<size_t> level_counts;
+    for (const Comparison& c : comps) level_counts.push_back(static_cast<size_t>(c.levels()));
+    RETURN_IF_ERROR(result.model.CheckShape(level_counts));
+  } else if (!spec.model_in.empty()) {
     ASSIGN_OR_RETURN(result.model, LoadModel(spec.model_in));
     if (result.model.comparisons.size() != comps.size()) {
       return InvalidArgument(spec.model_in + ": the model has " +

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,10 @@ struct LinkSpec {
   double deterministic_recall = 0.8;      // the share of true matches those rules find
   std::vector<RuleConfig> em_rules;       // one EM session per rule
   int max_iterations = 50;
-  std::string model_in;   // load this model instead of training
+  std::string model_in;  // load this model instead of training
+  // A model given in memory, used instead of training (wins over model_in); it must have the
+  // spec's comparisons in order, with their levels.
+  std::optional<Model> model;
   std::string model_out;  // save the trained model here
   // Output.
   double threshold = 0.5;  // match probability of an accepted link

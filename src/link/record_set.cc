@@ -1,5 +1,6 @@
 #include "link/record_set.h"
 
+#include <cassert>
 #include <cmath>
 #include <cstdlib>
 
@@ -41,6 +42,86 @@ StringColumn::StringColumn(std::vector<std::u32string>&& values) {
   values.clear();
 }
 
+StringColumn StringColumn::Subset(std::span<const RecordIndex> rows) const {
+  StringColumn out;
+  size_t total = 0;
+  for (RecordIndex r : rows) total += (*this)[r].size();
+  out.chars_.reserve(total);
+  out.offset_.reserve(rows.size() + 1);
+  out.offset_.push_back(0);
+  for (RecordIndex r : rows) {
+    const std::u32string_view v = (*this)[r];
+    out.chars_.insert(out.chars_.end(), v.begin(), v.end());
+    out.offset_.push_back(out.chars_.size());
+  }
+  return out;
+}
+
+RecordSet Subset(const RecordSet& set, std::span<const RecordIndex> rows) {
+  RecordSet out;
+  out.ids.reserve(rows.size());
+  for (RecordIndex r : rows) {
+    assert(r < set.size());
+    out.ids.push_back(set.ids[r]);
+  }
+  for (const FieldColumn& f : set.fields) {
+    FieldColumn c;
+    c.name = f.name;
+    c.normalizer = f.normalizer;
+    c.value = f.value.Subset(rows);
+    if (!f.pinyin.empty()) c.pinyin = f.pinyin.Subset(rows);
+    if (!f.number.empty()) {
+      c.number.reserve(rows.size());
+      for (RecordIndex r : rows) c.number.push_back(f.number[r]);
+    }
+    if (!f.readings.empty()) {
+      c.readings.reserve(rows.size());
+      for (RecordIndex r : rows) c.readings.push_back(f.readings[r]);
+    }
+    c.frequency.assign(rows.size(), 0.0);
+    out.fields.push_back(std::move(c));
+  }
+  return out;
+}
+
+void StringColumn::Append(const StringColumn& more) {
+  if (offset_.empty()) offset_.push_back(0);
+  const uint64_t base = chars_.size();
+  chars_.insert(chars_.end(), more.chars_.begin(), more.chars_.end());
+  for (size_t r = 1; r < more.offset_.size(); ++r) offset_.push_back(base + more.offset_[r]);
+}
+
+Status Append(RecordSet* set, RecordSet&& more) {
+  if (set->fields.size() != more.fields.size()) {
+    return InvalidArgument("Append: the record sets have different fields");
+  }
+  for (size_t f = 0; f < set->fields.size(); ++f) {
+    if (set->fields[f].name != more.fields[f].name ||
+        set->fields[f].normalizer != more.fields[f].normalizer) {
+      return InvalidArgument("Append: field " + std::to_string(f) + " is " + set->fields[f].name +
+                             " in one set and " + more.fields[f].name + " in the other");
+    }
+  }
+  const size_t n = set->size(), m = more.size();
+  for (size_t f = 0; f < set->fields.size(); ++f) {
+    FieldColumn& a = set->fields[f];
+    FieldColumn& b = more.fields[f];
+    a.value.Append(b.value);
+    if (!b.pinyin.empty() || !a.pinyin.empty()) {
+      // A column that was empty for lack of rows still needs its offsets.
+      if (a.pinyin.empty() && n > 0) a.pinyin = StringColumn(std::vector<std::u32string>(n));
+      if (b.pinyin.empty() && m > 0) b.pinyin = StringColumn(std::vector<std::u32string>(m));
+      a.pinyin.Append(b.pinyin);
+    }
+    a.number.insert(a.number.end(), b.number.begin(), b.number.end());
+    for (auto& r : b.readings) a.readings.push_back(std::move(r));
+    a.frequency.resize(n + m, 0.0);
+  }
+  for (std::string& id : more.ids) set->ids.push_back(std::move(id));
+  more = RecordSet();
+  return Status::Ok();
+}
+
 int RecordSet::FieldIndex(std::string_view name) const {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].name == name) return static_cast<int>(i);
@@ -74,12 +155,12 @@ std::u32string NormalizeText(std::string_view raw) {
 }
 
 // Normalises rows [begin, end) of field `f` into `value` and `pinyin` (packed afterwards).
-void NormalizeRows(const std::vector<std::string>& raw, const Date& as_of, FieldColumn* f,
-                   std::vector<std::u32string>& value, std::vector<std::u32string>& pinyin,
-                   int64_t begin, int64_t end) {
+void NormalizeRows(const std::vector<std::string>& raw, std::span<const RecordIndex> rows,
+                   const Date& as_of, FieldColumn* f, std::vector<std::u32string>& value,
+                   std::vector<std::u32string>& pinyin, int64_t begin, int64_t end) {
   norm::NameKeys keys;
   for (int64_t r = begin; r < end; ++r) {
-    const std::string& in = raw[r];
+    const std::string& in = rows.empty() ? raw[r] : raw[rows[r]];
     switch (f->normalizer) {
       case Normalizer::kText:
         value[r] = NormalizeText(in);
@@ -135,6 +216,14 @@ void NormalizeRows(const std::vector<std::string>& raw, const Date& as_of, Field
 Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
                                  const std::vector<std::vector<std::string>>& raw,
                                  std::string_view as_of_iso) {
+  std::vector<const std::vector<std::string>*> columns;
+  for (const auto& c : raw) columns.push_back(&c);
+  return BuildRecordSet(std::move(ids), fields, columns, {}, as_of_iso);
+}
+
+Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
+                                 std::span<const std::vector<std::string>* const> raw,
+                                 std::span<const RecordIndex> rows, std::string_view as_of_iso) {
   if (raw.size() != fields.size()) {
     return InvalidArgument("BuildRecordSet: " + std::to_string(fields.size()) + " fields but " +
                            std::to_string(raw.size()) + " columns");
@@ -150,9 +239,17 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
   const size_t n = set.ids.size();
   ThreadPool pool;
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (raw[i].size() != n) {
-      return InvalidArgument("field " + fields[i].name + " has " + std::to_string(raw[i].size()) +
+    const std::vector<std::string>& column = *raw[i];
+    if (rows.empty() ? column.size() != n : rows.size() != n) {
+      return InvalidArgument("field " + fields[i].name + " has " +
+                             std::to_string(rows.empty() ? column.size() : rows.size()) +
                              " values for " + std::to_string(n) + " records");
+    }
+    for (RecordIndex r : rows) {
+      if (r >= column.size()) {
+        return InvalidArgument("field " + fields[i].name + ": row " + std::to_string(r) + " of " +
+                               std::to_string(column.size()));
+      }
     }
     FieldColumn f;
     f.name = fields[i].name;
@@ -167,7 +264,7 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
       f.readings.resize(n);
     }
     pool.ParallelFor(static_cast<int64_t>(n), 4096, [&](int64_t begin, int64_t end) {
-      NormalizeRows(raw[i], as_of, &f, value, pinyin, begin, end);
+      NormalizeRows(column, rows, as_of, &f, value, pinyin, begin, end);
     });
     f.value = StringColumn(std::move(value));
     f.pinyin = StringColumn(std::move(pinyin));

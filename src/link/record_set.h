@@ -42,6 +42,10 @@ class StringColumn {
   }
   size_t size() const { return offset_.empty() ? 0 : offset_.size() - 1; }
   bool empty() const { return size() == 0; }
+  // The values of `rows`, in that order, packed anew.
+  StringColumn Subset(std::span<const RecordIndex> rows) const;
+  // Appends the values of `more` after these.
+  void Append(const StringColumn& more);
 
  private:
   std::vector<char32_t> chars_;
@@ -87,9 +91,25 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
                                  const std::vector<std::vector<std::string>>& raw,
                                  std::string_view as_of_iso = "");
 
+// The same from columns given by pointer, for the records `rows` of them (rows[i] is the row of
+// record i; empty = every row, in order), so that a caller normalises part of its columns without
+// copying them. Rows out of range are an InvalidArgument error.
+Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
+                                 std::span<const std::vector<std::string>* const> raw,
+                                 std::span<const RecordIndex> rows, std::string_view as_of_iso);
+
+// Appends the records of `more` (same fields, same normalisers: else InvalidArgument and `set`
+// unchanged) after those of `set`, leaving `more` empty. Frequencies of the new rows are 0.
+Status Append(RecordSet* set, RecordSet&& more);
+
 // Fills FieldColumn::frequency of the fields `fields` of `left` (and `right` when given) from
 // the value counts of both sets together; other fields keep frequency 0.
 void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields);
+
+// The records `rows` of `set`, in that order, with every field's values and keys (not its
+// frequencies, which ComputeTermFrequencies fills per linkage): a part of a set normalised once,
+// without normalising again. Requires every row < set.size() (asserted).
+RecordSet Subset(const RecordSet& set, std::span<const RecordIndex> rows);
 
 // UTF-32 to UTF-8, for output.
 std::string ToUtf8(std::u32string_view s);
