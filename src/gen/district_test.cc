@@ -224,7 +224,7 @@ std::multiset<std::string> DeriveTruth(std::map<io::Kind, Table>& t, const Date&
   for (size_t i = 0; i < reg.size(); ++i) {
     const Reg& g = reg[i];
     const norm::IdInfo id = norm::ParseIdNumber(g.id, as_of);
-    if (!g.id.empty() && !id.valid()) add("invalid_id_number", g.key, "", "");
+    if (!g.id.empty() && id.fails_standard()) add("invalid_id_number", g.key, "", "");
     if (g.status != "alive") continue;
     // Age from the register's birth date, or from what the departments say when it is blank.
     std::string birth = g.birth;

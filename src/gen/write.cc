@@ -536,8 +536,8 @@ class Writer {
     for (const RegisterRow& r : w_.register_rows) {
       const Person& p = w_.persons[r.pid];
       const std::string key = r.key();
-      // invalid_id_number: any register ID that fails GB 11643 (a valid 15-digit one does not).
-      if (!r.id.empty() && !norm::ParseIdNumber(r.id, as_of).valid()) {
+      // invalid_id_number: a register ID failing GB 11643's form (a valid 15-digit one does not).
+      if (!r.id.empty() && norm::ParseIdNumber(r.id, as_of).fails_standard()) {
         truth.push_back({6, key, "", ""});
       }
       if (r.status != "alive") continue;
