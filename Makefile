@@ -28,8 +28,9 @@ dev: bootstrap
 test: bootstrap format-check dev
 	ctest --preset dev -j $(JOBS)
 
+# Generates a district, imports it, compares, and prints the summary (scripts/demo).
 demo: build
-	$(BIN) gen --out $(DEMO_DIR) --households $(DEMO_HOUSEHOLDS) --seed 1
+	scripts/demo $(BIN) $(DEMO_DIR) $(DEMO_HOUSEHOLDS) 1
 
 bench: build
 	bench/run

@@ -53,3 +53,12 @@ if(POPREG_TESTS)
   set_tests_properties(cli_store_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
                        FIXTURES_REQUIRED postgres_server TIMEOUT 600)
 endif()
+
+if(POPREG_TESTS)
+  # The comparison end to end through the binary, on PostgreSQL.
+  add_test(NAME cli_compare_postgres
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli_compare_test.sh $<TARGET_FILE:popreg>
+                   ${PROJECT_SOURCE_DIR}/../shared)
+  set_tests_properties(cli_compare_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
+                       FIXTURES_REQUIRED postgres_server TIMEOUT 900)
+endif()

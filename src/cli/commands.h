@@ -3,8 +3,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
+#include <memory>
+#include <string>
 
+#include "base/log.h"
 #include "base/status.h"
+#include "link/job.h"
 
 namespace popreg::cli {
 
@@ -16,6 +21,12 @@ void RegisterNormalize(CLI::App& app);
 void RegisterLink(CLI::App& app);
 // `popreg init` and `popreg import`: the store (src/store/).
 void RegisterStore(CLI::App& app);
+
+// `popreg compare` and `popreg discrepancies`: the comparison (src/recon/, src/report/).
+void RegisterCompare(CLI::App& app);
+
+// Progress bars per stage of a linkage, on stderr when it is a terminal; `bars` keeps them.
+link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars);
 
 // Prints "popreg: <message>" for an error and records exit code 1 (2 for a usage error).
 void Fail(const Status& status);

@@ -103,15 +103,6 @@ Result<link::RecordSet> Load(const std::string& path, const link::LinkSpec& spec
   return link::BuildRecordSet(std::move(ids), fields, raw, spec.as_of);
 }
 
-// Progress bars per stage, on stderr when it is a terminal.
-link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars) {
-  return [bars](std::string_view stage, int64_t add, int64_t total) {
-    auto& bar = (*bars)[std::string(stage)];
-    if (!bar) bar = std::make_unique<ProgressBar>(std::string(stage), total);
-    if (add > 0) bar->Add(add);
-  };
-}
-
 void WriteSummary(const link::LinkResult& r) {
   std::fprintf(stderr, "blocking: %lld candidate pairs\n",
                static_cast<long long>(r.candidate_pairs));
@@ -204,6 +195,14 @@ Status RunExplain(const LinkArgs& a) {
 }
 
 }  // namespace
+
+link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars) {
+  return [bars](std::string_view stage, int64_t add, int64_t total) {
+    auto& bar = (*bars)[std::string(stage)];
+    if (!bar) bar = std::make_unique<ProgressBar>(std::string(stage), total);
+    if (add > 0) bar->Add(add);
+  };
+}
 
 void RegisterLink(CLI::App& app) {
   auto args = std::make_shared<LinkArgs>();

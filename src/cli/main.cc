@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterNormalize(app);
   popreg::cli::RegisterLink(app);
   popreg::cli::RegisterStore(app);
+  popreg::cli::RegisterCompare(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

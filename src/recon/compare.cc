@@ -1,0 +1,662 @@
+#include "recon/compare.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "base/log.h"
+#include "norm/address.h"
+#include "norm/id_number.h"
+#include "recon/births.h"
+#include "recon/linking.h"
+#include "recon/rules.h"
+
+namespace popreg::recon {
+namespace {
+
+// Logs how a linkage went: its size, its links, its time and the process's peak memory so far.
+class JobLog {
+ public:
+  JobLog() : start_(std::chrono::steady_clock::now()) {}
+  void Done(const LinkSummary& s) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    LogInfo("{}: {} x {} records, {} candidate pairs, {} links in {:.1f}s (peak {} MB)", s.name,
+            s.left, s.right, s.candidate_pairs, s.links, seconds, usage.ru_maxrss / 1024);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+std::string RegisterKey(const store::RegisterColumns& reg, size_t i) {
+  return reg.card_no[i] + "/" + reg.person_no[i];
+}
+
+// "李娜 (3509020010010007/2)", or the key alone for a nameless card.
+std::string Who(const store::RegisterColumns& reg, size_t i) {
+  const std::string key = RegisterKey(reg, i);
+  return reg.name[i].empty() ? key : reg.name[i] + " (" + key + ")";
+}
+
+std::string Or(const std::string& value, std::string_view fallback) {
+  return value.empty() ? std::string(fallback) : value;
+}
+
+std::string EvidenceJson(const std::vector<std::tuple<std::string, store::ImportId, int64_t>>& e) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& [kind, import, row] : e) {
+    j.push_back({{"kind", kind}, {"import", import}, {"row", row}});
+  }
+  return j.dump();
+}
+
+// One piece of death evidence linked to a register person.
+struct DeathEvidence {
+  const SourceTable* table;
+  size_t record;
+  double probability;
+  const std::string* explanation;
+};
+
+class Comparer {
+ public:
+  Comparer(const Inputs& in, const CompareOptions& options)
+      : in_(in),
+        reg_(in.reg),
+        options_(options),
+        window_{options.since, options.as_of},
+        ctx_{in.reg, &records_, options.as_of, options.threads, options.progress} {
+    for (const store::Area& a : in.areas) areas_.Add(a.code, a.name);
+  }
+
+  Result<CompareResult> Run() {
+    RETURN_IF_ERROR(LinkAll());
+    ChoosePrimaries();
+    RegisterItems();
+    PoliceItems();
+    BirthItems();
+    return Finish();
+  }
+
+ private:
+  // -- Linking -------------------------------------------------------------------------------
+
+  Status LinkAll() {
+    const size_t n = reg_.size();
+    JobLog norm_log;
+    ASSIGN_OR_RETURN(
+        records_, BuildAliveRecords(reg_, RegisterMothers(reg_, options_.as_of), options_.as_of));
+    norm_log.Done({"normalising the register", static_cast<int64_t>(n), 0, 0, 0, 0});
+    police_of_.assign(n, kUnlinked);
+    if (in_.police) {
+      const SourceTable& police = *in_.police;
+      std::vector<std::string> community(police.size());
+      for (size_t i = 0; i < police.size(); ++i) {
+        community[i] = police.value("community_code", i);
+        if (community[i].empty()) community[i] = areas_.Resolve(police.value("address", i));
+      }
+      JobLog log;
+      ASSIGN_OR_RETURN(police_, LinkPolice(ctx_, police, community));
+      log.Done(police_.summary);
+      result_.links.push_back(police_.summary);
+      for (size_t r = 0; r < police_.to_register.size(); ++r) {
+        if (police_.to_register[r] != kUnlinked) {
+          police_of_[police_.to_register[r]] = static_cast<int32_t>(r);
+        }
+      }
+    }
+    // The police list and the duplicates need the alive persons only; the later jobs extend
+    // the records to every person.
+    JobLog dup_log;
+    ASSIGN_OR_RETURN(dups_, FindDuplicates(ctx_));
+    dup_log.Done(dups_.summary);
+    result_.links.push_back(dups_.summary);
+    deaths_.resize(n);
+    for (const std::optional<SourceTable>* t : {&in_.cremations, &in_.certificates}) {
+      if (!t->has_value()) continue;
+      const SourceTable& table = **t;
+      std::vector<std::string> community(table.size());
+      for (size_t i = 0; i < table.size(); ++i) {
+        community[i] = areas_.Resolve(table.value("address", i));
+      }
+      JobLog log;
+      ASSIGN_OR_RETURN(Links links, LinkDeaths(ctx_, table, community));
+      log.Done(links.summary);
+      result_.links.push_back(links.summary);
+      death_links_.push_back(std::move(links));
+      const Links& l = death_links_.back();
+      for (size_t i = 0; i < table.size(); ++i) {
+        if (l.to_register[i] == kUnlinked) continue;
+        // Evidence dated after as_of does not count: the person was alive on the reference date.
+        const std::optional<Date> d = Date::ParseIso(table.value("death_date", i));
+        if (!d || *d > options_.as_of) continue;
+        deaths_[l.to_register[i]].push_back({&table, i, l.probability[i], &l.explanation[i]});
+      }
+    }
+    for (const std::optional<SourceTable>* t : {&in_.births, &in_.vaccinations}) {
+      if (!t->has_value()) continue;
+      JobLog log;
+      ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t));
+      log.Done(links.summary);
+      result_.links.push_back(links.summary);
+      birth_links_.emplace_back(&**t, std::move(links));
+    }
+    return Status::Ok();
+  }
+
+  // Rule 7: the card of a duplicate cluster that stands for the person. The member linked to the
+  // police list; else one with death evidence; else the most complete card (a valid ID, then a
+  // name, sex and birth date), then the first.
+  void ChoosePrimaries() {
+    std::unordered_map<uint32_t, std::vector<uint32_t>> members;
+    for (const DuplicatePair& p : dups_.pairs) {
+      members[dups_.cluster[p.a]];  // make the cluster known
+    }
+    for (size_t i = 0; i < reg_.size(); ++i) {
+      auto it = members.find(dups_.cluster[i]);
+      if (it != members.end()) it->second.push_back(static_cast<uint32_t>(i));
+    }
+    primary_.assign(reg_.size(), -1);
+    for (auto& [cluster, list] : members) {
+      if (list.size() < 2) continue;
+      // Two members each linked to a different police person are two people (twins, namesakes):
+      // the police list outranks the duplicate model, so such clusters are not reported.
+      int linked = 0;
+      for (uint32_t m : list) linked += police_of_[m] != kUnlinked ? 1 : 0;
+      if (linked > 1) continue;
+      auto score = [&](uint32_t m) {
+        const norm::IdInfo id = norm::ParseIdNumber(reg_.id_number[m], options_.as_of);
+        return std::make_tuple(
+            police_of_[m] != kUnlinked, !deaths_[m].empty(), id.valid(),
+            !reg_.name[m].empty() && !reg_.sex[m].empty() && !reg_.birth_date[m].empty());
+      };
+      uint32_t best = list.front();
+      for (uint32_t m : list) {
+        if (score(m) > score(best)) best = m;
+      }
+      for (uint32_t m : list) primary_[m] = static_cast<int32_t>(best);
+    }
+    for (const DuplicatePair& p : dups_.pairs) {
+      pair_probability_[{std::min(p.a, p.b), std::max(p.a, p.b)}] = {p.probability, &p.explanation};
+    }
+  }
+
+  bool InCluster(size_t i) const { return primary_[i] >= 0; }
+  bool IsPrimary(size_t i) const { return primary_[i] == static_cast<int32_t>(i); }
+
+  // -- Items ---------------------------------------------------------------------------------
+
+  store::Discrepancy Item(std::string_view type, size_t person) {
+    store::Discrepancy d;
+    d.type = std::string(type);
+    d.register_key = RegisterKey(reg_, person);
+    d.community_code = reg_.community_code[person];
+    return d;
+  }
+
+  void Add(store::Discrepancy d) {
+    if (d.evidence_json.empty()) d.evidence_json = "[]";
+    items_.push_back(std::move(d));
+  }
+
+  void RegisterItems() {
+    const SourceTable* police = in_.police ? &*in_.police : nullptr;
+    for (size_t i = 0; i < reg_.size(); ++i) {
+      const std::string key = RegisterKey(reg_, i);
+      if (Rule4InvalidIdNumber(reg_.id_number[i], options_.as_of)) {
+        store::Discrepancy d = Item("invalid_id_number", i);
+        d.identity = "invalid_id_number|" + key;
+        const norm::IdInfo id = norm::ParseIdNumber(reg_.id_number[i], options_.as_of);
+        d.register_value = reg_.id_number[i];
+        std::string fix;
+        if (police_of_[i] != kUnlinked) {
+          const std::string& p = police->value("id_number", police_of_[i]);
+          if (norm::ParseIdNumber(p, options_.as_of).valid()) {
+            fix = "; the police list has " + p + ": set id_number to it";
+          }
+        }
+        d.proposal = "correct the ID number of " + Who(reg_, i) + ": '" + reg_.id_number[i] +
+                     "' fails GB 11643 (" + std::string(norm::IdErrorName(id.error)) + ")" +
+                     (fix.empty() ? "; check it against the person's identity card" : fix);
+        Add(std::move(d));
+      }
+      if (reg_.status[i] != "alive") continue;
+      const std::string missing = Rule5MissingFields(reg_.name[i], reg_.sex[i], reg_.birth_date[i],
+                                                     reg_.id_number[i], options_.as_of);
+      if (!missing.empty()) Add(Incomplete(i, missing));
+      if (!Rule7JudgedOnItsOwn(InCluster(i), IsPrimary(i))) {
+        Add(Duplicate(static_cast<size_t>(primary_[i]), i));
+        continue;
+      }
+      const bool on_police = police_of_[i] != kUnlinked;
+      if (on_police) FieldMismatches(i);
+      const bool dead = !deaths_[i].empty();
+      if (dead) Add(UnrecordedDeath(i));
+      if (police != nullptr && Rule1AbsentUnlessDead(on_police, dead) &&
+          Rule6AbsentUnlessNewborn(window_, reg_.birth_date[i])) {
+        store::Discrepancy d = Item("absent_from_source", i);
+        d.identity = "absent_from_source|" + key;
+        d.source_kind = "police_population";
+        if (police) d.source_import_id = police->import_id;
+        d.proposal = Who(reg_, i) + " is not on the police list of " + options_.as_of.Iso() +
+                     " and no death is known: verify whether the person moved away; if so, set " +
+                     "status to moved_out";
+        Add(std::move(d));
+      }
+    }
+  }
+
+  // The police person an item rests on: its row, ID, link probability and explanation.
+  void AttachPolice(size_t r, store::Discrepancy* d) const {
+    const SourceTable& police = *in_.police;
+    d->source_kind = "police_population";
+    d->source_import_id = police.import_id;
+    d->source_row = police.rows[r];
+    d->source_id_number = police.value("id_number", r);
+    d->match_probability = police_.probability[r];
+    d->explanation_json = police_.explanation[r];
+    d->evidence_json = EvidenceJson({{"police_population", police.import_id, police.rows[r]}});
+  }
+
+  store::Discrepancy Incomplete(size_t i, const std::string& missing) {
+    store::Discrepancy d = Item("incomplete_record", i);
+    d.identity = "incomplete_record|" + d.register_key;
+    std::string fill;
+    if (police_of_[i] != kUnlinked) {
+      const SourceTable& police = *in_.police;
+      const size_t r = static_cast<size_t>(police_of_[i]);
+      size_t start = 0;
+      while (start < missing.size()) {
+        size_t end = missing.find(',', start);
+        if (end == std::string::npos) end = missing.size();
+        const std::string field = missing.substr(start, end - start);
+        const std::string& v = police.value(field, r);
+        if (!v.empty()) fill += (fill.empty() ? "" : ", ") + field + " = " + v;
+        start = end + 1;
+      }
+      AttachPolice(r, &d);
+    }
+    d.proposal = fill.empty() ? "complete the card of " + Who(reg_, i) + ": " + missing +
+                                    " missing; ask the household"
+                              : "fill in " + Who(reg_, i) + " from the police list (row " +
+                                    std::to_string(d.source_row) + "): " + fill;
+    return d;
+  }
+
+  store::Discrepancy Duplicate(size_t primary, size_t other) {
+    store::Discrepancy d = Item("duplicate_in_register", primary);
+    const std::string a = RegisterKey(reg_, primary), b = RegisterKey(reg_, other);
+    d.register_key = std::min(a, b);
+    d.register_key_2 = std::max(a, b);
+    d.identity = "duplicate_in_register|" + d.register_key + "|" + d.register_key_2;
+    auto it = pair_probability_.find(
+        {std::min<uint32_t>(primary, other), std::max<uint32_t>(primary, other)});
+    if (it != pair_probability_.end()) {
+      d.match_probability = it->second.first;
+      d.explanation_json = *it->second.second;
+    }
+    d.proposal = Who(reg_, other) + " and " + Who(reg_, primary) +
+                 " are one person: keep the card " + a + ", remove " + b +
+                 " after copying any value only it has";
+    return d;
+  }
+
+  void FieldMismatches(size_t i) {
+    const SourceTable& police = *in_.police;
+    const size_t r = static_cast<size_t>(police_of_[i]);
+    struct F {
+      Field field;
+      const std::string& reg;
+      const std::string& src;
+    };
+    const F fields[] = {{Field::kName, reg_.name[i], police.value("name", r)},
+                        {Field::kSex, reg_.sex[i], police.value("sex", r)},
+                        {Field::kBirthDate, reg_.birth_date[i], police.value("birth_date", r)},
+                        {Field::kIdNumber, reg_.id_number[i], police.value("id_number", r)}};
+    for (const F& f : fields) {
+      if (!Rule3Differs(f.field, f.reg, f.src, options_.as_of)) continue;
+      store::Discrepancy d = Item("field_mismatch", i);
+      d.field = std::string(FieldName(f.field));
+      d.identity = "field_mismatch|" + d.register_key + "|" + d.field;
+      d.register_value = f.reg;
+      d.source_value = f.src;
+      AttachPolice(r, &d);
+      d.proposal = "set " + d.field + " of " + d.register_key + " from " + f.reg + " to " + f.src +
+                   " (police list row " + std::to_string(police.rows[r]) + ")";
+      Add(std::move(d));
+    }
+  }
+
+  store::Discrepancy UnrecordedDeath(size_t i) {
+    store::Discrepancy d = Item("unrecorded_death", i);
+    d.identity = "unrecorded_death|" + d.register_key;
+    std::vector<DeathEvidence>& ev = deaths_[i];
+    std::sort(ev.begin(), ev.end(), [](const DeathEvidence& a, const DeathEvidence& b) {
+      return a.probability > b.probability;
+    });
+    const DeathEvidence& best = ev.front();
+    d.source_kind = std::string(best.table->kind_name());
+    d.source_import_id = best.table->import_id;
+    d.source_row = best.table->rows[best.record];
+    d.source_id_number = best.table->value("id_number", best.record);
+    d.match_probability = best.probability;
+    d.explanation_json = *best.explanation;
+    std::vector<std::tuple<std::string, store::ImportId, int64_t>> evidence;
+    std::string where;
+    for (const DeathEvidence& e : ev) {
+      evidence.emplace_back(std::string(e.table->kind_name()), e.table->import_id,
+                            e.table->rows[e.record]);
+      where += std::string(where.empty() ? "" : ", ") + std::string(e.table->kind_name()) +
+               " row " + std::to_string(e.table->rows[e.record]);
+    }
+    d.evidence_json = EvidenceJson(evidence);
+    d.proposal = "set status of " + Who(reg_, i) + " to deceased with death_date " +
+                 best.table->value("death_date", best.record) + " (" + where + ")";
+    return d;
+  }
+
+  // Police persons without a register person: missing, or (rule 2) a birth of the window.
+  void PoliceItems() {
+    if (!in_.police) return;
+    const SourceTable& police = *in_.police;
+    for (size_t r = 0; r < police.size(); ++r) {
+      if (police_.to_register[r] != kUnlinked) continue;
+      if (!Rule2MissingUnlessBorn(window_, police.value("birth_date", r))) continue;
+      store::Discrepancy d;
+      d.type = "missing_in_register";
+      const std::string& id = police.value("id_number", r);
+      d.source_id_number = id;
+      d.identity = "missing_in_register|" + (id.empty() ? "row " + std::to_string(r) : id);
+      d.source_kind = "police_population";
+      d.source_import_id = police.import_id;
+      d.source_row = police.rows[r];
+      d.community_code = PoliceCommunity(r);
+      d.evidence_json = EvidenceJson({{"police_population", police.import_id, police.rows[r]}});
+      const std::string card = HouseholdOfHukou(r);
+      d.proposal = "create a card for " + Or(police.value("name", r), "(no name)") + " (" +
+                   Or(police.value("sex", r), "?") + ", born " +
+                   Or(police.value("birth_date", r), "?") + ", ID " + Or(id, "?") + ")" +
+                   (card.empty() ? " from police list row " + std::to_string(police.rows[r])
+                                 : " in household " + card +
+                                       ", where the police list's household members are");
+      Add(std::move(d));
+    }
+  }
+
+  // The community of a police person: its own code, its address, or its police household's.
+  std::string PoliceCommunity(size_t r) {
+    const SourceTable& police = *in_.police;
+    if (!police.value("community_code", r).empty()) return police.value("community_code", r);
+    std::string c = areas_.Resolve(police.value("address", r));
+    if (!c.empty()) return c;
+    const std::string card = HouseholdOfHukou(r);
+    if (!card.empty()) return reg_.community_code[card_first_.at(card)];
+    return "";
+  }
+
+  // The register card of the police household (hukou_no) of police person r: the card most of
+  // its linked members are on. Empty when none is linked.
+  std::string HouseholdOfHukou(size_t r) {
+    const SourceTable& police = *in_.police;
+    if (hukou_members_.empty()) {
+      for (size_t i = 0; i < police.size(); ++i) {
+        const std::string& h = police.value("hukou_no", i);
+        if (!h.empty()) hukou_members_[h].push_back(i);
+      }
+      for (size_t i = 0; i < reg_.size(); ++i) card_first_.emplace(reg_.card_no[i], i);
+    }
+    const std::string& h = police.value("hukou_no", r);
+    if (h.empty()) return "";
+    std::map<std::string, int> votes;
+    for (size_t m : hukou_members_[h]) {
+      if (police_.to_register[m] != kUnlinked) ++votes[reg_.card_no[police_.to_register[m]]];
+    }
+    std::string best;
+    int most = 0;
+    for (const auto& [card, n] : votes) {
+      if (n > most) {
+        best = card;
+        most = n;
+      }
+    }
+    return best;
+  }
+
+  // -- Births --------------------------------------------------------------------------------
+
+  void BirthItems() {
+    std::vector<BirthMention> mentions;
+    // Mother IDs by child ID, from the police births, for newborns of the police list.
+    std::unordered_map<std::string, std::string> mother_by_child;
+    for (const auto& [table, links] : birth_links_) {
+      for (size_t i = 0; i < table->size(); ++i) {
+        const std::optional<Date> birth = Date::ParseIso(table->value("birth_date", i));
+        if (!birth || !window_.Contains(*birth)) continue;
+        BirthMention m;
+        m.kind = table->kind();
+        m.table = table;
+        m.record = i;
+        m.mother_id = table->value("mother_id_number", i);
+        m.birth = *birth;
+        m.sex = table->value("sex", i).empty() ? 0 : table->value("sex", i)[0];
+        m.name = table->value(table->kind() == io::Kind::kVaccinations ? "child_name" : "name", i);
+        m.mother_name = table->value("mother_name", i);
+        m.linked = links.to_register[i];
+        m.probability = links.probability[i];
+        if (table->kind() == io::Kind::kPoliceBirths && !table->value("id_number", i).empty()) {
+          mother_by_child.emplace(table->value("id_number", i), m.mother_id);
+        }
+        mentions.push_back(std::move(m));
+      }
+    }
+    if (in_.police) {
+      const SourceTable& police = *in_.police;
+      for (size_t r = 0; r < police.size(); ++r) {
+        const std::optional<Date> birth = Date::ParseIso(police.value("birth_date", r));
+        if (!birth || !window_.Contains(*birth)) continue;
+        BirthMention m;
+        m.kind = io::Kind::kPolicePopulation;
+        m.table = &police;
+        m.record = r;
+        m.mother_id = police.value("mother_id_number", r);
+        if (m.mother_id.empty()) {
+          auto it = mother_by_child.find(police.value("id_number", r));
+          if (it != mother_by_child.end()) m.mother_id = it->second;
+        }
+        m.birth = *birth;
+        m.sex = police.value("sex", r).empty() ? 0 : police.value("sex", r)[0];
+        m.name = police.value("name", r);
+        m.linked = police_.to_register[r];
+        m.probability = police_.probability[r];
+        mentions.push_back(std::move(m));
+      }
+    }
+    std::unordered_map<std::string, size_t> person_by_id;
+    for (size_t i = 0; i < reg_.size(); ++i) {
+      if (reg_.status[i] == "alive" && !reg_.id_number[i].empty()) {
+        person_by_id.emplace(reg_.id_number[i], i);
+      }
+    }
+    for (const Child& c : ConsolidateBirths(mentions)) {
+      if (c.birth_key.empty()) {
+        ++unkeyed_births_;
+        continue;
+      }
+      for (int64_t n = c.recorded; n < c.count; ++n) {
+        Add(UnrecordedBirth(c, mentions, n - c.recorded + 1, person_by_id));
+      }
+    }
+    if (unkeyed_births_ > 0) {
+      LogWarn(
+          "{} births of the window have no mother's ID in any source: no birth_key, not "
+          "reported",
+          unkeyed_births_);
+    }
+  }
+
+  store::Discrepancy UnrecordedBirth(const Child& c, const std::vector<BirthMention>& mentions,
+                                     int64_t nth,
+                                     const std::unordered_map<std::string, size_t>& by_id) {
+    const BirthMention& best = mentions[c.mentions.front()];
+    store::Discrepancy d;
+    d.type = "unrecorded_birth";
+    d.birth_key = c.birth_key;
+    d.identity = "unrecorded_birth|" + c.birth_key + "|" + std::to_string(nth);
+    d.source_kind = std::string(best.table->kind_name());
+    d.source_import_id = best.table->import_id;
+    d.source_row = best.table->rows[best.record];
+    if (best.kind != io::Kind::kVaccinations) {
+      d.source_id_number = best.table->value("id_number", best.record);
+    }
+    std::vector<std::tuple<std::string, store::ImportId, int64_t>> evidence;
+    std::string name;
+    for (size_t i : c.mentions) {
+      const BirthMention& m = mentions[i];
+      evidence.emplace_back(std::string(m.table->kind_name()), m.table->import_id,
+                            m.table->rows[m.record]);
+      if (name.empty() && m.kind != io::Kind::kVaccinations) name = m.name;
+    }
+    d.evidence_json = EvidenceJson(evidence);
+    const std::string mother_id = c.birth_key.substr(0, 18);
+    auto mother = by_id.find(mother_id);
+    const std::string child = (best.sex == 'M' ? "son" : "daughter");
+    const std::string what = "create card for " + Or(name, "(name not yet given)") + " born " +
+                             best.birth.Iso() + " (" + std::string(1, best.sex) + ")";
+    if (mother != by_id.end()) {
+      d.community_code = reg_.community_code[mother->second];
+      d.proposal = what + " in household " + reg_.card_no[mother->second] + " as " + child +
+                   " of " + Or(reg_.name[mother->second], mother_id);
+    } else {
+      d.community_code = best.table->value("community_code", best.record);
+      if (d.community_code.empty()) {
+        d.community_code = areas_.Resolve(best.table->value("address", best.record));
+      }
+      d.proposal = what + ", " + child + " of " + Or(best.mother_name, "the mother") + " (ID " +
+                   mother_id + ", not in the register): a new household card";
+    }
+    return d;
+  }
+
+  // -- Result --------------------------------------------------------------------------------
+
+  Result<CompareResult> Finish() {
+    std::vector<store::Discrepancy> kept;
+    for (store::Discrepancy& d : items_) {
+      if (!options_.area.empty() && !d.community_code.starts_with(options_.area)) continue;
+      kept.push_back(std::move(d));
+    }
+    auto type_rank = [](const std::string& t) {
+      for (size_t i = 0; i < std::size(store::kDiscrepancyTypes); ++i) {
+        if (store::kDiscrepancyTypes[i] == t) return i;
+      }
+      return std::size(store::kDiscrepancyTypes);
+    };
+    std::sort(kept.begin(), kept.end(),
+              [&](const store::Discrepancy& a, const store::Discrepancy& b) {
+                return std::make_tuple(type_rank(a.type), std::cref(a.community_code),
+                                       std::cref(a.identity)) <
+                       std::make_tuple(type_rank(b.type), std::cref(b.community_code),
+                                       std::cref(b.identity));
+              });
+    for (size_t i = 1; i < kept.size(); ++i) {
+      if (kept[i].identity == kept[i - 1].identity) {
+        return Internal("comparison made two items with identity " + kept[i].identity);
+      }
+    }
+    for (std::string_view t : store::kDiscrepancyTypes) result_.by_type[std::string(t)] = 0;
+    for (const store::Discrepancy& d : kept) {
+      ++result_.by_type[d.type];
+      ++result_.by_community[d.community_code][d.type];
+    }
+    result_.items = std::move(kept);
+    return std::move(result_);
+  }
+
+  const Inputs& in_;
+  const store::RegisterColumns& reg_;
+  const CompareOptions& options_;
+  const Window window_;
+  RegisterRecords records_;
+  const LinkContext ctx_;
+  norm::AreaIndex areas_;
+
+  Links police_;
+  std::vector<int32_t> police_of_;  // per register person: police record or kUnlinked
+  std::vector<Links> death_links_;
+  std::vector<std::vector<DeathEvidence>> deaths_;  // per register person
+  Duplicates dups_;
+  std::vector<int32_t> primary_;  // per register person: its cluster's primary, or -1
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<double, const std::string*>> pair_probability_;
+  std::vector<std::pair<const SourceTable*, Links>> birth_links_;
+  std::unordered_map<std::string, std::vector<size_t>> hukou_members_;
+  std::unordered_map<std::string, size_t> card_first_;
+  int64_t unkeyed_births_ = 0;
+
+  std::vector<store::Discrepancy> items_;
+  CompareResult result_;
+};
+
+}  // namespace
+
+std::string CompareResult::SummaryJson() const {
+  nlohmann::json links_json = nlohmann::json::array();
+  for (const LinkSummary& l : links) {
+    links_json.push_back({{"name", l.name},
+                          {"left", l.left},
+                          {"right", l.right},
+                          {"candidate_pairs", l.candidate_pairs},
+                          {"links", l.links},
+                          {"lambda", l.lambda}});
+  }
+  nlohmann::json j = {{"by_type", by_type}, {"by_community", by_community}, {"links", links_json}};
+  return j.dump();
+}
+
+Result<CompareResult> Compare(const Inputs& inputs, const CompareOptions& options) {
+  if (!options.as_of.Valid() || !options.since.Valid()) {
+    return InvalidArgument("compare: --as-of and --since must be dates (YYYY-MM-DD)");
+  }
+  if (options.since > options.as_of) {
+    return InvalidArgument("compare: --since " + options.since.Iso() + " is after --as-of " +
+                           options.as_of.Iso());
+  }
+  Comparer c(inputs, options);
+  return c.Run();
+}
+
+Result<RunResult> RunComparison(store::Store& store, const CompareOptions& options,
+                                const std::string& started_by) {
+  RunResult out;
+  ASSIGN_OR_RETURN(Inputs inputs, LoadInputs(store));
+  if (!inputs.police) {
+    LogWarn(
+        "the store has no police_population import: missing_in_register, field_mismatch "
+        "and absent_from_source cannot be found");
+  }
+  ASSIGN_OR_RETURN(out.compare, Compare(inputs, options));
+  store::ComparisonInfo info;
+  info.as_of = options.as_of.Iso();
+  info.since = options.since.Iso();
+  info.area_code = options.area;
+  info.started_by = started_by;
+  if (inputs.register_import != 0) info.sources.push_back(inputs.register_import);
+  for (const std::optional<SourceTable>* t : {&inputs.police, &inputs.births, &inputs.vaccinations,
+                                              &inputs.cremations, &inputs.certificates}) {
+    if (t->has_value()) info.sources.push_back((*t)->import_id);
+  }
+  info.summary_json = out.compare.SummaryJson();
+  ASSIGN_OR_RETURN(out.saved, store.SaveComparison(info, out.compare.items));
+  return out;
+}
+
+}  // namespace popreg::recon

@@ -1,0 +1,61 @@
+// A comparison run (`popreg compare`): the register against the departments' latest imports,
+// every discrepancy of the exchange spec (shared/spec/exchange-format.md, "A comparison and what
+// it finds"), decided between types by the spec's rules 1-7 (recon/rules.h), each with the
+// evidence it rests on and a proposal in words.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/date.h"
+#include "base/status.h"
+#include "link/job.h"
+#include "recon/sources.h"
+#include "store/store.h"
+
+namespace popreg::recon {
+
+struct CompareOptions {
+  Date as_of;
+  Date since;
+  std::string area;         // keep only items whose community code starts with this; empty = all
+  int threads = 0;          // 0 = all cores
+  link::Progress progress;  // may be empty
+};
+
+// How one source linked to the register, for the summary.
+struct LinkSummary {
+  std::string name;  // e.g. "police_population -> register"
+  int64_t left = 0, right = 0, candidate_pairs = 0, links = 0;
+  double lambda = 0;
+};
+
+struct CompareResult {
+  std::vector<store::Discrepancy> items;  // ordered by type (spec order), community, identity
+  std::vector<LinkSummary> links;
+  // Items per type (spec order) and per community and type.
+  std::map<std::string, int64_t> by_type;
+  std::map<std::string, std::map<std::string, int64_t>> by_community;
+  // The summary as JSON (for the store's comparisons.summary_json).
+  std::string SummaryJson() const;
+};
+
+// Compares `inputs` as of `options.as_of`. Pure: reads nothing but its arguments.
+Result<CompareResult> Compare(const Inputs& inputs, const CompareOptions& options);
+
+// What `popreg compare` prints and the store keeps.
+struct RunResult {
+  CompareResult compare;
+  store::SaveComparisonResult saved;
+};
+
+// Loads the register and the latest import of each department from `store`, compares, and
+// saves the comparison (items keep their identity across runs: store::SaveComparison).
+// `started_by` is the user. Errors name what is missing ("the store has no register").
+Result<RunResult> RunComparison(store::Store& store, const CompareOptions& options,
+                                const std::string& started_by);
+
+}  // namespace popreg::recon

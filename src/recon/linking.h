@@ -1,0 +1,92 @@
+// How each source links to the register: one linkage job of the engine (src/link/) per source,
+// each with its own fields, comparisons, blocking and training rules, trained on the data at hand
+// (u from random pairs, the prior from deterministic rules, m by EM; no labels).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/date.h"
+#include "base/status.h"
+#include "link/job.h"
+#include "link/record_set.h"
+#include "recon/compare.h"
+#include "recon/sources.h"
+#include "store/store.h"
+
+namespace popreg::recon {
+
+inline constexpr int32_t kUnlinked = -1;
+
+// The links of one source to register persons: per source record, the register index (into
+// RegisterColumns) it links to, or kUnlinked.
+struct Links {
+  std::vector<int32_t> to_register;
+  std::vector<double> probability;       // of the link; 0 when unlinked
+  std::vector<std::string> explanation;  // JSON of the link's terms; empty when unlinked
+  LinkSummary summary;
+};
+
+// The register persons as the engine's records, each normalised once for every job. It starts
+// with the alive persons (for the police list and duplicates), and ExtendToAllPersons appends
+// the others (death evidence and births may name a person whose card is closed): the whole
+// register is never held twice. index[i] is the register person of record i.
+struct RegisterRecords {
+  link::RecordSet set;
+  std::vector<uint32_t> index;
+  size_t alive = 0;  // the first `alive` records are the alive persons
+  // Per register person, the raw fields the records are built from.
+  std::vector<std::string> mothers, dwellings, townships;
+};
+
+// The alive persons' records. `mothers` is each register person's mother's ID (RegisterMothers,
+// births.h).
+Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg,
+                                          std::vector<std::string> mothers, const Date& as_of);
+// Appends the persons who are not alive.
+Status ExtendToAllPersons(const store::RegisterColumns& reg, const Date& as_of,
+                          RegisterRecords* records);
+
+struct LinkContext {
+  const store::RegisterColumns& reg;
+  RegisterRecords* records;  // the jobs set their term frequencies on it, one job at a time
+  Date as_of;
+  int threads = 0;
+  link::Progress progress;
+};
+
+// The police list to alive register persons, one to one, on ID number, name, birth date, sex,
+// the mother's ID and the dwelling. `source_community` is each record's community code (its own,
+// or resolved from its address).
+Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
+                         const std::vector<std::string>& source_community);
+
+// Death evidence (cremations or death certificates) to register persons of any status, one to
+// one, on ID number, name, birth date, sex and the dwelling (community and building/unit/room)
+// when the ID is missing or wrong. `source_community` is each record's community code as
+// resolved from its address (empty when unknown).
+Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
+                         const std::vector<std::string>& source_community);
+
+// Birth records (police births or vaccinations) to register persons of any status, one to one,
+// on the mother's ID, the child's birth date and sex, the child's ID when the source has one, and
+// the name (a vaccination's nickname or empty name lowers the weight but does not stop the link).
+// The register side's mother is RegisterMothers (births.h).
+Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births);
+
+// Pairs of alive register persons that are one human being, within a township (or anywhere with
+// the same ID number), clustered without chaining. Each pair links two persons of one cluster.
+struct DuplicatePair {
+  uint32_t a = 0, b = 0;  // register indexes
+  double probability = 0;
+  std::string explanation;
+};
+struct Duplicates {
+  std::vector<uint32_t> cluster;  // per register person; persons alone are their own cluster
+  std::vector<DuplicatePair> pairs;
+  LinkSummary summary;
+};
+Result<Duplicates> FindDuplicates(const LinkContext& ctx);
+
+}  // namespace popreg::recon

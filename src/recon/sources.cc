@@ -1,0 +1,136 @@
+#include "recon/sources.h"
+
+#include <cassert>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "base/log.h"
+#include "base/thread_pool.h"
+
+namespace popreg::recon {
+
+SourceTable::SourceTable(io::Kind kind) : kind_(kind) {
+  for (const io::ColumnSpec& c : io::Columns(kind)) names_.emplace_back(c.name);
+  columns_.resize(names_.size());
+}
+
+const std::vector<std::string>& SourceTable::column(std::string_view name) const {
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return columns_[i];
+  }
+  assert(false && "not a column of the kind");
+  static const std::vector<std::string> kNone;
+  return kNone;
+}
+
+void SourceTable::Reserve(size_t n) {
+  rows.reserve(n);
+  for (auto& c : columns_) c.reserve(n);
+}
+
+void SourceTable::Add(int64_t source_row,
+                      std::span<const std::pair<std::string, std::string>> values) {
+  rows.push_back(source_row);
+  for (auto& c : columns_) c.emplace_back();
+  for (const auto& [name, value] : values) {
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == name) {
+        columns_[i].back() = value;
+        break;
+      }
+    }
+  }
+}
+
+namespace {
+
+// Records are read in batches whose JSON is parsed on every core.
+constexpr size_t kBatch = 16384;
+
+Result<SourceTable> LoadTable(store::Store& store, const store::ImportRecord& import) {
+  SourceTable table(import.info.kind);
+  table.import_id = import.id;
+  table.file_name = import.info.file_name;
+  table.Reserve(static_cast<size_t>(import.rows_imported));
+  ProgressBar bar("reading " + std::string(io::KindName(import.info.kind)), import.rows_imported);
+  ThreadPool pool;
+  std::vector<store::SourceRecord> batch;
+  std::vector<std::vector<std::pair<std::string, std::string>>> values;
+  std::vector<int64_t> bad;
+  auto flush = [&]() -> Status {
+    values.assign(batch.size(), {});
+    bad.assign(batch.size(), 0);
+    pool.ParallelFor(static_cast<int64_t>(batch.size()), 512, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        nlohmann::json j = nlohmann::json::parse(batch[i].normalized_json, nullptr, false);
+        if (!j.is_object()) {
+          bad[i] = 1;
+          continue;
+        }
+        for (auto it = j.begin(); it != j.end(); ++it) {
+          if (it.value().is_string())
+            values[i].emplace_back(it.key(), it.value().get<std::string>());
+        }
+      }
+    });
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (bad[i]) {
+        return DataLoss("store " + store.location() + ": import " + std::to_string(import.id) +
+                        " row " + std::to_string(batch[i].source_row) +
+                        ": normalised values are not a JSON object");
+      }
+      table.Add(batch[i].source_row, values[i]);
+    }
+    bar.Add(static_cast<int64_t>(batch.size()));
+    batch.clear();
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(store.ForEachSourceRecord(import.id, [&](const store::SourceRecord& r) {
+    batch.push_back(r);
+    return batch.size() >= kBatch ? flush() : Status::Ok();
+  }));
+  RETURN_IF_ERROR(flush());
+  bar.Done();
+  return table;
+}
+
+}  // namespace
+
+Result<Inputs> LoadInputs(store::Store& store) {
+  Inputs in;
+  ASSIGN_OR_RETURN(int64_t persons, store.CountRegisterPersons());
+  if (persons == 0) {
+    return FailedPrecondition("store " + store.location() +
+                              " has no register: import one first (popreg import --kind register)");
+  }
+  ASSIGN_OR_RETURN(in.reg, store.LoadRegisterColumns());
+  ASSIGN_OR_RETURN(in.areas, store.ListAreas());
+  ASSIGN_OR_RETURN(std::vector<store::ImportRecord> imports, store.ListImports());
+  // The newest import of each kind (ListImports is oldest first).
+  auto latest = [&](io::Kind kind) -> const store::ImportRecord* {
+    const store::ImportRecord* found = nullptr;
+    for (const store::ImportRecord& r : imports) {
+      if (r.info.kind == kind) found = &r;
+    }
+    return found;
+  };
+  if (const store::ImportRecord* r = latest(io::Kind::kRegister)) in.register_import = r->id;
+  struct Slot {
+    io::Kind kind;
+    std::optional<SourceTable>* table;
+  };
+  const Slot slots[] = {{io::Kind::kPolicePopulation, &in.police},
+                        {io::Kind::kPoliceBirths, &in.births},
+                        {io::Kind::kVaccinations, &in.vaccinations},
+                        {io::Kind::kCremations, &in.cremations},
+                        {io::Kind::kDeathCertificates, &in.certificates}};
+  for (const Slot& s : slots) {
+    if (const store::ImportRecord* r = latest(s.kind)) {
+      ASSIGN_OR_RETURN(SourceTable t, LoadTable(store, *r));
+      *s.table = std::move(t);
+    }
+  }
+  return in;
+}
+
+}  // namespace popreg::recon
