@@ -64,13 +64,18 @@ struct IdInfo {
   std::string region;
   bool valid() const { return error == IdError::kNone; }
   // True when the number fails GB 11643-1999 as the exchange spec's invalid_id_number counts it:
-  // its length, its characters, its birth date or its check digit. A missing number does not
-  // (it is an incomplete record), nor does an address code outside the shipped table (kRegion):
-  // the standard defines the code's form, and the table cannot know every code ever issued.
+  // its length, its characters, its birth date or its check digit. A number a spreadsheet
+  // destroyed fails too (its check digit or its characters: a number was there, and a typo can
+  // look the same). Nothing given (empty, a placeholder) does not fail: the record is incomplete.
+  // Nor does an address code outside the shipped table (kRegion): the standard defines the
+  // code's form, and the table cannot know every code ever issued.
   bool fails_standard() const {
     return error == IdError::kLength || error == IdError::kCharacters ||
-           error == IdError::kBirthDate || error == IdError::kCheckDigit;
+           error == IdError::kBirthDate || error == IdError::kCheckDigit ||
+           error == IdError::kSpreadsheet;
   }
+  // True when no number was given at all: empty or a placeholder (spec: "lacks an ID number").
+  bool absent() const { return error == IdError::kEmpty || error == IdError::kPlaceholder; }
   // True when no number was given: empty, a placeholder, or destroyed by a spreadsheet. Such a
   // value is not a key (never link on it) and is not an invalid number either.
   bool missing() const {

@@ -44,7 +44,7 @@ bool Rule3Differs(Field field, std::string_view register_value, std::string_view
     case Field::kIdNumber: {
       const norm::IdInfo a = norm::ParseIdNumber(r, as_of);
       const norm::IdInfo b = norm::ParseIdNumber(p, as_of);
-      if (a.missing() || b.missing()) return false;  // rule 5: a placeholder is no value
+      if (a.absent() || b.absent()) return false;  // rule 5: a placeholder is no value
       return a.normalized != b.normalized;
     }
     case Field::kSex:
@@ -72,7 +72,7 @@ std::string Rule5MissingFields(std::string_view name, std::string_view sex,
   const std::optional<Date> birth = Date::ParseIso(utf8::TrimAscii(birth_date));
   if (!birth) add("birth_date");
   const bool no_id =
-      utf8::TrimAscii(id_number).empty() || norm::ParseIdNumber(id_number, as_of).missing();
+      utf8::TrimAscii(id_number).empty() || norm::ParseIdNumber(id_number, as_of).absent();
   // Without a birth date the age is unknown; the record is incomplete already.
   if (no_id && birth && AgeInYears(*birth, as_of) >= 1) add("id_number");
   return out;

@@ -41,9 +41,10 @@ bool Rule3Differs(Field field, std::string_view register_value, std::string_view
                   const Date& as_of);
 
 // Rule 4. invalid_id_number is reported whether or not the person is linked: true when a
-// register ID number fails GB 11643-1999 (length, characters, date, check digit). A missing
-// number (empty, a placeholder) is an incomplete record instead, and a 15-digit legacy number
-// with a valid date is not invalid. The mismatch with the police ID of a linked person is
+// register ID number fails GB 11643-1999 (length, characters, date, check digit; a number a
+// spreadsheet destroyed fails its check digit or characters too). A number not given (empty, a
+// placeholder such as 000000000000000000) is an incomplete record instead, and a 15-digit legacy
+// number with a valid date is not invalid. The mismatch with the police ID of a linked person is
 // Rule3Differs on kIdNumber, reported besides.
 bool Rule4InvalidIdNumber(std::string_view register_id, const Date& as_of);
 

@@ -54,6 +54,10 @@ TEST(RulesTest, Rule4InvalidIdNumberByTheStandard) {
   EXPECT_TRUE(Rule4InvalidIdNumber("350902851302123", kAsOf));   // legacy, month 13
   EXPECT_FALSE(Rule4InvalidIdNumber("", kAsOf));
   EXPECT_FALSE(Rule4InvalidIdNumber("000000000000000000", kAsOf));  // a placeholder
+  // A number whose last digits a spreadsheet rounded away is still a wrong number, as is a
+  // typo that happens to end in 000.
+  EXPECT_TRUE(Rule4InvalidIdNumber("350902198503021000", kAsOf));
+  EXPECT_TRUE(Rule4InvalidIdNumber("3.50902E+17", kAsOf));
   // And the linked person's differing ID is a field_mismatch besides (rule 3 on id_number).
   EXPECT_TRUE(Rule3Differs(Field::kIdNumber, "350902198503021235", "350902198503021232", kAsOf));
 }
