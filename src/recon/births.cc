@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "norm/id_number.h"
@@ -52,6 +53,25 @@ bool SameBirth(const BirthMention& a, const BirthMention& b) {
          a.birth.day == b.birth.month;
 }
 
+// Relations to the head of the household (与户主关系) as registers write them (GB/T 4761).
+bool IsChildOfHead(std::string_view relation) {
+  static constexpr std::string_view kChild[] = {"子",   "女",   "儿子",   "女儿",  "长子", "次子",
+                                                "三子", "长女", "次女",   "三女",  "养子", "养女",
+                                                "继子", "继女", "独生子", "独生女"};
+  for (std::string_view c : kChild) {
+    if (relation == c) return true;
+  }
+  return false;
+}
+
+bool IsHeadOrWife(std::string_view relation) {
+  static constexpr std::string_view kHead[] = {"户主", "本人", "配偶", "妻", "妻子"};
+  for (std::string_view h : kHead) {
+    if (relation == h) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, const Date& as_of) {
@@ -68,7 +88,11 @@ std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, cons
       }
       const std::optional<Date> birth = Date::ParseIso(reg.birth_date[i]);
       if (!birth) continue;
-      int best_gap = 1000;
+      const bool child_of_head = IsChildOfHead(reg.relation[i]);
+      // Best first: the head or the head's wife for the head's child; then a woman aged 20 to
+      // 45 at the birth (an elder sister of 18 is not the mother); then the age gap closest
+      // to 28 years.
+      std::tuple<bool, bool, int> best{false, false, -1000};
       for (size_t j = begin; j < end; ++j) {
         if (j == i || reg.sex[j] != "F") continue;
         const std::optional<Date> b = Date::ParseIso(reg.birth_date[j]);
@@ -77,9 +101,23 @@ std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, cons
         if (age < 14 || age > 55) continue;
         const norm::IdInfo id = norm::ParseIdNumber(reg.id_number[j], as_of);
         if (!id.valid()) continue;
-        if (std::abs(age - 28) < best_gap) {
-          best_gap = std::abs(age - 28);
+        const std::tuple<bool, bool, int> rank{child_of_head && IsHeadOrWife(reg.relation[j]),
+                                               age >= 20 && age <= 45, -std::abs(age - 28)};
+        if (rank > best) {
+          best = rank;
           mother[i] = id.normalized;
+        }
+      }
+    }
+    // A child of the head without a mother in the card shares its siblings' given mother.
+    for (size_t i = begin; i < end; ++i) {
+      if (!mother[i].empty() || !IsChildOfHead(reg.relation[i])) continue;
+      for (size_t j = begin; j < end; ++j) {
+        if (j == i || !IsChildOfHead(reg.relation[j])) continue;
+        const norm::IdInfo given = norm::ParseIdNumber(reg.mother_id_number[j], as_of);
+        if (given.valid()) {
+          mother[i] = given.normalized;
+          break;
         }
       }
     }

@@ -99,14 +99,8 @@ class Comparer {
     norm_log.Done({"normalising the register", static_cast<int64_t>(n), 0, 0, 0, 0});
     police_of_.assign(n, kUnlinked);
     if (in_.police) {
-      const SourceTable& police = *in_.police;
-      std::vector<std::string> community(police.size());
-      for (size_t i = 0; i < police.size(); ++i) {
-        community[i] = police.value("community_code", i);
-        if (community[i].empty()) community[i] = areas_.Resolve(police.value("address", i));
-      }
       JobLog log;
-      ASSIGN_OR_RETURN(police_, LinkPolice(ctx_, police, community));
+      ASSIGN_OR_RETURN(police_, LinkPolice(ctx_, *in_.police, SourceCommunities(*in_.police)));
       log.Done(police_.summary);
       result_.links.push_back(police_.summary);
       for (size_t r = 0; r < police_.to_register.size(); ++r) {
@@ -125,12 +119,8 @@ class Comparer {
     for (const std::optional<SourceTable>* t : {&in_.cremations, &in_.certificates}) {
       if (!t->has_value()) continue;
       const SourceTable& table = **t;
-      std::vector<std::string> community(table.size());
-      for (size_t i = 0; i < table.size(); ++i) {
-        community[i] = areas_.Resolve(table.value("address", i));
-      }
       JobLog log;
-      ASSIGN_OR_RETURN(Links links, LinkDeaths(ctx_, table, community));
+      ASSIGN_OR_RETURN(Links links, LinkDeaths(ctx_, table, SourceCommunities(table)));
       log.Done(links.summary);
       result_.links.push_back(links.summary);
       death_links_.push_back(std::move(links));
@@ -152,6 +142,21 @@ class Comparer {
       birth_links_.emplace_back(&**t, std::move(links));
     }
     return Status::Ok();
+  }
+
+  // Each record's community: its community_code when the kind has one, else the community its
+  // address names.
+  std::vector<std::string> SourceCommunities(const SourceTable& table) const {
+    bool has_code = false;
+    for (const io::ColumnSpec& c : io::Columns(table.kind())) {
+      has_code = has_code || c.name == "community_code";
+    }
+    std::vector<std::string> community(table.size());
+    for (size_t i = 0; i < table.size(); ++i) {
+      if (has_code) community[i] = table.value("community_code", i);
+      if (community[i].empty()) community[i] = areas_.Resolve(table.value("address", i));
+    }
+    return community;
   }
 
   // Rule 7: the card of a duplicate cluster that stands for the person. The member linked to the
@@ -184,7 +189,14 @@ class Comparer {
       for (uint32_t m : list) {
         if (score(m) > score(best)) best = m;
       }
-      for (uint32_t m : list) primary_[m] = static_cast<int32_t>(best);
+      for (uint32_t m : list) {
+        primary_[m] = static_cast<int32_t>(best);
+        // One person: death evidence linked to any of its cards is the person's.
+        if (m != best) {
+          deaths_[best].insert(deaths_[best].end(), deaths_[m].begin(), deaths_[m].end());
+          deaths_[m].clear();
+        }
+      }
     }
     for (const DuplicatePair& p : dups_.pairs) {
       pair_probability_[{std::min(p.a, p.b), std::max(p.a, p.b)}] = {p.probability, &p.explanation};

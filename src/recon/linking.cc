@@ -266,6 +266,11 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
   rules.comparisons.push_back({"community", {"exact"}, false});
   rules.comparisons.push_back({"dwelling", {"exact"}, false});
   rules.blocking.push_back({"name", "community"});
+  rules.blocking.push_back({"name.pinyin", "community"});
+  // A card whose name was mistyped and a record without an ID still share a dwelling or a
+  // community, a birth date and a sex.
+  rules.blocking.push_back({"dwelling", "birth_date"});
+  rules.blocking.push_back({"community", "birth_date", "sex"});
   rules.em_rules.push_back({"name", "community"});
   // Telling an office that a living person died is the worst mistake a comparison can make.
   rules.threshold = 0.9;
