@@ -99,8 +99,9 @@ std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, cons
         if (!b) continue;
         const int age = AgeInYears(*b, *birth);
         if (age < 14 || age > 55) continue;
+        // A mistyped number still finds her: the births' link compares it one typo apart.
         const norm::IdInfo id = norm::ParseIdNumber(reg.id_number[j], as_of);
-        if (!id.valid()) continue;
+        if (id.missing() || id.normalized.size() != 18) continue;
         const std::tuple<bool, bool, int> rank{child_of_head && IsHeadOrWife(reg.relation[j]),
                                                age >= 20 && age <= 45, -std::abs(age - 28)};
         if (rank > best) {

@@ -15,7 +15,8 @@
 namespace popreg::recon {
 
 // Each register person's mother's ID number: the card's mother_id_number when it is a valid
-// number, else a woman of the same card aged 14 to 55 at the person's birth with a valid ID: for
+// number, else a woman of the same card aged 14 to 55 at the person's birth with an 18-character
+// ID (valid, or one a typo made invalid): for
 // a child of the head (relation 子, 女, ...), the head or the head's wife first; then one aged
 // 20 to 45 at the birth; then the age gap closest to 28 years. A child of the head with no such
 // woman takes the mother its siblings' cards give. Empty when there is none.

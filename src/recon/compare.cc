@@ -136,7 +136,7 @@ class Comparer {
     for (const std::optional<SourceTable>* t : {&in_.births, &in_.vaccinations}) {
       if (!t->has_value()) continue;
       JobLog log;
-      ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t));
+      ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t, SourceCommunities(**t)));
       log.Done(links.summary);
       result_.links.push_back(links.summary);
       birth_links_.emplace_back(&**t, std::move(links));

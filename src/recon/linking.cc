@@ -1,5 +1,6 @@
 #include "recon/linking.h"
 
+#include <algorithm>
 #include <cassert>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -97,6 +98,44 @@ link::Progress Named(const std::string& name, const link::Progress& progress) {
   };
 }
 
+// The rules of a job for the data at hand: a field with no value on one side (a department that
+// leaves out an optional column, a register without mothers) can neither be compared nor
+// blocked on, so its comparison and every rule that uses it are dropped. Without a
+// deterministic rule left, the first blocking rule estimates the prior. Nothing is left to link
+// when no blocking rule is.
+JobRules ForData(JobRules rules, const link::RecordSet& left, const link::RecordSet& right) {
+  auto has_values = [](const link::RecordSet& set, std::string_view field) {
+    const int f = set.FieldIndex(field);
+    if (f < 0) return false;
+    for (size_t r = 0; r < set.size(); ++r) {
+      if (!set.fields[f].null(static_cast<link::RecordIndex>(r))) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> empty;
+  for (const link::FieldSpec& f : kFields) {
+    if (!has_values(left, f.name) || !has_values(right, f.name)) empty.push_back(f.name);
+  }
+  auto uses_empty = [&](const link::RuleConfig& rule) {
+    for (const std::string& key : rule) {
+      const std::string field = key.substr(0, key.find('.'));
+      if (std::find(empty.begin(), empty.end(), field) != empty.end()) return true;
+    }
+    return false;
+  };
+  std::erase_if(rules.comparisons, [&](const link::ComparisonConfig& c) {
+    return std::find(empty.begin(), empty.end(), c.field) != empty.end();
+  });
+  std::erase_if(rules.blocking, uses_empty);
+  std::erase_if(rules.deterministic, uses_empty);
+  std::erase_if(rules.em_rules, uses_empty);
+  if (rules.deterministic.empty() && !rules.blocking.empty()) {
+    rules.deterministic.push_back(rules.blocking.front());
+  }
+  if (rules.em_rules.empty()) rules.em_rules = rules.blocking;
+  return rules;
+}
+
 // Runs a one-to-one job of register persons (`left`, whose record i is register person
 // register_index[i]) against a source (`right`), returning the links per source record.
 Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::RecordSet* left,
@@ -110,8 +149,12 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   out.summary.name = name;
   out.summary.left = static_cast<int64_t>(left->size());
   out.summary.right = static_cast<int64_t>(source_size);
-  if (left->size() == 0 || source_size == 0) return out;
-  const link::LinkSpec spec = MakeSpec(name, ctx, rules);
+  const JobRules usable = ForData(rules, *left, *right);
+  if (left->size() == 0 || source_size == 0 || usable.blocking.empty() ||
+      usable.comparisons.empty()) {
+    return out;
+  }
+  const link::LinkSpec spec = MakeSpec(name, ctx, usable);
   ASSIGN_OR_RETURN(link::LinkResult r, link::RunLink(spec, left, right, Named(name, ctx.progress)));
   out.summary.candidate_pairs = r.candidate_pairs;
   out.summary.lambda = r.model.lambda;
@@ -279,12 +322,14 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
                   ctx.records->index, &right, rules);
 }
 
-Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births) {
+Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
+                         const std::vector<std::string>& source_community) {
   const bool police = births.kind() == io::Kind::kPoliceBirths;
   SourceFields given = {{"mother_id", births.column("mother_id_number")},
                         {"birth_date", births.column("birth_date")},
                         {"sex", births.column("sex")},
-                        {"name", births.column(police ? "name" : "child_name")}};
+                        {"name", births.column(police ? "name" : "child_name")},
+                        {"dwelling", SourceDwellings(births, source_community)}};
   // A registered newborn has its own ID: the strongest key when the register has it too.
   if (police) given.emplace_back("id_number", births.column("id_number"));
   ASSIGN_OR_RETURN(link::RecordSet right, BuildSource(births.size(), std::move(given), ctx.as_of));
@@ -294,7 +339,8 @@ Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births) {
       {"birth_date", {"exact", "date_swap", "date_typo", "within_days<=31"}, false},
       SexComparison(),
       {"name", {"exact", "pinyin", "lookalike"}, false}};
-  rules.blocking = {{"mother_id"}, {"name", "birth_date"}};
+  // The dwelling finds a card whose mother's number was mistyped (she is then one typo away).
+  rules.blocking = {{"mother_id"}, {"name", "birth_date"}, {"dwelling", "birth_date"}};
   rules.deterministic = {{"mother_id", "birth_date", "sex"}};
   rules.em_rules = {{"mother_id"}, {"name", "birth_date"}};
   if (police) {
@@ -332,7 +378,9 @@ Result<Duplicates> FindDuplicates(const LinkContext& ctx) {
   rules.em_rules = {{"township", "birth_date"}, {"id_number"}};
   rules.threshold = 0.9;
   link::RecordSet& set = ctx.records->set;
-  const link::LinkSpec spec = MakeSpec(out.summary.name, ctx, rules);
+  const JobRules usable = ForData(rules, set, set);
+  if (usable.blocking.empty() || usable.comparisons.empty()) return out;
+  const link::LinkSpec spec = MakeSpec(out.summary.name, ctx, usable);
   ASSIGN_OR_RETURN(link::LinkResult r,
                    link::RunLink(spec, &set, nullptr, Named(out.summary.name, ctx.progress)));
   out.summary.candidate_pairs = r.candidate_pairs;

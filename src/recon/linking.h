@@ -71,9 +71,11 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
 
 // Birth records (police births or vaccinations) to register persons of any status, one to one,
 // on the mother's ID, the child's birth date and sex, the child's ID when the source has one, and
-// the name (a vaccination's nickname or empty name lowers the weight but does not stop the link).
+// the name (a vaccination's nickname or empty name lowers the weight but does not stop the link),
+// found also by the dwelling (`source_community` is each record's community, given or resolved).
 // The register side's mother is RegisterMothers (births.h).
-Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births);
+Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
+                         const std::vector<std::string>& source_community);
 
 // Pairs of alive register persons that are one human being, within a township (or anywhere with
 // the same ID number), clustered without chaining. Each pair links two persons of one cluster.
