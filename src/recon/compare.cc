@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
@@ -416,17 +417,47 @@ class Comparer {
     return "";
   }
 
+  // The members of each police household (hukou_no), and the first person of each card.
+  void IndexHouseholds() {
+    if (!hukou_members_.empty() || !card_first_.empty()) return;
+    const SourceTable& police = *in_.police;
+    for (size_t i = 0; i < police.size(); ++i) {
+      const std::string& h = police.value("hukou_no", i);
+      if (!h.empty()) hukou_members_[h].push_back(i);
+    }
+    for (size_t i = 0; i < reg_.size(); ++i) card_first_.emplace(reg_.card_no[i], i);
+  }
+
+  // The ID of the woman of police person r's household who is most likely the mother of a child
+  // born on `birth` (aged 20 to 45 then, the age gap closest to 28 years), for a newborn of the
+  // police list whose mother no source names. Empty when there is none.
+  std::string MotherInHukou(size_t r, const Date& birth) {
+    IndexHouseholds();
+    const SourceTable& police = *in_.police;
+    const std::string& h = police.value("hukou_no", r);
+    if (h.empty()) return "";
+    std::string best;
+    int best_gap = 100;
+    for (size_t m : hukou_members_[h]) {
+      if (m == r || police.value("sex", m) != "F") continue;
+      const std::optional<Date> b = Date::ParseIso(police.value("birth_date", m));
+      if (!b) continue;
+      const int age = AgeInYears(*b, birth);
+      const norm::IdInfo id = norm::ParseIdNumber(police.value("id_number", m), options_.as_of);
+      if (age < 20 || age > 45 || !id.valid()) continue;
+      if (std::abs(age - 28) < best_gap) {
+        best_gap = std::abs(age - 28);
+        best = id.normalized;
+      }
+    }
+    return best;
+  }
+
   // The register card of the police household (hukou_no) of police person r: the card most of
   // its linked members are on. Empty when none is linked.
   std::string HouseholdOfHukou(size_t r) {
+    IndexHouseholds();
     const SourceTable& police = *in_.police;
-    if (hukou_members_.empty()) {
-      for (size_t i = 0; i < police.size(); ++i) {
-        const std::string& h = police.value("hukou_no", i);
-        if (!h.empty()) hukou_members_[h].push_back(i);
-      }
-      for (size_t i = 0; i < reg_.size(); ++i) card_first_.emplace(reg_.card_no[i], i);
-    }
     const std::string& h = police.value("hukou_no", r);
     if (h.empty()) return "";
     std::map<std::string, int> votes;
@@ -485,6 +516,7 @@ class Comparer {
           auto it = mother_by_child.find(police.value("id_number", r));
           if (it != mother_by_child.end()) m.mother_id = it->second;
         }
+        if (m.mother_id.empty()) m.mother_id = MotherInHukou(r, *birth);
         m.birth = *birth;
         m.sex = police.value("sex", r).empty() ? 0 : police.value("sex", r)[0];
         m.name = police.value("name", r);
