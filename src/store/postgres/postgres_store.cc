@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "io/schema.h"
+#include "store/backend_checks.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
 
@@ -251,14 +252,6 @@ Result<ImportRecord> ReadImport(const Rows& r, int row, const std::string& shown
   out.rows_imported = r.Int(row, 8);
   out.rows_rejected = r.Int(row, 9);
   return out;
-}
-
-template <size_t N>
-bool Contains(const std::string_view (&list)[N], std::string_view v) {
-  for (std::string_view x : list) {
-    if (x == v) return true;
-  }
-  return false;
 }
 
 // A PostgreSQL array literal of text values.
@@ -876,24 +869,7 @@ class PgStore final : public Store {
   Result<SaveComparisonResult> SaveComparison(const ComparisonInfo& info,
                                               std::vector<Discrepancy>& items) override {
     // Checked before anything is written, with messages naming the items.
-    {
-      std::unordered_map<std::string_view, size_t> seen;
-      seen.reserve(items.size());
-      for (size_t i = 0; i < items.size(); ++i) {
-        const Discrepancy& d = items[i];
-        const std::string which =
-            "discrepancy item " + std::to_string(i + 1) + " of " + std::to_string(items.size());
-        if (!Contains(kDiscrepancyTypes, d.type)) {
-          return InvalidArgument(which + ": unknown type '" + d.type + "'");
-        }
-        if (d.identity.empty()) return InvalidArgument(which + ": empty identity");
-        auto [it, fresh] = seen.emplace(d.identity, i);
-        if (!fresh) {
-          return InvalidArgument(which + " has the identity '" + d.identity + "' of item " +
-                                 std::to_string(it->second + 1) + ": nothing saved");
-        }
-      }
-    }
+    RETURN_IF_ERROR(CheckComparisonItems(items));
     WriteTxn txn(*c_);
     RETURN_IF_ERROR(txn.Begin("saving a comparison"));
     SaveComparisonResult result;
@@ -1043,12 +1019,7 @@ class PgStore final : public Store {
   }
 
   Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& f) override {
-    if (!f.type.empty() && !Contains(kDiscrepancyTypes, f.type)) {
-      return InvalidArgument("unknown discrepancy type '" + f.type + "'");
-    }
-    if (!f.status.empty() && !Contains(kDiscrepancyStatuses, f.status)) {
-      return InvalidArgument("unknown discrepancy status '" + f.status + "'");
-    }
+    RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
     ASSIGN_OR_RETURN(
         Rows r,
         c_->Query("listing discrepancies",
@@ -1091,9 +1062,7 @@ class PgStore final : public Store {
 
   Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
                               const std::string& note) override {
-    if (!Contains(kDiscrepancyStatuses, status)) {
-      return InvalidArgument("unknown discrepancy status '" + status + "'");
-    }
+    RETURN_IF_ERROR(CheckDiscrepancyStatus(status));
     const std::string what = "discrepancy " + std::to_string(id);
     WriteTxn txn(*c_);
     RETURN_IF_ERROR(txn.Begin("reviewing " + what));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "io/schema.h"
+#include "store/backend_checks.h"
 
 namespace popreg::store {
 namespace {
@@ -684,14 +685,6 @@ Stmt& BindItem(Stmt& s, const Discrepancy& d) {
       .BindOrNull(17, d.explanation_json);
 }
 
-template <size_t N>
-bool Contains(const std::string_view (&list)[N], std::string_view v) {
-  for (std::string_view x : list) {
-    if (x == v) return true;
-  }
-  return false;
-}
-
 class SqliteImportTransaction final : public ImportTransaction {
  public:
   SqliteImportTransaction(std::unique_ptr<Db> db, ImportId id, ImportInfo info)
@@ -1196,24 +1189,7 @@ class SqliteStore final : public Store {
   Result<SaveComparisonResult> SaveComparison(const ComparisonInfo& info,
                                               std::vector<Discrepancy>& items) override {
     // Checked before anything is written, with messages naming the items.
-    {
-      std::unordered_map<std::string_view, size_t> seen;
-      seen.reserve(items.size());
-      for (size_t i = 0; i < items.size(); ++i) {
-        const Discrepancy& d = items[i];
-        const std::string which =
-            "discrepancy item " + std::to_string(i + 1) + " of " + std::to_string(items.size());
-        if (!Contains(kDiscrepancyTypes, d.type)) {
-          return InvalidArgument(which + ": unknown type '" + d.type + "'");
-        }
-        if (d.identity.empty()) return InvalidArgument(which + ": empty identity");
-        auto [it, fresh] = seen.emplace(d.identity, i);
-        if (!fresh) {
-          return InvalidArgument(which + " has the identity '" + d.identity + "' of item " +
-                                 std::to_string(it->second + 1) + ": nothing saved");
-        }
-      }
-    }
+    RETURN_IF_ERROR(CheckComparisonItems(items));
     WriteTxn txn(*db_);
     RETURN_IF_ERROR(txn.Begin("saving a comparison"));
     SaveComparisonResult result;
@@ -1364,12 +1340,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& f) override {
-    if (!f.type.empty() && !Contains(kDiscrepancyTypes, f.type)) {
-      return InvalidArgument("unknown discrepancy type '" + f.type + "'");
-    }
-    if (!f.status.empty() && !Contains(kDiscrepancyStatuses, f.status)) {
-      return InvalidArgument("unknown discrepancy status '" + f.status + "'");
-    }
+    RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
     ASSIGN_OR_RETURN(
         Stmt s,
         db_->Prepare("SELECT id, " + std::string(kItemValues) +
@@ -1414,9 +1385,7 @@ class SqliteStore final : public Store {
 
   Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
                               const std::string& note) override {
-    if (!Contains(kDiscrepancyStatuses, status)) {
-      return InvalidArgument("unknown discrepancy status '" + status + "'");
-    }
+    RETURN_IF_ERROR(CheckDiscrepancyStatus(status));
     const std::string what = "discrepancy " + std::to_string(id);
     WriteTxn txn(*db_);
     RETURN_IF_ERROR(txn.Begin("reviewing " + what));
