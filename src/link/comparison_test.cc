@@ -110,16 +110,17 @@ TEST(ComparisonTest, BadConditionsAreNamed) {
   EXPECT_FALSE(ParseCondition("exact2").ok());
 }
 
+// Four records of a name, a birth date and an ID, in several spellings.
+const std::vector<FieldSpec> kFourFields = {
+    {"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}, {"id", Normalizer::kIdNumber}};
+const std::vector<std::vector<std::string>> kFourRaw = {
+    {"张伟", "張偉", "章伟", ""},
+    {"1985-03-02", "1985/3/9", "19850302", "1985-03-02"},
+    {"350902198803120021", "", "350902 19880312 0021", "350902198803120021"}};
+
 TEST(BlockingKeyTest, PartsOfValues) {
-  const std::vector<FieldSpec> fields = {
-      {"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}, {"id", Normalizer::kIdNumber}};
   const RecordSet s =
-      BuildRecordSet({"a", "b", "c", "d"}, fields,
-                     {{"张伟", "張偉", "章伟", ""},
-                      {"1985-03-02", "1985/3/9", "19850302", "1985-03-02"},
-                      {"350902198803120021", "", "350902 19880312 0021", "350902198803120021"}},
-                     "2026-09-30")
-          .value();
+      BuildRecordSet({"a", "b", "c", "d"}, kFourFields, kFourRaw, "2026-09-30").value();
   auto key = [&](RecordIndex r, const std::string& spec) {
     return BlockingKey(s, r, {ParseKeyPart(spec, s).value()});
   };
@@ -142,45 +143,44 @@ TEST(BlockingKeyTest, PartsOfValues) {
   EXPECT_FALSE(ParseKeyPart("dob.pinyin", s).ok());
 }
 
-}  // namespace
-}  // namespace popreg::link
-
-namespace popreg::link {
-namespace {
-
-// A subset keeps each record's values and keys: comparing in the subset gives the levels that
-// comparing the same records in the whole set gives.
-TEST(RecordSetTest, SubsetKeepsValuesAndKeys) {
-  const std::vector<FieldSpec> fields = {
-      {"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}, {"id", Normalizer::kIdNumber}};
-  const RecordSet all =
-      BuildRecordSet({"a", "b", "c", "d"}, fields,
-                     {{"张伟", "張偉", "章伟", ""},
-                      {"1985-03-02", "1985/3/9", "19850302", "1985-03-02"},
-                      {"350902198803120021", "", "350902 19880312 0021", "350902198803120021"}},
-                     "2026-09-30")
-          .value();
-  const std::vector<RecordIndex> rows = {3, 0, 2};
-  const RecordSet part = Subset(all, rows);
-  ASSERT_EQ(part.size(), 3u);
-  EXPECT_EQ(part.ids, (std::vector<std::string>{"d", "a", "c"}));
-  for (size_t f = 0; f < all.fields.size(); ++f) {
-    for (size_t i = 0; i < rows.size(); ++i) {
-      EXPECT_EQ(part.fields[f].value[i], all.fields[f].value[rows[i]]);
-      EXPECT_EQ(part.fields[f].null(i), all.fields[f].null(rows[i]));
+// Records normalised from some rows of columns and appended to others are the records normalised
+// all at once: the same values, keys and comparison levels.
+TEST(RecordSetTest, RowsBuiltApartAndAppendedEqualTheWhole) {
+  const RecordSet whole =
+      BuildRecordSet({"a", "b", "c", "d"}, kFourFields, kFourRaw, "2026-09-30").value();
+  std::vector<const std::vector<std::string>*> columns;
+  for (const auto& c : kFourRaw) columns.push_back(&c);
+  const std::vector<RecordIndex> first = {0, 1}, second = {2, 3};
+  RecordSet set = BuildRecordSet({"a", "b"}, kFourFields, columns, first, "2026-09-30").value();
+  RecordSet more = BuildRecordSet({"c", "d"}, kFourFields, columns, second, "2026-09-30").value();
+  ASSERT_TRUE(Append(&set, std::move(more)).ok());
+  ASSERT_EQ(set.size(), 4u);
+  EXPECT_EQ(set.ids, whole.ids);
+  for (size_t f = 0; f < whole.fields.size(); ++f) {
+    for (RecordIndex r = 0; r < 4; ++r) {
+      EXPECT_EQ(set.fields[f].value[r], whole.fields[f].value[r]);
+      EXPECT_EQ(set.fields[f].frequency[r], 0.0);
     }
   }
-  EXPECT_EQ(part.fields[0].pinyin[2], all.fields[0].pinyin[2]);
-  EXPECT_EQ(part.fields[1].number[1], all.fields[1].number[0]);
+  EXPECT_EQ(set.fields[0].pinyin[2], whole.fields[0].pinyin[2]);
+  EXPECT_EQ(set.fields[1].number[3], whole.fields[1].number[3]);
   Comparison name;
   name.name = "name";
   name.field = 0;
   for (const char* l : {"exact", "pinyin"}) name.conditions.push_back(ParseCondition(l).value());
-  for (RecordIndex a = 0; a < 3; ++a) {
-    for (RecordIndex b = 0; b < 3; ++b) {
-      EXPECT_EQ(name.Compare(part, a, part, b), name.Compare(all, rows[a], all, rows[b]));
+  for (RecordIndex a = 0; a < 4; ++a) {
+    for (RecordIndex b = 0; b < 4; ++b) {
+      EXPECT_EQ(name.Compare(set, a, set, b), name.Compare(whole, a, whole, b));
     }
   }
+  // A row outside the columns, and sets of other fields, are refused.
+  const std::vector<RecordIndex> outside = {7};
+  EXPECT_FALSE(BuildRecordSet({"x"}, kFourFields, columns, outside, "2026-09-30").ok());
+  RecordSet other =
+      BuildRecordSet({"x"}, {{FieldSpec{"name", Normalizer::kText}}}, {{"张伟"}}, "2026-09-30")
+          .value();
+  EXPECT_FALSE(Append(&set, std::move(other)).ok());
+  EXPECT_EQ(set.size(), 4u);
 }
 
 }  // namespace

@@ -42,48 +42,6 @@ StringColumn::StringColumn(std::vector<std::u32string>&& values) {
   values.clear();
 }
 
-StringColumn StringColumn::Subset(std::span<const RecordIndex> rows) const {
-  StringColumn out;
-  size_t total = 0;
-  for (RecordIndex r : rows) total += (*this)[r].size();
-  out.chars_.reserve(total);
-  out.offset_.reserve(rows.size() + 1);
-  out.offset_.push_back(0);
-  for (RecordIndex r : rows) {
-    const std::u32string_view v = (*this)[r];
-    out.chars_.insert(out.chars_.end(), v.begin(), v.end());
-    out.offset_.push_back(out.chars_.size());
-  }
-  return out;
-}
-
-RecordSet Subset(const RecordSet& set, std::span<const RecordIndex> rows) {
-  RecordSet out;
-  out.ids.reserve(rows.size());
-  for (RecordIndex r : rows) {
-    assert(r < set.size());
-    out.ids.push_back(set.ids[r]);
-  }
-  for (const FieldColumn& f : set.fields) {
-    FieldColumn c;
-    c.name = f.name;
-    c.normalizer = f.normalizer;
-    c.value = f.value.Subset(rows);
-    if (!f.pinyin.empty()) c.pinyin = f.pinyin.Subset(rows);
-    if (!f.number.empty()) {
-      c.number.reserve(rows.size());
-      for (RecordIndex r : rows) c.number.push_back(f.number[r]);
-    }
-    if (!f.readings.empty()) {
-      c.readings.reserve(rows.size());
-      for (RecordIndex r : rows) c.readings.push_back(f.readings[r]);
-    }
-    c.frequency.assign(rows.size(), 0.0);
-    out.fields.push_back(std::move(c));
-  }
-  return out;
-}
-
 void StringColumn::Append(const StringColumn& more) {
   if (offset_.empty()) offset_.push_back(0);
   const uint64_t base = chars_.size();

@@ -42,8 +42,6 @@ class StringColumn {
   }
   size_t size() const { return offset_.empty() ? 0 : offset_.size() - 1; }
   bool empty() const { return size() == 0; }
-  // The values of `rows`, in that order, packed anew.
-  StringColumn Subset(std::span<const RecordIndex> rows) const;
   // Appends the values of `more` after these.
   void Append(const StringColumn& more);
 
@@ -105,11 +103,6 @@ Status Append(RecordSet* set, RecordSet&& more);
 // Fills FieldColumn::frequency of the fields `fields` of `left` (and `right` when given) from
 // the value counts of both sets together; other fields keep frequency 0.
 void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields);
-
-// The records `rows` of `set`, in that order, with every field's values and keys (not its
-// frequencies, which ComputeTermFrequencies fills per linkage): a part of a set normalised once,
-// without normalising again. Requires every row < set.size() (asserted).
-RecordSet Subset(const RecordSet& set, std::span<const RecordIndex> rows);
 
 // UTF-32 to UTF-8, for output.
 std::string ToUtf8(std::u32string_view s);
