@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "link/strings.h"
 #include "norm/id_number.h"
 
 namespace popreg::recon {
@@ -21,18 +22,9 @@ bool WellFormed18(std::string_view id) {
   return norm::IdCheckChar(id.substr(0, 17)) == id[17];
 }
 
-// One substitution or one adjacent transposition apart (same length).
+// One substitution or one adjacent transposition apart, as the engine's id_typo level counts.
 bool OneTypoApart(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || a == b) return false;
-  size_t first = a.size(), count = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) {
-      if (first == a.size()) first = i;
-      ++count;
-    }
-  }
-  if (count == 1) return true;
-  return count == 2 && first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first];
+  return a.size() == b.size() && a != b && link::DamerauLevenshtein(a, b, 1) == 1;
 }
 
 int Priority(io::Kind kind) {

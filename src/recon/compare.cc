@@ -101,7 +101,8 @@ class Comparer {
     police_of_.assign(n, kUnlinked);
     if (in_.police) {
       JobLog log;
-      ASSIGN_OR_RETURN(police_, LinkPolice(ctx_, *in_.police, SourceCommunities(*in_.police)));
+      police_community_ = SourceCommunities(*in_.police);
+      ASSIGN_OR_RETURN(police_, LinkPolice(ctx_, *in_.police, police_community_));
       log.Done(police_.summary);
       result_.links.push_back(police_.summary);
       for (size_t r = 0; r < police_.to_register.size(); ++r) {
@@ -408,10 +409,7 @@ class Comparer {
 
   // The community of a police person: its own code, its address, or its police household's.
   std::string PoliceCommunity(size_t r) {
-    const SourceTable& police = *in_.police;
-    if (!police.value("community_code", r).empty()) return police.value("community_code", r);
-    std::string c = areas_.Resolve(police.value("address", r));
-    if (!c.empty()) return c;
+    if (!police_community_[r].empty()) return police_community_[r];
     const std::string card = HouseholdOfHukou(r);
     if (!card.empty()) return reg_.community_code[card_first_.at(card)];
     return "";
@@ -635,7 +633,8 @@ class Comparer {
   norm::AreaIndex areas_;
 
   Links police_;
-  std::vector<int32_t> police_of_;  // per register person: police record or kUnlinked
+  std::vector<std::string> police_community_;  // per police record: SourceCommunities
+  std::vector<int32_t> police_of_;             // per register person: police record or kUnlinked
   std::vector<Links> death_links_;
   std::vector<std::vector<DeathEvidence>> deaths_;  // per register person
   Duplicates dups_;
