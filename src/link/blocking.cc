@@ -22,6 +22,13 @@ constexpr size_t kRadixMinSize = 4096;
 // Warnings listed one by one per rule; more skipped blocks are summarised in one line.
 constexpr size_t kMaxWarningsPerRule = 10;
 constexpr size_t kLargestBlocks = 5;
+
+// A 64-bit mix (the finaliser of SplitMix64, Steele, Lea and Flood 2014), for hashing pair codes.
+uint64_t Mix(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
 // How many left records ahead pair generation prefetches the candidates of.
 constexpr int64_t kPrefetchDistance = 8;
 
@@ -494,6 +501,62 @@ std::vector<Pair> RandomPairs(size_t left_n, size_t right_n, bool dedupe, size_t
   }
   for (const uint64_t code : codes) {
     out.push_back({static_cast<RecordIndex>(code / width), static_cast<RecordIndex>(code % width)});
+  }
+  return out;
+}
+
+RandomPairStream::RandomPairStream(size_t left_n, size_t right_n, bool dedupe, uint64_t seed)
+    : n_(left_n),
+      width_(dedupe ? left_n : right_n),
+      possible_(dedupe ? (left_n < 2 ? 0 : uint64_t{left_n} * (left_n - 1) / 2)
+                       : uint64_t{left_n} * right_n),
+      dedupe_(dedupe),
+      rng_(seed) {
+  assert(left_n <= kMaxRecords && right_n <= kMaxRecords);
+}
+
+bool RandomPairStream::Insert(uint64_t code) {
+  if (2 * (drawn_ + 1) > slots_.size()) {
+    // Grow to keep the table at most half full.
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, 2 * old.size()), 0);
+    for (const uint64_t slot : old) {
+      if (slot == 0) continue;
+      size_t i = Mix(slot - 1) & (slots_.size() - 1);
+      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = slot;
+    }
+  }
+  size_t i = Mix(code) & (slots_.size() - 1);
+  while (slots_[i] != 0) {
+    if (slots_[i] == code + 1) return false;
+    i = (i + 1) & (slots_.size() - 1);
+  }
+  slots_[i] = code + 1;
+  ++drawn_;
+  return true;
+}
+
+std::vector<Pair> RandomPairStream::Next(size_t count) {
+  std::vector<Pair> out;
+  const uint64_t want = std::min<uint64_t>(count, possible_ - drawn_);
+  out.reserve(want);
+  while (out.size() < want) {
+    uint64_t a, b;
+    if (dedupe_) {
+      const uint64_t v = rng_.Uniform(n_ * n_);
+      a = v / n_;
+      b = v % n_;
+      if (a == b) continue;
+      if (a > b) std::swap(a, b);  // each unordered pair comes from two ordered ones
+    } else {
+      const uint64_t v = rng_.Uniform(possible_);
+      a = v / width_;
+      b = v % width_;
+    }
+    if (Insert(a * width_ + b)) {
+      out.push_back({static_cast<RecordIndex>(a), static_cast<RecordIndex>(b)});
+    }
   }
   return out;
 }

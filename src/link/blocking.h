@@ -6,7 +6,7 @@
 // every pair of records that share a key under at least one rule, each pair once however many
 // rules find it. Pairs come out sorted by (left, right), the same whatever the thread count.
 //
-// RandomPairs draws the random pairs that u is estimated from (see model.h).
+// RandomPairs and RandomPairStream draw the random pairs that u is estimated from (see model.h).
 #pragma once
 
 #include <cstddef>
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "link/types.h"
 
@@ -121,5 +122,39 @@ Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules,
 // when count is more than a quarter of them.
 std::vector<Pair> RandomPairs(size_t left_n, size_t right_n, bool dedupe, size_t count,
                               uint64_t seed);
+
+// Random pairs drawn a few at a time: a stream of distinct pairs, each call to Next continuing
+// where the last one stopped, so that the pairs of the first k calls are a uniform sample without
+// replacement of all pairs (of the size they add up to) and do not depend on what is asked later.
+// Pairs are as for RandomPairs (left, right) when linking, (i, j) with i < j when deduplicating,
+// but in the order they were drawn, not sorted. Deterministic for a seed on every platform.
+//
+// Pairs are drawn uniformly and a pair drawn before is drawn again (rejection), which costs
+// about possible * ln(possible / (possible - drawn)) draws for `drawn` distinct pairs: cheap for
+// a share of the pairs, O(possible log possible) for all of them (enumerate them instead, as
+// RandomPairs does when asked for more than a quarter). Memory: 16 bytes per pair drawn.
+// Requires left_n and right_n <= 2^32 - 1. Not thread-safe.
+class RandomPairStream {
+ public:
+  RandomPairStream(size_t left_n, size_t right_n, bool dedupe, uint64_t seed);
+
+  // The number of distinct pairs of the two sets (n (n - 1) / 2 when deduplicating).
+  uint64_t possible() const { return possible_; }
+  // The pairs drawn so far.
+  uint64_t drawn() const { return drawn_; }
+  // The next min(count, possible() - drawn()) pairs of the stream.
+  std::vector<Pair> Next(size_t count);
+
+ private:
+  // Adds `code` to the set of drawn pairs; false if it was there.
+  bool Insert(uint64_t code);
+
+  uint64_t n_, width_, possible_;
+  bool dedupe_;
+  Rng rng_;
+  uint64_t drawn_ = 0;
+  // Open addressing with linear probing; a slot holds code + 1, 0 when empty; at most half full.
+  std::vector<uint64_t> slots_;
+};
 
 }  // namespace popreg::link

@@ -172,7 +172,7 @@ Level Comparison::Compare(const RecordSet& left, RecordIndex l, const RecordSet&
   for (Level k = 0; k < n; ++k) {
     if (Holds(conditions[k], a, l, b, r, &m)) return static_cast<Level>(n + 1 - k);
   }
-  return 1;
+  return agree_only ? 0 : 1;
 }
 
 Result<KeyPart> ParseKeyPart(std::string_view text, const RecordSet& set) {

@@ -48,6 +48,9 @@ struct Comparison {
   int field = 0;     // index of the field in both record sets
   std::vector<Condition> conditions;
   bool tf = false;  // term-frequency adjustment on the exact level
+  // No "else": a pair no condition holds for gets level 0, as if a value were missing, so that
+  // only agreement is evidence.
+  bool agree_only = false;
   int levels() const { return static_cast<int>(conditions.size()) + 2; }
   // Labels per level: "null", "else", then the conditions from least to most similar.
   std::vector<std::string> LevelLabels() const;

@@ -51,6 +51,16 @@ TEST(ComparisonTest, LevelsCountDownFromTheMostSimilar) {
   EXPECT_EQ(Levels(c, s), (std::vector<int>{4, 3, 2, 1, 0, 0}));
 }
 
+TEST(ComparisonTest, AgreeOnlyScoresDisagreementAsMissing) {
+  Comparison c = Make({"exact"});
+  const Sets s = MakeSets(Normalizer::kText, {"18 hao", "18 hao", ""}, {"18 hao", "20 hao", "x"});
+  EXPECT_EQ(Levels(c, s), (std::vector<int>{2, 1, 0}));
+  c.agree_only = true;
+  // Same levels and labels, but a pair no condition holds for is no evidence either way.
+  EXPECT_EQ(c.levels(), 3);
+  EXPECT_EQ(Levels(c, s), (std::vector<int>{2, 0, 0}));
+}
+
 TEST(ComparisonTest, ChineseNamesHomophonesAndLookAlikes) {
   const Comparison c = Make({"exact", "pinyin", "lookalike", "levenshtein<=1"});
   const Sets s = MakeSets(Normalizer::kNameZh, {"张伟", "张伟", "王未", "张伟", "李娜", "單雄信"},

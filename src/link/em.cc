@@ -241,10 +241,36 @@ Result<Model> EstimateMFromLabels(const PatternCounts& matching_pairs, Model mod
                                  "estimating m from labelled matches");
 }
 
+Result<Model> EstimateUWithoutMatches(const PatternCounts& random_pairs, Model model, int rounds) {
+  constexpr std::string_view kWhat = "estimating u without the matches among random pairs";
+  RETURN_IF_ERROR(CheckCounts(random_pairs, model, kWhat));
+  if (rounds < 1) return InvalidArgument(fmt::format("{}: rounds {} < 1", kWhat, rounds));
+  const std::vector<bool> used(model.comparisons.size(), true);
+  std::vector<double> g;
+  PatternCounts non_matches = random_pairs;
+  for (int round = 0; round < rounds; ++round) {
+    ExpectationStep(random_pairs, model, used, g);
+    for (size_t i = 0; i < random_pairs.size(); ++i) {
+      non_matches.counts[i] = random_pairs.counts[i] * (1.0 - g[i]);
+    }
+    // The counts fit the model (checked above), so the estimate fails only when every random
+    // pair of some comparison is taken for a match: nothing is left to learn u from, and the u
+    // of the round before stands.
+    Result<Model> next = EstimateFromFrequencies(non_matches, model, /*set_m=*/false, kWhat);
+    if (!next.ok()) break;
+    model = *std::move(next);
+  }
+  return model;
+}
+
 Result<Model> TrainEm(const PatternCounts& candidate_pairs, Model init, const EmOptions& options,
                       EmReport* report) {
   constexpr std::string_view kWhat = "EM training";
   RETURN_IF_ERROR(CheckCounts(candidate_pairs, init, kWhat));
+  if (!(options.m_pseudo_count >= 0)) {
+    return InvalidArgument(
+        fmt::format("{}: m_pseudo_count {} must be >= 0", kWhat, options.m_pseudo_count));
+  }
   if (options.max_iterations < 0 || !(options.tolerance >= 0)) {
     return InvalidArgument(fmt::format("{}: max_iterations ({}) and tolerance ({}) must be >= 0",
                                        kWhat, options.max_iterations, options.tolerance));
@@ -294,11 +320,13 @@ Result<Model> TrainEm(const PatternCounts& candidate_pairs, Model init, const Em
     }
     double change = 0;
     // Replaces the distribution `p` by the normalised non-null `mass` (kept when it is all 0).
-    auto update = [&](std::vector<double>& p, const std::vector<double>& mass) {
+    // `pseudo` is added to the mass of every level above "else" first.
+    auto update = [&](std::vector<double>& p, const std::vector<double>& mass, double pseudo) {
       const double sum = std::accumulate(mass.begin() + 1, mass.end(), 0.0);
       if (!(sum > 0)) return;
+      const double smoothed = sum + pseudo * static_cast<double>(p.size() - 2);
       std::vector<double> next(p.size(), 0.0);
-      for (size_t l = 1; l < p.size(); ++l) next[l] = mass[l] / sum;
+      for (size_t l = 1; l < p.size(); ++l) next[l] = (mass[l] + (l >= 2 ? pseudo : 0)) / smoothed;
       ApplyFloor(next, options.min_probability);
       for (size_t l = 1; l < p.size(); ++l) change = std::max(change, std::abs(next[l] - p[l]));
       next[0] = p[0];
@@ -306,8 +334,8 @@ Result<Model> TrainEm(const PatternCounts& candidate_pairs, Model init, const Em
     };
     for (size_t c = 0; c < model.comparisons.size(); ++c) {
       if (!used[c]) continue;
-      update(model.comparisons[c].m, match_mass[c]);
-      if (!options.fix_u) update(model.comparisons[c].u, non_match_mass[c]);
+      update(model.comparisons[c].m, match_mass[c], options.m_pseudo_count);
+      if (!options.fix_u) update(model.comparisons[c].u, non_match_mass[c], 0);
     }
     if (!options.fix_lambda) {
       const double next =

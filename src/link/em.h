@@ -109,6 +109,27 @@ Result<Model> EstimateU(const PatternCounts& random_pairs, Model model);
 // add-one smoothing) applied to m. u and lambda are kept. Same errors as EstimateU.
 Result<Model> EstimateMFromLabels(const PatternCounts& matching_pairs, Model model);
 
+// u from random pairs with the matches among them taken out. EstimateU takes random pairs for
+// non-matches, which holds when matches are a negligible share of them; but in a job whose
+// comparison space is small (a few thousand records on each side) or whose sample is large
+// beside it, the sample holds about u_pairs * lambda true matches, and on an exact level of a
+// near-unique identifier (an ID number) they outnumber the chance agreements by orders of
+// magnitude: u of that level comes out close to lambda itself, and an exact ID then only
+// cancels the prior. Here each pattern's count is weighted by its posterior probability of being
+// a non-match under `model` (whose m is trained and whose lambda is the prior of a random pair of
+// the comparison space, as EstimateLambda gives), and u is re-estimated from those weights with
+// the same add-one smoothing as EstimateU:
+//
+//   u_c(l) = (sum_i n_i (1 - g_i) [level_c(i) = l] + 1) / (sum_i n_i (1 - g_i) [level_c(i) > 0] +
+//   L_c)
+//
+// `rounds` times (each round's posteriors use the previous round's u; 2 or 3 suffice: lowering u
+// of an agreeing level raises the posteriors of the patterns that agree on it). This is the
+// M-step for u of EM over the random pairs with m and lambda held (Winkler 1988), so it cannot
+// move u away from the non-match distribution when the sample holds no matches. m and lambda
+// are kept. Same errors as EstimateU; requires rounds >= 1.
+Result<Model> EstimateUWithoutMatches(const PatternCounts& random_pairs, Model model, int rounds);
+
 struct EmOptions {
   // The most EM iterations (each one E-step and one M-step). 0 only evaluates the likelihood.
   int max_iterations = 50;
@@ -132,6 +153,17 @@ struct EmOptions {
   // would get m = 0 and then veto every match at that level forever: EM cannot move a parameter
   // away from 0. Requires 0 < min_probability < 1 / (number of levels).
   double min_probability = 1e-6;
+  // Pseudo-counts added to every level of m above "else" (the agreement levels) in each M-step,
+  // a Dirichlet prior on them (the MAP estimate of EM): m_c(l) = (expected matches at l +
+  // m_pseudo_count) / (expected matches with c non-null + (L_c - 1) m_pseudo_count) for l >= 2,
+  // "else" without one. With thousands of matches it changes nothing; in a job of a few dozen (a
+  // month's death certificates) it keeps an agreement level that none of them happened to show
+  // (a homophone typo of the name) from getting m at the floor, a weight of -5 to -20 bits that
+  // no other evidence can outweigh, when all EM learned is that the level is rarer than 1 in a
+  // few dozen among matches. "else" gets none: how often one person's records disagree outright
+  // is what keeps namesakes apart, and a prior there would soften it in exactly the small jobs
+  // where a false link costs most. Requires >= 0; 0 is plain maximum likelihood.
+  double m_pseudo_count = 0;
 };
 
 struct EmReport {

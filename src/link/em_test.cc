@@ -293,6 +293,48 @@ TEST(EmTest, RecoversKnownMAndLambdaWithUFromRandomPairs) {
   }
 }
 
+// A death-certificate-sized session: 30 matches, all with the exact name and the same sex, and
+// 3,000 non-matches; the name has levels else, pinyin (a homophone) and exact.
+TEST(EmTest, APseudoCountKeepsAnUnseenAgreementLevelFromTheFloor) {
+  PatternCounter counter = PatternCounter::ForLevelCounts({4, 3});
+  counter.Add(std::vector<Level>{3, 2}, 30);    // exact name, same sex
+  counter.Add(std::vector<Level>{1, 2}, 1500);  // other names
+  counter.Add(std::vector<Level>{1, 1}, 1500);
+  Model init;
+  init.lambda = 0.01;
+  init.comparisons.push_back({.name = "name",
+                              .level_labels = {"null", "else", "pinyin", "exact"},
+                              .m = {0, 0.1, 0.1, 0.8},
+                              .u = {0, 0.998, 0.001, 0.001},
+                              .tf_adjust = std::vector<bool>(4, false)});
+  init.comparisons.push_back({.name = "sex",
+                              .level_labels = {"null", "else", "exact"},
+                              .m = {0, 0.05, 0.95},
+                              .u = {0, 0.5, 0.5},
+                              .tf_adjust = std::vector<bool>(3, false)});
+  EmOptions plain;
+  plain.max_iterations = 200;
+  Result<Model> ml = TrainEm(counter.Counts(), init, plain, nullptr);
+  ASSERT_TRUE(ml.ok()) << ml.status().ToString();
+  EmOptions smoothed = plain;
+  smoothed.m_pseudo_count = 1;
+  Result<Model> map = TrainEm(counter.Counts(), init, smoothed, nullptr);
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+  // Maximum likelihood: no match showed a homophone, so m is the floor and a homophone weighs
+  // against a match (u is 0.001).
+  EXPECT_LT(ml->comparisons[0].m[2], 1e-5);
+  EXPECT_LT(ml->LevelWeight(0, 2), -5);
+  // With the prior it is about 1 in 32: a homophone is evidence for, not against.
+  EXPECT_NEAR(map->comparisons[0].m[2], 1.0 / 32, 0.01);
+  EXPECT_GT(map->LevelWeight(0, 2), 3);
+  // "else" gets no pseudo-count: a disagreement stays as strong as the data say.
+  EXPECT_LT(map->comparisons[0].m[1], 1e-3);
+  EmOptions bad = plain;
+  bad.m_pseudo_count = -1;
+  EXPECT_EQ(TrainEm(counter.Counts(), init, bad, nullptr).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST(EmTest, RecoversKnownMUAndLambdaWithUFree) {
   const Model truth = TrueModel();
   const PatternCounts candidates = Simulate(truth, truth.lambda, 200000, 7);
@@ -395,6 +437,78 @@ TEST(EmTest, Errors) {
   Model invalid = model;
   invalid.comparisons[0].m[1] = 2;
   EXPECT_EQ(TrainEm(one, invalid, {}, nullptr).status().code(), ErrorCode::kInvalidArgument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EstimateUWithoutMatches
+
+// An ID number and a name, as a small linkage job's random sample sees them: 1,000,000 random
+// pairs of which 150 are true matches (agreeing on both), and non-matches that agree on the ID
+// never and on the name 1 time in 1,000.
+PatternCounts SmallJobRandomPairs(bool with_matches) {
+  PatternCounter counter = PatternCounter::ForLevelCounts({3, 3});
+  // Levels: 1 = else, 2 = exact.
+  const double matches = with_matches ? 150 : 0;
+  counter.Add(std::vector<Level>{2, 2}, matches);
+  counter.Add(std::vector<Level>{1, 2}, 1000);
+  counter.Add(std::vector<Level>{1, 1}, 1'000'000 - 1000 - matches);
+  return counter.Counts();
+}
+
+Model IdAndNameModel() {
+  Model model;
+  model.lambda = 1.5e-4;  // the prior of a random pair, as EstimateLambda gives it
+  for (const char* name : {"id_number", "name"}) {
+    model.comparisons.push_back({.name = name,
+                                 .level_labels = {"null", "else", "exact"},
+                                 .m = {0, 0.05, 0.95},
+                                 .u = {0, 0.5, 0.5},
+                                 .tf_adjust = std::vector<bool>(3, false)});
+  }
+  return model;
+}
+
+TEST(EstimateUWithoutMatchesTest, TakesTheMatchesOutOfTheRandomSample) {
+  const PatternCounts random = SmallJobRandomPairs(true);
+  Result<Model> plain = EstimateU(random, IdAndNameModel());
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  // The matches make an exact ID look as common as the prior: its weight only cancels it.
+  EXPECT_NEAR(plain->comparisons[0].u[2], 151.0 / 1'000'002, 1e-9);
+  Result<Model> refined = EstimateUWithoutMatches(random, *plain, 3);
+  ASSERT_TRUE(refined.ok()) << refined.status().ToString();
+  // Without them, an exact ID among non-matches is as rare as the sample can tell (add-one).
+  EXPECT_LT(refined->comparisons[0].u[2], 3.0 / 1'000'000);
+  EXPECT_GT(refined->comparisons[0].u[2], 0.9 / 1'000'002);
+  // A name agreeing alone is still a non-match but for the few the model's m calls matches.
+  EXPECT_NEAR(refined->comparisons[1].u[2], 1001.0 / 1'000'002, 1e-5);
+  EXPECT_GT(refined->LevelWeight(0, 2), plain->LevelWeight(0, 2) + 6);
+  // m and lambda are kept; u still sums to 1.
+  EXPECT_EQ(refined->lambda, plain->lambda);
+  EXPECT_EQ(refined->comparisons[0].m, plain->comparisons[0].m);
+  EXPECT_NEAR(refined->comparisons[0].u[1] + refined->comparisons[0].u[2], 1.0, 1e-12);
+}
+
+TEST(EstimateUWithoutMatchesTest, ASampleWithoutMatchesKeepsItsU) {
+  const PatternCounts random = SmallJobRandomPairs(false);
+  Result<Model> plain = EstimateU(random, IdAndNameModel());
+  ASSERT_TRUE(plain.ok());
+  Result<Model> refined = EstimateUWithoutMatches(random, *plain, 3);
+  ASSERT_TRUE(refined.ok());
+  for (size_t c = 0; c < 2; ++c) {
+    for (size_t l = 1; l < 3; ++l) {
+      EXPECT_NEAR(refined->comparisons[c].u[l], plain->comparisons[c].u[l],
+                  1e-2 * plain->comparisons[c].u[l]);
+    }
+  }
+}
+
+TEST(EstimateUWithoutMatchesTest, RejectsCountsThatDoNotFitAndNoRounds) {
+  PatternCounter wrong = PatternCounter::ForLevelCounts({3});
+  wrong.Add(std::vector<Level>{1});
+  EXPECT_EQ(EstimateUWithoutMatches(wrong.Counts(), IdAndNameModel(), 2).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(EstimateUWithoutMatches(SmallJobRandomPairs(true), IdAndNameModel(), 0).status().code(),
+            ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

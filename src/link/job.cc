@@ -137,6 +137,7 @@ Result<LinkSpec> ParseLinkSpec(const std::string& path) {
     ComparisonConfig cc;
     RETURN_IF_ERROR(cr.Get("field", &cc.field, true));
     RETURN_IF_ERROR(cr.Get("tf", &cc.tf));
+    RETURN_IF_ERROR(cr.Get("agree_only", &cc.agree_only));
     const toml::array* levels = (*c)["levels"].as_array();
     if (levels == nullptr || levels->empty()) return cr.Error("levels", "a list of levels");
     for (const toml::node& l : *levels) {
@@ -153,6 +154,11 @@ Result<LinkSpec> ParseLinkSpec(const std::string& path) {
   RETURN_IF_ERROR(r.Get("blocking.max_total_pairs", &s.max_total_pairs));
   RETURN_IF_ERROR(r.Get("training.seed", &s.seed));
   RETURN_IF_ERROR(r.Get("training.u_pairs", &s.u_pairs));
+  RETURN_IF_ERROR(r.Get("training.u_min_count", &s.u_min_count));
+  if (s.u_pairs < 1) return r.Error("training.u_pairs", "must be at least 1");
+  if (s.u_min_count < 0) return r.Error("training.u_min_count", "must be at least 0");
+  RETURN_IF_ERROR(r.Get("training.m_pseudo_count", &s.m_pseudo_count));
+  if (!(s.m_pseudo_count >= 0)) return r.Error("training.m_pseudo_count", "must be at least 0");
   RETURN_IF_ERROR(r.Rules("training.deterministic", &s.deterministic));
   RETURN_IF_ERROR(r.Get("training.deterministic_recall", &s.deterministic_recall));
   RETURN_IF_ERROR(r.Rules("training.em_rules", &s.em_rules));
@@ -186,6 +192,7 @@ Result<std::vector<Comparison>> BindComparisons(const LinkSpec& spec, const Reco
       return InvalidArgument(spec.config_path + ": comparison of unknown field '" + cc.field + "'");
     }
     c.tf = cc.tf;
+    c.agree_only = cc.agree_only;
     for (const std::string& l : cc.levels) {
       ASSIGN_OR_RETURN(Condition cond, ParseCondition(l));
       c.conditions.push_back(std::move(cond));
@@ -261,17 +268,19 @@ Result<std::vector<Pair>> Block(const std::vector<RuleConfig>& rules, const Reco
   return GeneratePairs(keys, right == nullptr, options, report);
 }
 
-// The level vectors of `pairs`, aggregated.
+// The level vectors of `pairs`, aggregated; only the comparisons `active` names (all when it is
+// null) are compared, the others get level 0 (null).
 PatternCounts CountPatterns(const std::vector<Pair>& pairs, const std::vector<Comparison>& comps,
                             const Model& model, const RecordSet& left, const RecordSet& right,
-                            ThreadPool& pool) {
+                            ThreadPool& pool, const std::vector<bool>* active = nullptr) {
   const auto chunks = pool.ParallelChunks<PatternCounter>(
       static_cast<int64_t>(pairs.size()), kChunk, [&](int64_t b, int64_t e) {
         PatternCounter counter = PatternCounter::ForModel(model);
         // Field by field over the chunk, so each pass touches one column's values only.
         const size_t n = static_cast<size_t>(e - b);
-        std::vector<Level> levels(n * comps.size());
+        std::vector<Level> levels(n * comps.size(), 0);
         for (size_t c = 0; c < comps.size(); ++c) {
+          if (active != nullptr && !(*active)[c]) continue;
           for (size_t i = 0; i < n; ++i) {
             const Pair& p = pairs[b + static_cast<int64_t>(i)];
             levels[i * comps.size() + c] = comps[c].Compare(left, p.left, right, p.right);
@@ -285,6 +294,64 @@ PatternCounts CountPatterns(const std::vector<Pair>& pairs, const std::vector<Co
   PatternCounter total = PatternCounter::ForModel(model);
   for (const PatternCounter& c : chunks) total.Merge(c);
   return total.Counts();
+}
+
+// The random pairs u is estimated from, as level vectors: every pair's full level vector for
+// the pairs all comparisons compared, and for the pairs only some compared, their levels with
+// the others null (level 0, which EstimateU leaves out), so that each comparison's non-null
+// counts are those of exactly the pairs it compared.
+struct USample {
+  PatternCounts counts;
+  std::vector<int64_t> pairs;  // per comparison, the pairs it compared
+};
+
+// Draws the sample for u as LinkSpec::u_pairs says: all pairs when there are at most u_pairs,
+// otherwise rounds of a RandomPairStream, a comparison dropping out once each of its non-null
+// levels has u_min_count observations. The rounds and who drops out depend only on counts, so
+// the sample is the same for a seed whatever the thread count.
+USample SampleForU(const LinkSpec& spec, const std::vector<Comparison>& comps, const Model& model,
+                   const RecordSet& left, const RecordSet& other, bool dedupe, ThreadPool& pool) {
+  RandomPairStream stream(left.size(), other.size(), dedupe, spec.seed);
+  const uint64_t cap = std::min<uint64_t>(static_cast<uint64_t>(spec.u_pairs), stream.possible());
+  USample out;
+  out.pairs.assign(comps.size(), 0);
+  if (cap == stream.possible()) {
+    // A small job: every pair, exactly.
+    const std::vector<Pair> all = RandomPairs(left.size(), other.size(), dedupe, cap, spec.seed);
+    out.counts = CountPatterns(all, comps, model, left, other, pool);
+    out.pairs.assign(comps.size(), static_cast<int64_t>(all.size()));
+    return out;
+  }
+  std::vector<bool> active(comps.size(), true);
+  PatternCounter total = PatternCounter::ForModel(model);
+  std::vector<std::vector<double>> seen(comps.size());  // per comparison and level
+  for (size_t c = 0; c < comps.size(); ++c) seen[c].assign(comps[c].levels(), 0.0);
+  size_t active_count = comps.size();
+  uint64_t round = std::min<uint64_t>(cap, kFirstURound);
+  while (active_count > 0 && stream.drawn() < cap) {
+    const std::vector<Pair> pairs = stream.Next(static_cast<size_t>(round));
+    const PatternCounts counts = CountPatterns(pairs, comps, model, left, other, pool, &active);
+    for (size_t i = 0; i < counts.size(); ++i) {
+      const std::span<const Level> p = counts.Pattern(i);
+      total.Add(p, counts.counts[i]);
+      for (size_t c = 0; c < p.size(); ++c) seen[c][p[c]] += counts.counts[i];
+    }
+    for (size_t c = 0; c < comps.size(); ++c) {
+      if (!active[c]) continue;
+      out.pairs[c] += static_cast<int64_t>(pairs.size());
+      bool enough = spec.u_min_count > 0;
+      for (size_t l = 1; l < seen[c].size(); ++l) {
+        enough = enough && seen[c][l] >= static_cast<double>(spec.u_min_count);
+      }
+      if (enough) {
+        active[c] = false;
+        --active_count;
+      }
+    }
+    round = std::min(stream.drawn(), cap - stream.drawn());  // doubling
+  }
+  out.counts = total.Counts();
+  return out;
 }
 
 Model InitialModel(const std::vector<Comparison>& comps) {
@@ -336,9 +403,9 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   Model model = InitialModel(comps);
   // u: level frequencies among random pairs, nearly all non-matches.
   if (progress) progress("u from random pairs", 0, 0);
-  const std::vector<Pair> random = RandomPairs(left.size(), other.size(), right == nullptr,
-                                               static_cast<size_t>(spec.u_pairs), spec.seed);
-  ASSIGN_OR_RETURN(model, EstimateU(CountPatterns(random, comps, model, left, other, pool), model));
+  USample random = SampleForU(spec, comps, model, left, other, right == nullptr, pool);
+  result->u_pairs = std::move(random.pairs);
+  ASSIGN_OR_RETURN(model, EstimateU(random.counts, model));
   // lambda: pairs the deterministic rules find, over their recall, over all pairs.
   BlockingReport det_report;
   ASSIGN_OR_RETURN(std::vector<Pair> det,
@@ -346,9 +413,14 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   const double n_left = static_cast<double>(left.size());
   const double space =
       right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
-  model.lambda = std::clamp(EstimateLambda(static_cast<int64_t>(det.size()),
-                                           static_cast<int64_t>(space), spec.deterministic_recall),
-                            1e-12, 0.5);
+  // No deterministic match at all (a register with a handful of duplicates, none of them
+  // carded twice with the same ID and name) is taken as one: a job is run on data expected to
+  // hold matches, and a lambda of 0 (clamped to 1e-12, 40 bits against every pair) would let no
+  // evidence link anything. With one or more the estimate is as it was.
+  const int64_t det_matches = std::max<int64_t>(static_cast<int64_t>(det.size()), 1);
+  model.lambda = std::clamp(
+      EstimateLambda(det_matches, static_cast<int64_t>(space), spec.deterministic_recall), 1e-12,
+      0.5);
   // m: one EM session per rule, each learning the comparisons its rule does not block on.
   std::vector<RuleConfig> sessions = spec.em_rules.empty() ? spec.blocking : spec.em_rules;
   std::vector<std::vector<double>> m_sum(comps.size());
@@ -364,6 +436,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
     EmOptions options;
     options.max_iterations = spec.max_iterations;
     options.fix_u = true;
+    options.m_pseudo_count = spec.m_pseudo_count;
     for (size_t c = 0; c < comps.size(); ++c) {
       if (blocked[c]) options.ignored_comparisons.push_back(c);
     }
@@ -389,6 +462,10 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
       model.comparisons[c].m[l] = m_sum[c][l] / m_n[c];
     }
   }
+  // u again, with the matches among the random pairs taken out by their posterior under the
+  // trained m and the prior: in a small job they are a large share of the exact agreements on
+  // an ID number (see EstimateUWithoutMatches).
+  ASSIGN_OR_RETURN(model, EstimateUWithoutMatches(random.counts, std::move(model), 5));
   result->model = std::move(model);
   return Status::Ok();
 }

@@ -28,6 +28,9 @@ struct ComparisonConfig {
   std::string field;
   std::vector<std::string> levels;  // most similar first, without "else"
   bool tf = false;
+  // Disagreement is not evidence: a pair no level holds for scores as if a value were missing.
+  // For fields two records of one person often spell differently (an address's free text).
+  bool agree_only = false;
 };
 
 // A blocking or training rule: records agree on every key ("field", "field.first3", ...).
@@ -47,7 +50,18 @@ struct LinkSpec {
   int64_t max_total_pairs = 500'000'000;
   // Training.
   uint64_t seed = 1;
+  // u is estimated from random pairs (see Train in job.cc and docs/linkage.md): all pairs of the
+  // job when there are at most u_pairs of them (exact); otherwise pairs drawn in rounds, the
+  // first of kFirstURound pairs and each as large as all earlier ones together, a comparison
+  // taking part until each of its non-null levels has been seen u_min_count times among the
+  // pairs it compared (a relative standard error of its u of at most 1 / sqrt(u_min_count)),
+  // and no comparison more than u_pairs pairs. u_pairs is thus the most random pairs; 0 for
+  // u_min_count has every comparison compare u_pairs pairs (no early stop).
   int64_t u_pairs = 1'000'000;
+  int64_t u_min_count = 100;
+  // Pseudo-counts per level of m in EM (EmOptions::m_pseudo_count): a level none of a small
+  // job's few matches showed is "rarer than 1 in a few dozen", not impossible.
+  double m_pseudo_count = 1;
   std::vector<RuleConfig> deterministic;  // pairs agreeing on all keys of a rule are matches
   double deterministic_recall = 0.8;      // the share of true matches those rules find
   std::vector<RuleConfig> em_rules;       // one EM session per rule
@@ -69,6 +83,9 @@ struct LinkSpec {
 // toml++ reports one).
 Result<LinkSpec> ParseLinkSpec(const std::string& path);
 
+// The size of the first round of random pairs for u (see LinkSpec::u_pairs).
+inline constexpr int64_t kFirstURound = 1 << 15;
+
 // The comparisons of `spec` bound to the fields of `set`.
 Result<std::vector<Comparison>> BindComparisons(const LinkSpec& spec, const RecordSet& set);
 
@@ -82,6 +99,8 @@ struct LinkResult {
   std::vector<Comparison> comparisons;
   BlockingReport blocking;
   std::vector<EmReport> em;
+  // Per comparison, the random pairs its u was estimated from (empty when a model was given).
+  std::vector<int64_t> u_pairs;
   int64_t candidate_pairs = 0;
   std::vector<ScoredPair> scored;    // every candidate pair with its score, sorted by (left, right)
   std::vector<ScoredPair> accepted;  // links (one-to-one when asked) or within-cluster pairs

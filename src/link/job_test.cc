@@ -4,10 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/env.h"
+#include "link/blocking.h"
 
 namespace popreg::link {
 namespace {
@@ -45,6 +47,18 @@ u_pairs = 5000
 threshold = 0.9
 )";
 
+TEST(LinkSpecTest, ReadsAgreeOnly) {
+  std::string text = kConfig;
+  const std::string dob = "levels = [\"exact\", \"date_swap\"]\n";
+  text.replace(text.find(dob), dob.size(), dob + "agree_only = true\n");
+  auto spec = ParseLinkSpec(WriteConfig("agree.toml", text));
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_FALSE(spec->comparisons[0].agree_only);
+  EXPECT_TRUE(spec->comparisons[1].agree_only);
+  text.replace(text.find("agree_only = true"), 17, "agree_only = 1");
+  EXPECT_FALSE(ParseLinkSpec(WriteConfig("agree-bad.toml", text)).ok());
+}
+
 TEST(LinkSpecTest, ReadsEveryPartAndResolvesPathsAgainstTheFile) {
   const std::string path = WriteConfig("ok.toml", kConfig);
   auto spec = ParseLinkSpec(path);
@@ -56,6 +70,7 @@ TEST(LinkSpecTest, ReadsEveryPartAndResolvesPathsAgainstTheFile) {
   EXPECT_EQ(spec->fields[0].column, "name");
   ASSERT_EQ(spec->comparisons.size(), 2u);
   EXPECT_TRUE(spec->comparisons[0].tf);
+  EXPECT_FALSE(spec->comparisons[0].agree_only);
   EXPECT_EQ(spec->blocking.size(), 2u);
   EXPECT_EQ(spec->u_pairs, 5000);
   EXPECT_DOUBLE_EQ(spec->threshold, 0.9);
@@ -147,6 +162,82 @@ TEST(RunLinkTest, FindsTheCopiesAndIsTheSameWhateverTheThreadCount) {
     EXPECT_EQ(runs[0][i].left, runs[1][i].left);
     EXPECT_EQ(runs[0][i].right, runs[1][i].right);
     EXPECT_DOUBLE_EQ(runs[0][i].weight, runs[1][i].weight);
+  }
+}
+
+TEST(RandomPairStreamTest, DistinctUniformPrefixesAndDeterministic) {
+  for (const bool dedupe : {false, true}) {
+    RandomPairStream a(30, 20, dedupe, 7), b(30, 20, dedupe, 7);
+    const uint64_t possible = dedupe ? 30 * 29 / 2 : 30 * 20;
+    EXPECT_EQ(a.possible(), possible);
+    // Asked in different steps, the same stream.
+    std::vector<Pair> first = a.Next(10), rest = a.Next(5000);
+    first.insert(first.end(), rest.begin(), rest.end());
+    std::vector<Pair> other;
+    for (int k = 0; k < 200; ++k) {
+      const std::vector<Pair> step = b.Next(3);
+      other.insert(other.end(), step.begin(), step.end());
+    }
+    ASSERT_EQ(first.size(), possible);  // every pair once, then nothing more
+    EXPECT_EQ(a.drawn(), possible);
+    EXPECT_TRUE(a.Next(1).empty());
+    ASSERT_EQ(other.size(), possible);
+    for (size_t i = 0; i < possible; ++i) {
+      EXPECT_EQ(first[i].left, other[i].left);
+      EXPECT_EQ(first[i].right, other[i].right);
+    }
+    std::set<std::pair<RecordIndex, RecordIndex>> seen;
+    for (const Pair& p : first) {
+      EXPECT_TRUE(seen.emplace(p.left, p.right).second);
+      EXPECT_LT(p.left, 30u);
+      EXPECT_LT(p.right, dedupe ? 30u : 20u);
+      if (dedupe) {
+        EXPECT_LT(p.left, p.right);
+      }
+    }
+  }
+  EXPECT_EQ(RandomPairStream(1, 0, true, 1).possible(), 0u);
+  EXPECT_TRUE(RandomPairStream(5, 0, false, 1).Next(3).empty());
+}
+
+TEST(RunLinkTest, RandomPairsForUAreAllPairsOfASmallJob) {
+  auto spec = ParseLinkSpec(WriteConfig("all.toml", kConfig));
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  spec->u_pairs = 1'000'000;  // more than the 400 x 400 pairs
+  RecordSet left, right;
+  MakeSets(&left, &right);
+  auto r = RunLink(*spec, &left, &right, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->u_pairs, (std::vector<int64_t>{160'000, 160'000}));
+}
+
+TEST(RunLinkTest, AComparisonWithRareLevelsComparesMoreRandomPairs) {
+  auto spec = ParseLinkSpec(WriteConfig("rounds.toml", kConfig));
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  spec->u_pairs = 150'000;  // fewer than the 160,000 pairs
+  spec->u_min_count = 20;
+  // Names (8 surnames, 12 given characters) agree exactly in about one random pair in a thousand
+  // and are done before the cap; birth dates (20,000 days) agree in one in 20,000, and swapped
+  // days and months are rarer still: they go on to the cap.
+  RecordSet left, right;
+  MakeSets(&left, &right);
+  auto r = RunLink(*spec, &left, &right, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->u_pairs.size(), 2u);
+  EXPECT_LT(r->u_pairs[0], 150'000);
+  EXPECT_EQ(r->u_pairs[0] % kFirstURound, 0);  // whole rounds
+  EXPECT_EQ(r->u_pairs[1], 150'000);
+  // u_min_count 0: every comparison compares u_pairs pairs.
+  spec->u_min_count = 0;
+  MakeSets(&left, &right);
+  auto all = RunLink(*spec, &left, &right, {});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->u_pairs, (std::vector<int64_t>{150'000, 150'000}));
+  // The u of names from fewer pairs is close to the one from 150,000.
+  for (size_t l = 1; l < r->model.comparisons[0].u.size(); ++l) {
+    EXPECT_NEAR(r->model.comparisons[0].u[l], all->model.comparisons[0].u[l],
+                0.3 * all->model.comparisons[0].u[l] + 1e-4)
+        << "level " << l;
   }
 }
 
