@@ -28,6 +28,19 @@ check "explain sums to the match weight" bash -c "'$popreg' link explain --confi
   bench/febrl4/link.toml --left rec-1070-org --right rec-1070-dup-0 2>/dev/null | awk '
   /match weight/ { total = \$NF; next } /probability/ { next }
   NR > 1 { sum += \$NF } END { d = sum - total; exit !(d < 0.01 && d > -0.01 && total > 10) }'"
+check "explain without --right names the link" bash -c "'$popreg' link explain --config \
+  bench/febrl4/link.toml --left rec-1070-org 2>/dev/null | grep -q '^rec-1070-org: linked to rec-1070-dup-0'"
+check "explain of an unlinked record shows its best candidate and why" bash -c "
+  '$popreg' link --config bench/febrl4/link.toml --out '$work/links.csv' 2>/dev/null
+  id=\$(python3 - '$project/../shared/data/febrl/dataset4a.csv' '$work/links.csv' <<'PY'
+import csv, sys
+linked = {r['left_id'] for r in csv.DictReader(open(sys.argv[2]))}
+ids = [r['rec_id'].strip() for r in csv.DictReader(open(sys.argv[1]), skipinitialspace=True)]
+print(next(i for i in ids if i not in linked))
+PY
+  )
+  '$popreg' link explain --config bench/febrl4/link.toml --left \$id 2>/dev/null >'$work/why' &&
+  cat '$work/why' && grep -Eq '^'\$id': (not linked; best candidate .*: (match probability .* below the threshold|the candidate was linked to another)|no candidate pair)' '$work/why'"
 check "explain of an unknown id fails" bash -c "! '$popreg' link explain --config \
   bench/febrl4/link.toml --left nope --right rec-1070-dup-0 2>/dev/null"
 

@@ -10,6 +10,7 @@
 #include "io/csv.h"
 #include "io/schema.h"
 #include "io/table.h"
+#include "link/assign.h"
 #include "link/job.h"
 
 namespace popreg::cli {
@@ -172,12 +173,35 @@ Status RunExplain(const LinkArgs& a) {
     return -1;
   };
   const int64_t l = find(left, a.left_id);
-  const int64_t r = find(right, a.right_id);
   if (l < 0) return NotFound("no left record with id '" + a.left_id + "'");
-  if (r < 0) return NotFound("no right record with id '" + a.right_id + "'");
+  int64_t r = -1;
+  if (!a.right_id.empty()) {
+    r = find(right, a.right_id);
+    if (r < 0) return NotFound("no right record with id '" + a.right_id + "'");
+  } else if (spec.dedupe()) {
+    return InvalidArgument("link explain: --right is required to explain a deduplication pair");
+  }
   link::LinkSpec train = spec;
   ASSIGN_OR_RETURN(link::LinkResult result,
                    link::RunLink(train, &left, spec.dedupe() ? nullptr : &right_set, {}));
+  if (r < 0) {
+    // No --right: the left record's link, or its best candidate and why it fell short.
+    const link::Shortfall s = link::ExplainShortfall(
+        result.scored, result.accepted, static_cast<link::RecordIndex>(l), spec.threshold);
+    if (s.reason == link::Shortfall::Reason::kNoCandidate) {
+      std::printf("%s: %s\n", a.left_id.c_str(), s.Describe(spec.threshold).c_str());
+      return Status::Ok();
+    }
+    r = s.best.right;
+    std::string verdict = "linked to " + right.ids[r];
+    if (s.reason != link::Shortfall::Reason::kLinked) {
+      verdict = "not linked; best candidate " + right.ids[r] + ": " + s.Describe(spec.threshold);
+      if (s.reason == link::Shortfall::Reason::kOtherSideTaken) {
+        verdict += " (" + left.ids[s.rival.left] + ")";
+      }
+    }
+    std::printf("%s: %s\n", a.left_id.c_str(), verdict.c_str());
+  }
   const auto levels = link::PairLevels(result.comparisons, left, static_cast<link::RecordIndex>(l),
                                        right, static_cast<link::RecordIndex>(r));
   std::vector<double> freq;
@@ -185,7 +209,7 @@ Status RunExplain(const LinkArgs& a) {
     freq.push_back(left.fields[c.field].frequency[l]);
   }
   const link::Explanation e = result.model.Explain(levels, freq);
-  std::printf("%s  <->  %s\n", a.left_id.c_str(), a.right_id.c_str());
+  std::printf("%s  <->  %s\n", a.left_id.c_str(), right.ids[r].c_str());
   for (const link::ExplanationTerm& t : e.terms) {
     std::printf("  %-24s %-28s %+9.3f\n", t.name.c_str(), t.label.c_str(), t.weight);
   }
@@ -218,10 +242,12 @@ void RegisterLink(CLI::App& app) {
   CLI::App* explain =
       link->add_subcommand("explain",
                            "Explain the score of one pair, field by field (trains the model "
-                           "first unless training.model names a saved one)");
+                           "first unless training.model names a saved one); without --right, "
+                           "the left record's link, or its best candidate and why it fell short");
   explain->fallthrough();  // --config and the file options belong to `link`
   explain->add_option("--left", args->left_id, "Left record id")->required();
-  explain->add_option("--right", args->right_id, "Right record id")->required();
+  explain->add_option("--right", args->right_id,
+                      "Right record id (default: the left record's link or best candidate)");
   explain->callback([args] {
     Status s = RunExplain(*args);
     if (!s.ok()) Fail(s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <span>
@@ -251,6 +252,60 @@ std::vector<ScoredPair> AssignOneToOneExact(std::vector<ScoredPair> pairs, doubl
   }
   std::sort(out.begin(), out.end(), ByIndex);
   return out;
+}
+
+}  // namespace popreg::link
+
+namespace popreg::link {
+
+std::string Shortfall::Describe(double threshold) const {
+  char buf[160];
+  switch (reason) {
+    case Reason::kLinked:
+      return "linked";
+    case Reason::kNoCandidate:
+      return "no candidate pair: the blocking rules found none";
+    case Reason::kBelowThreshold:
+      std::snprintf(buf, sizeof buf, "match probability %.4f is below the threshold %g",
+                    best.probability, threshold);
+      return buf;
+    case Reason::kOtherSideTaken:
+      std::snprintf(buf, sizeof buf,
+                    "the candidate was linked to another record with a higher weight (%.3f > "
+                    "%.3f)",
+                    rival.weight, best.weight);
+      return buf;
+  }
+  return "";
+}
+
+Shortfall ExplainShortfall(std::span<const ScoredPair> scored, std::span<const ScoredPair> links,
+                           RecordIndex record, double threshold, bool right_side) {
+  auto mine = [&](const ScoredPair& p) { return (right_side ? p.right : p.left) == record; };
+  Shortfall s;
+  for (const ScoredPair& p : links) {
+    if (mine(p)) {
+      s.reason = Shortfall::Reason::kLinked;
+      s.best = p;
+      return s;
+    }
+  }
+  bool found = false;
+  for (const ScoredPair& p : scored) {
+    if (!mine(p) || std::isnan(p.weight)) continue;
+    if (!found || p.weight > s.best.weight) s.best = p;
+    found = true;
+  }
+  if (!found) return s;
+  if (!(s.best.probability >= threshold)) {
+    s.reason = Shortfall::Reason::kBelowThreshold;
+    return s;
+  }
+  s.reason = Shortfall::Reason::kOtherSideTaken;
+  for (const ScoredPair& p : links) {
+    if (right_side ? p.left == s.best.left : p.right == s.best.right) s.rival = p;
+  }
+  return s;
 }
 
 }  // namespace popreg::link

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "link/types.h"
@@ -43,5 +45,26 @@ std::vector<ScoredPair> AssignOneToOne(std::vector<ScoredPair> pairs, double min
 // components of n^3); memory O(p) plus 4 bytes per record index up to the largest in the pairs.
 std::vector<ScoredPair> AssignOneToOneExact(std::vector<ScoredPair> pairs, double min_probability,
                                             size_t max_component_records = 50);
+
+// Why a record is not linked: its best candidate pair (the heaviest scored pair it is in) and
+// the reason the assignment did not keep it.
+struct Shortfall {
+  enum class Reason {
+    kLinked,          // the record is linked: `best` is its link
+    kNoCandidate,     // no scored pair holds the record (blocking found nothing)
+    kBelowThreshold,  // the best pair's probability is below the threshold
+    kOtherSideTaken,  // the best pair's other record went to a heavier pair (`rival`)
+  };
+  Reason reason = Reason::kNoCandidate;
+  ScoredPair best;   // unset for kNoCandidate
+  ScoredPair rival;  // for kOtherSideTaken: the link that holds the other record
+  // The reason in words, e.g. "match probability 0.3120 is below the threshold 0.5".
+  std::string Describe(double threshold) const;
+};
+
+// The Shortfall of left record `left` (or, with `right_side`, right record `left`) given every
+// scored pair and the links a one-to-one assignment kept from them at `threshold`. Time O(p).
+Shortfall ExplainShortfall(std::span<const ScoredPair> scored, std::span<const ScoredPair> links,
+                           RecordIndex record, double threshold, bool right_side = false);
 
 }  // namespace popreg::link

@@ -162,5 +162,32 @@ TEST(AssignTest, ExactHandlesDuplicatesAndInfiniteWeights) {
   EXPECT_EQ(links[0].weight, 8);
 }
 
+TEST(ExplainShortfallTest, SaysWhyEachRecordIsOrIsNotLinked) {
+  // Left 0 links to right 0; left 1's best is right 0 too, taken by the heavier pair; left 2's
+  // best is below the threshold; left 3 has no pair at all.
+  const std::vector<ScoredPair> scored = {Scored(0, 0, 10), Scored(1, 0, 6), Scored(1, 1, -4),
+                                          Scored(2, 1, -2), Scored(2, 2, -5)};
+  const std::vector<ScoredPair> links = AssignOneToOne(scored, 0.5);
+  Shortfall s = ExplainShortfall(scored, links, 0, 0.5);
+  EXPECT_EQ(s.reason, Shortfall::Reason::kLinked);
+  EXPECT_EQ(s.best.right, 0u);
+  s = ExplainShortfall(scored, links, 1, 0.5);
+  EXPECT_EQ(s.reason, Shortfall::Reason::kOtherSideTaken);
+  EXPECT_EQ(s.best.right, 0u);
+  EXPECT_EQ(s.rival.left, 0u);
+  EXPECT_EQ(s.Describe(0.5),
+            "the candidate was linked to another record with a higher weight (10.000 > 6.000)");
+  s = ExplainShortfall(scored, links, 2, 0.5);
+  EXPECT_EQ(s.reason, Shortfall::Reason::kBelowThreshold);
+  EXPECT_EQ(s.best.right, 1u);  // the heavier of its two candidates
+  EXPECT_EQ(s.Describe(0.5), "match probability 0.2000 is below the threshold 0.5");
+  s = ExplainShortfall(scored, links, 3, 0.5);
+  EXPECT_EQ(s.reason, Shortfall::Reason::kNoCandidate);
+  // From the right: right 2's only pair is below the threshold.
+  s = ExplainShortfall(scored, links, 2, 0.5, /*right_side=*/true);
+  EXPECT_EQ(s.reason, Shortfall::Reason::kBelowThreshold);
+  EXPECT_EQ(s.best.left, 2u);
+}
+
 }  // namespace
 }  // namespace popreg::link
