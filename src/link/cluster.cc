@@ -12,9 +12,11 @@
 namespace popreg::link {
 namespace {
 
-// A scored pair seen from one of its records: the other record and the pair's probability.
+// A scored pair seen from one of its records: the other record, the pair's evidence (its match
+// weight, see Evidence) and its probability.
 struct Neighbour {
   RecordIndex other;
+  double evidence;
   double probability;
 };
 
@@ -26,14 +28,26 @@ struct Edge {
   double probability;
 };
 
+// The evidence a pair gives: its match weight, finite.
+double Evidence(double weight) {
+  constexpr double kLimit = 1000;
+  return std::isnan(weight) ? 0.0 : std::clamp(weight, -kLimit, kLimit);
+}
+
 }  // namespace
 
 std::vector<uint32_t> Cluster(size_t n, std::span<const ScoredPair> pairs,
                               const ClusterOptions& options) {
   assert(n <= std::numeric_limits<RecordIndex>::max());
-  const bool keep_all = options.min_average_probability > 0 || options.min_link_density > 0;
+  const bool check_balance = options.break_threshold > 0;
+  const bool check_any =
+      check_balance || options.min_average_probability > 0 || options.min_link_density > 0;
+  // The mean weight two clusters' pairs must reach: the weight of break_threshold.
+  const double min_mean_weight =
+      check_balance ? std::log2(options.break_threshold / (1 - options.break_threshold)) : 0.0;
 
-  // The links, heaviest first; and the components they form.
+  // The scored pairs in (a, b) order, so that everything below, sums included, is done in an
+  // order that does not depend on the order of `pairs`.
   std::vector<Edge> edges;
   for (const ScoredPair& p : pairs) {
     assert(p.left < n && p.right < n);
@@ -41,6 +55,9 @@ std::vector<uint32_t> Cluster(size_t n, std::span<const ScoredPair> pairs,
     edges.push_back(
         {std::min(p.left, p.right), std::max(p.left, p.right), p.weight, p.probability});
   }
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  // The links, heaviest first; and the components they form.
   std::vector<Edge> links;
   DisjointSets components(n);
   for (const Edge& e : edges) {
@@ -49,20 +66,21 @@ std::vector<uint32_t> Cluster(size_t n, std::span<const ScoredPair> pairs,
       components.Union(e.a, e.b);
     }
   }
-  std::sort(links.begin(), links.end(), [](const Edge& x, const Edge& y) {
-    if (x.weight != y.weight) return x.weight > y.weight;  // NaN weights compare as ties
-    if (x.a != y.a) return x.a < y.a;
-    return x.b < y.b;
-  });
+  // Heaviest first (a NaN weight last), ties in (a, b) order.
+  auto order = [](double w) {
+    return std::isnan(w) ? -std::numeric_limits<double>::infinity() : w;
+  };
+  std::stable_sort(links.begin(), links.end(),
+                   [&](const Edge& x, const Edge& y) { return order(x.weight) > order(y.weight); });
 
-  // Per record, the pairs the merge checks need (cannot-links, or every pair when the average or
-  // density checks are on), restricted to pairs inside one component of the links.
+  // Per record, its scored pairs inside one component of the links (the only ones a merge
+  // check can meet), when some check is on.
   std::vector<std::vector<Neighbour>> neighbours(n);
   for (const Edge& e : edges) {
-    if (!keep_all && !(e.probability < options.break_threshold)) continue;
-    if (components.Find(e.a) != components.Find(e.b)) continue;
-    neighbours[e.a].push_back({e.b, e.probability});
-    neighbours[e.b].push_back({e.a, e.probability});
+    if (!check_any || components.Find(e.a) != components.Find(e.b)) continue;
+    const double evidence = Evidence(e.weight);
+    neighbours[e.a].push_back({e.b, evidence, e.probability});
+    neighbours[e.b].push_back({e.a, evidence, e.probability});
   }
   edges = std::vector<Edge>();
 
@@ -79,32 +97,33 @@ std::vector<uint32_t> Cluster(size_t n, std::span<const ScoredPair> pairs,
     RecordIndex x = cluster[link.a];
     RecordIndex y = cluster[link.b];
     if (x == y) continue;
-    // Check the pairs between the two clusters, from the shorter pair list.
-    const RecordIndex scan = neighbours[x].size() <= neighbours[y].size() ? x : y;
-    const RecordIndex target = scan == x ? y : x;
-    bool cannot = false;
-    double sum = 0;
-    int64_t between = 0;
-    int64_t strong = 0;
-    for (const Neighbour& nb : neighbours[scan]) {
-      if (cluster[nb.other] != target) continue;
-      if (nb.probability < options.break_threshold) {
-        cannot = true;
-        break;
+    if (check_any) {
+      // The pairs between the two clusters, from the shorter pair list.
+      const RecordIndex scan = neighbours[x].size() <= neighbours[y].size() ? x : y;
+      const RecordIndex target = scan == x ? y : x;
+      double weight_sum = 0;
+      double probability_sum = 0;
+      int64_t between = 0;
+      int64_t strong = 0;
+      for (const Neighbour& nb : neighbours[scan]) {
+        if (cluster[nb.other] != target) continue;
+        weight_sum += nb.evidence;
+        probability_sum += nb.probability;
+        ++between;
+        if (nb.probability >= options.threshold) ++strong;
       }
-      sum += nb.probability;
-      ++between;
-      if (nb.probability >= options.threshold) ++strong;
-    }
-    if (cannot) continue;
-    if (options.min_average_probability > 0 && between > 0 &&
-        sum / static_cast<double>(between) < options.min_average_probability) {
-      continue;
-    }
-    if (options.min_link_density > 0 &&
-        static_cast<double>(strong) < options.min_link_density * static_cast<double>(size_of(x)) *
-                                          static_cast<double>(size_of(y))) {
-      continue;
+      // `between` >= 1: the link itself is among the pairs.
+      const double pairs_between = static_cast<double>(std::max<int64_t>(between, 1));
+      if (check_balance && weight_sum / pairs_between < min_mean_weight) continue;
+      if (options.min_average_probability > 0 &&
+          probability_sum / pairs_between < options.min_average_probability) {
+        continue;
+      }
+      if (options.min_link_density > 0 &&
+          static_cast<double>(strong) < options.min_link_density * static_cast<double>(size_of(x)) *
+                                            static_cast<double>(size_of(y))) {
+        continue;
+      }
     }
 
     // Merge the smaller cluster (by members) into the larger one.

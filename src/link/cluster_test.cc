@@ -28,19 +28,71 @@ std::vector<uint32_t> ClusterIds(size_t n, const std::vector<ScoredPair>& pairs,
   return Cluster(n, pairs, options);
 }
 
-TEST(ClusterTest, StrongChainWithAVeryLowEndPairIsSplit) {
-  // A=0, B=1, C=2: A-B and B-C strong, A-C compared and very unlikely.
+TEST(ClusterTest, StrongChainWithAClearlyDifferentEndIsSplit) {
+  // A=0, B=1, C=2: A-B and B-C strong, A-C compared and clearly two people (weight -20, below
+  // minus the weight of B-C).
   const std::vector<ScoredPair> pairs = {Scored(0, 1, 0.999), Scored(1, 2, 0.99),
-                                         Scored(0, 2, 0.0001)};
+                                         Scored(0, 2, 1e-6)};
   EXPECT_THAT(ClusterIds(3, pairs), ElementsAre(0, 0, 1));  // the stronger link A-B wins
   // The other way round: B-C stronger.
   const std::vector<ScoredPair> other = {Scored(0, 1, 0.99), Scored(1, 2, 0.999),
-                                         Scored(0, 2, 0.0001)};
+                                         Scored(0, 2, 1e-6)};
   EXPECT_THAT(ClusterIds(3, other), ElementsAre(0, 1, 1));
-  // Without the cannot-link check it chains into one cluster.
+  // Without the check it chains into one cluster.
   ClusterOptions no_break;
   no_break.break_threshold = 0;
   EXPECT_THAT(ClusterIds(3, pairs, no_break), ElementsAre(0, 0, 0));
+}
+
+TEST(ClusterTest, ALinkOutweighsAWeakerPairAgainst) {
+  // B-C at weight +13.3 and A-C at -7.6 (two differently corrupted copies of one person): on
+  // balance the pairs between {A, B} and C are for the merge. (The old rule, any pair below
+  // 0.01 is a cannot-link, split them.)
+  EXPECT_THAT(ClusterIds(3, {Scored(0, 1, 0.99999), Scored(1, 2, 0.9999), Scored(0, 2, 0.005)}),
+              ElementsAre(0, 0, 0));
+  // Evidence exactly balanced is not against: weights +w and -w.
+  EXPECT_THAT(ClusterIds(3, {{0, 1, 20, 0.999999}, {1, 2, 10, 0.999}, {0, 2, -10, 0.001}}),
+              ElementsAre(0, 0, 0));
+  EXPECT_THAT(ClusterIds(3, {{0, 1, 20, 0.999999}, {1, 2, 10, 0.999}, {0, 2, -10.5, 0.0007}}),
+              ElementsAre(0, 0, 1));
+}
+
+TEST(ClusterTest, OneBadPairAmongManyGoodOnesDoesNotBlockAMerge) {
+  // {0,1,2} and {3,4,5}, each strongly linked inside; of the nine pairs between them eight are
+  // links and one (0-5) very unlikely. The old rule (any pair below break 0.01 between two
+  // clusters refuses their merge) kept them apart.
+  std::vector<ScoredPair> pairs = {Scored(0, 1, 0.9999), Scored(1, 2, 0.9999),
+                                   Scored(0, 2, 0.9999), Scored(3, 4, 0.9999),
+                                   Scored(4, 5, 0.9999), Scored(3, 5, 0.9999)};
+  for (RecordIndex a = 0; a < 3; ++a) {
+    for (RecordIndex b = 3; b < 6; ++b) {
+      pairs.push_back(Scored(a, b, a == 0 && b == 5 ? 0.0001 : 0.99));
+    }
+  }
+  EXPECT_THAT(ClusterIds(6, pairs), ElementsAre(0, 0, 0, 0, 0, 0));
+  // With most pairs between them against (two households sharing an address, one person
+  // mistyped into the other's name), they stay apart.
+  std::vector<ScoredPair> households(pairs.begin(), pairs.begin() + 6);
+  for (RecordIndex a = 0; a < 3; ++a) {
+    for (RecordIndex b = 3; b < 6; ++b) {
+      households.push_back(Scored(a, b, a == 2 && b == 3 ? 0.99 : 0.0001));
+    }
+  }
+  EXPECT_THAT(ClusterIds(6, households), ElementsAre(0, 0, 0, 1, 1, 1));
+}
+
+TEST(ClusterTest, TwinsAreNotChainedThroughACardWithoutAnId) {
+  // Twins T1 (cards 0 and 1, same ID) and T2 (card 2): same surname, birth date, sex and
+  // address, different IDs, so their pairs are strongly against (weight -20). Card 3 has no ID
+  // and T2's name with one character mistyped like T1's: it links to T2 (+8) and to T1's cards
+  // (+5 and +4). It joins T2, and the twins stay apart.
+  const std::vector<ScoredPair> pairs = {{0, 1, 25, 1.0},  {0, 2, -20, 1e-6}, {1, 2, -20, 1e-6},
+                                         {2, 3, 8, 0.996}, {0, 3, 5, 0.97},   {1, 3, 4, 0.94}};
+  EXPECT_THAT(ClusterIds(4, pairs), ElementsAre(0, 0, 1, 1));
+  // If card 3 links more strongly to T1, it joins T1; T2 still stays apart.
+  const std::vector<ScoredPair> other = {{0, 1, 25, 1.0}, {0, 2, -20, 1e-6}, {1, 2, -20, 1e-6},
+                                         {2, 3, 4, 0.94}, {0, 3, 8, 0.996},  {1, 3, 7, 0.99}};
+  EXPECT_THAT(ClusterIds(4, other), ElementsAre(0, 0, 1, 0));
 }
 
 TEST(ClusterTest, TransitiveLinksCluster) {
@@ -63,8 +115,9 @@ TEST(ClusterTest, SingletonsAndDenseIds) {
               ElementsAre(0, 1, 2));
 }
 
-TEST(ClusterTest, CannotLinkBetweenClustersBlocksTheirMerge) {
-  // {0,1,2} and {3,4} are each strongly linked; 2-3 links them, but 0 and 4 are known apart.
+TEST(ClusterTest, PairsAgainstBetweenClustersBlockTheirMerge) {
+  // {0,1,2} and {3,4} are each strongly linked; 2-3 links them (weight +3.2), but 0 and 4 are
+  // more surely apart (-10).
   const std::vector<ScoredPair> pairs = {Scored(0, 1, 0.999), Scored(1, 2, 0.999),
                                          Scored(3, 4, 0.999), Scored(2, 3, 0.9),
                                          Scored(0, 4, 0.001)};
@@ -75,11 +128,15 @@ TEST(ClusterTest, AverageAndDensityChecks) {
   // A triangle {0,1,2} and record 3 linked to it only through 2.
   const std::vector<ScoredPair> pairs = {Scored(0, 1, 0.99), Scored(1, 2, 0.99), Scored(0, 2, 0.99),
                                          Scored(2, 3, 0.9),  Scored(0, 3, 0.1),  Scored(1, 3, 0.1)};
-  EXPECT_THAT(ClusterIds(4, pairs), ElementsAre(0, 0, 0, 0));
-  ClusterOptions average;
+  ClusterOptions none;
+  none.break_threshold = 0;
+  EXPECT_THAT(ClusterIds(4, pairs, none), ElementsAre(0, 0, 0, 0));
+  // By default the pairs between {0,1,2} and 3 are on balance against: (3.2 - 3.2 - 3.2) / 3 < 0.
+  EXPECT_THAT(ClusterIds(4, pairs), ElementsAre(0, 0, 0, 1));
+  ClusterOptions average = none;
   average.min_average_probability = 0.5;  // (0.9 + 0.1 + 0.1) / 3 < 0.5
   EXPECT_THAT(ClusterIds(4, pairs, average), ElementsAre(0, 0, 0, 1));
-  ClusterOptions dense;
+  ClusterOptions dense = none;
   dense.min_link_density = 0.5;  // 1 link of 3 possible
   EXPECT_THAT(ClusterIds(4, pairs, dense), ElementsAre(0, 0, 0, 1));
   dense.min_link_density = 0.3;
@@ -111,10 +168,55 @@ TEST(ClusterTest, DeterministicWhateverThePairOrder) {
   }
 }
 
-// Properties on random graphs: no cluster holds a cannot-link pair, and every link between two
-// clusters is blocked by a cannot-link between them (clusters only grow, so a link refused earlier
-// still has its reason in the final clusters). Without cannot-links: the connected components.
-TEST(ClusterTest, RandomGraphsRespectCannotLinksAndOtherwiseAreComponents) {
+// The rule of cluster.h spelled out as simply as possible, in O(links * pairs): links by
+// descending weight, ties by (left, right); a link's two clusters merge unless the mean weight of
+// all pairs between them is below the weight of break_threshold.
+std::vector<uint32_t> ReferenceClusters(size_t n, std::vector<ScoredPair> pairs,
+                                        const ClusterOptions& options) {
+  for (ScoredPair& p : pairs) {
+    if (p.left > p.right) std::swap(p.left, p.right);
+  }
+  std::vector<ScoredPair> links;
+  for (const ScoredPair& p : pairs) {
+    if (p.probability >= options.threshold) links.push_back(p);
+  }
+  std::sort(links.begin(), links.end(), [](const ScoredPair& x, const ScoredPair& y) {
+    if (x.weight != y.weight) return x.weight > y.weight;
+    return std::pair(x.left, x.right) < std::pair(y.left, y.right);
+  });
+  std::vector<uint32_t> label(n);
+  std::iota(label.begin(), label.end(), 0u);
+  const double floor = std::log2(options.break_threshold / (1 - options.break_threshold));
+  for (const ScoredPair& link : links) {
+    const uint32_t x = label[link.left], y = label[link.right];
+    if (x == y) continue;
+    double sum = 0;
+    int between = 0;
+    for (const ScoredPair& p : pairs) {
+      if ((label[p.left] == x && label[p.right] == y) ||
+          (label[p.left] == y && label[p.right] == x)) {
+        sum += p.weight;
+        ++between;
+      }
+    }
+    if (options.break_threshold > 0 && sum / between < floor) continue;
+    for (uint32_t& l : label) {
+      if (l == y) l = x;
+    }
+  }
+  // Dense ids in order of first appearance.
+  std::map<uint32_t, uint32_t> dense;
+  std::vector<uint32_t> ids(n);
+  for (size_t r = 0; r < n; ++r) {
+    ids[r] = dense.emplace(label[r], static_cast<uint32_t>(dense.size())).first->second;
+  }
+  return ids;
+}
+
+// On random graphs: the same clusters as the reference above, for break thresholds 0.5 (the
+// default) and 0.01; every cluster is joined by its links. Without the check: the connected
+// components of the links.
+TEST(ClusterTest, RandomGraphsFollowTheRuleAndOtherwiseAreComponents) {
   for (uint64_t seed = 0; seed < 30; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Rng rng(seed);
@@ -127,30 +229,33 @@ TEST(ClusterTest, RandomGraphsRespectCannotLinksAndOtherwiseAreComponents) {
       const auto b = static_cast<RecordIndex>(rng.Uniform(n));
       if (a == b || !seen.emplace(std::min(a, b), std::max(a, b)).second) continue;
       const double u = rng.UniformDouble();
-      pairs.push_back(Scored(a, b, u < 0.2 ? 0.001 : (u < 0.4 ? 0.3 : 0.6 + 0.39 * u)));
+      pairs.push_back(
+          Scored(a, b, u < 0.2 ? 1e-6 + 1e-4 * u : (u < 0.4 ? 0.3 * u : 0.6 + 0.39 * u)));
     }
-    const ClusterOptions options;
-    const std::vector<uint32_t> ids = ClusterIds(n, pairs, options);
-    ASSERT_EQ(ids.size(), n);
-    // Dense ids in order of first appearance.
-    uint32_t next = 0;
-    for (uint32_t id : ids) {
-      ASSERT_LE(id, next);
-      if (id == next) ++next;
-    }
-    std::set<std::pair<uint32_t, uint32_t>> cannot;
-    for (const ScoredPair& p : pairs) {
-      if (p.probability < options.break_threshold) {
-        EXPECT_NE(ids[p.left], ids[p.right]) << p.left << "-" << p.right;
-        cannot.emplace(std::min(ids[p.left], ids[p.right]), std::max(ids[p.left], ids[p.right]));
+    for (const double break_threshold : {0.5, 0.01}) {
+      ClusterOptions options;
+      options.break_threshold = break_threshold;
+      const std::vector<uint32_t> ids = ClusterIds(n, pairs, options);
+      ASSERT_EQ(ids.size(), n);
+      EXPECT_EQ(ids, ReferenceClusters(n, pairs, options)) << "break " << break_threshold;
+      // Each cluster is connected by its own links: as many records as links joining them
+      // (counted with a union-find restricted to links inside clusters) plus one per cluster.
+      std::vector<uint32_t> parent(n);
+      std::iota(parent.begin(), parent.end(), 0u);
+      auto find = [&](uint32_t x) {
+        while (parent[x] != x) x = parent[x] = parent[parent[x]];
+        return x;
+      };
+      size_t joined = 0;
+      for (const ScoredPair& p : pairs) {
+        if (p.probability < options.threshold || ids[p.left] != ids[p.right]) continue;
+        const uint32_t x = find(p.left), y = find(p.right);
+        if (x != y) {
+          parent[x] = y;
+          ++joined;
+        }
       }
-    }
-    for (const ScoredPair& p : pairs) {
-      if (p.probability >= options.threshold && ids[p.left] != ids[p.right]) {
-        EXPECT_TRUE(cannot.count({std::min(ids[p.left], ids[p.right]),
-                                  std::max(ids[p.left], ids[p.right])}) == 1)
-            << "link " << p.left << "-" << p.right << " refused without reason";
-      }
+      EXPECT_EQ(n - joined, static_cast<size_t>(*std::max_element(ids.begin(), ids.end()) + 1));
     }
 
     // With the check off: connected components of the links, by a simple flood fill.
