@@ -33,6 +33,20 @@ std::vector<std::string> SampleNames() {
   return out;
 }
 
+// Names in traditional characters, as an office that uses traditional script types them: each has
+// at least one character t2s changes (some surnames are the same in both scripts).
+std::vector<std::string> TraditionalNames() {
+  const char* surnames[] = {"張",   "陳", "劉", "黃", "趙", "鄭", "孫", "馬", "楊", "吳",
+                            "歐陽", "王", "李", "林", "謝", "羅", "葉", "蕭", "許", "鍾"};
+  const char* given[] = {"偉", "華", "麗", "國強", "軍", "東",   "紅",   "龍",   "鳳",
+                         "蘭", "濤", "強", "輝",   "傑", "靜",   "豔",   "雲",   "飛",
+                         "鵬", "瑩", "嬌", "麗華", "義", "建國", "曉明", "嘉慶", "俊傑"};
+  Rng rng(43);
+  std::vector<std::string> out;
+  for (int i = 0; i < 4096; ++i) out.push_back(std::string(rng.Pick(surnames)) + rng.Pick(given));
+  return out;
+}
+
 std::vector<std::string> SampleIds() {
   Rng rng(7);
   std::vector<std::string> out;
@@ -65,6 +79,18 @@ void BM_AnalyzeName(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AnalyzeName);
+
+void BM_AnalyzeNameTraditional(benchmark::State& state) {
+  const auto names = TraditionalNames();
+  NameKeys keys;
+  size_t i = 0;
+  for (auto _ : state) {
+    AnalyzeName(names[i++ & 4095], &keys);
+    benchmark::DoNotOptimize(keys.canonical.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AnalyzeNameTraditional);
 
 void BM_ParseIdNumber(benchmark::State& state) {
   const auto ids = SampleIds();

@@ -1,9 +1,10 @@
 // `popreg normalize`: one value per line on standard input, one tab-separated line per value on
 // standard output: input, normalized, valid (1 or 0), detail (key=value pairs joined by ';').
 #include <cstdio>
-#include <iostream>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/date.h"
@@ -62,20 +63,39 @@ Line IdLine(const std::string& in, const Date& as_of) {
   return l;
 }
 
-Line NameLine(const std::string& in) {
-  const norm::NameKeys k = norm::AnalyzeName(in);
-  Line l{k.canonical, !k.canonical.empty(), ""};
-  if (k.canonical.empty()) {
-    AddDetail(&l.detail, "error", "empty");
-    return l;
+// Appends `in` with every tab made a space: the first column of an output line.
+void AppendInput(std::string_view in, std::string* out) {
+  const size_t start = out->size();
+  out->append(in);
+  for (size_t i = start; i < out->size(); ++i) {
+    if ((*out)[i] == '\t') (*out)[i] = ' ';
   }
-  AddDetail(&l.detail, "pinyin", norm::PinyinKey(k));
-  AddDetail(&l.detail, "initials", k.initials);
-  if (k.surname_length > 0) {
-    AddDetail(&l.detail, "surname", std::to_string(k.surname_length));
+}
+
+// Appends the output line of one name to *out. `keys` is scratch space reused from name to name,
+// so that the loop allocates little.
+void AppendNameLine(std::string_view in, norm::NameKeys* keys, std::string* out) {
+  norm::AnalyzeName(in, keys);
+  AppendInput(in, out);
+  out->push_back('\t');
+  out->append(keys->canonical);
+  if (keys->canonical.empty()) {
+    out->append("\t0\terror=empty\n");
+    return;
   }
-  if (k.partial) AddDetail(&l.detail, "partial", "1");
-  return l;
+  out->append("\t1\tpinyin=");
+  for (size_t i = 0; i < keys->pinyin.size(); ++i) {
+    if (i > 0) out->push_back(' ');
+    out->append(keys->pinyin[i]);
+  }
+  out->append(";initials=");
+  out->append(keys->initials);
+  if (keys->surname_length > 0) {
+    out->append(";surname=");
+    out->append(std::to_string(keys->surname_length));
+  }
+  if (keys->partial) out->append(";partial=1");
+  out->push_back('\n');
 }
 
 Line DateLine(const std::string& in) {
@@ -126,6 +146,75 @@ Result<norm::AreaIndex> LoadAreas(const std::string& path) {
   return index;
 }
 
+// Input and output move in blocks of this size: one read or write per block rather than one
+// per line (per-line stream I/O cost more than normalising a name).
+constexpr size_t kBlock = size_t{1} << 20;
+
+// Lines of a stream, read in blocks of kBlock bytes. A line is what std::getline gave: the bytes
+// up to a '\n' (without it), and at the end whatever follows the last '\n' when it is not
+// empty; a '\r' before the '\n' (a Windows line end) is dropped.
+class LineReader {
+ public:
+  explicit LineReader(FILE* in) : in_(in), buffer_(kBlock) {}
+
+  // Sets *line to the next line, valid until the next call; false at the end of the input or on
+  // a read error (see failed).
+  bool Next(std::string_view* line) {
+    for (;;) {
+      const char* start = buffer_.data() + begin_;
+      if (const void* nl = std::memchr(start, '\n', end_ - begin_); nl != nullptr) {
+        const auto length = static_cast<size_t>(static_cast<const char*>(nl) - start);
+        begin_ += length + 1;
+        *line = Trim(std::string_view(start, length));
+        return true;
+      }
+      if (eof_) {
+        if (begin_ == end_) return false;
+        *line = Trim(std::string_view(start, end_ - begin_));
+        begin_ = end_;
+        return true;
+      }
+      Fill();
+    }
+  }
+
+  bool failed() const { return std::ferror(in_) != 0; }
+
+ private:
+  static std::string_view Trim(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line;
+  }
+
+  // Keeps the unread part, making room (a line longer than the buffer doubles it), and reads.
+  void Fill() {
+    if (begin_ > 0) {
+      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+    const size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, in_);
+    end_ += n;
+    if (n == 0) eof_ = true;
+  }
+
+  FILE* in_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0;  // the unread bytes are [begin_, end_)
+  size_t end_ = 0;
+  bool eof_ = false;
+};
+
+// Writes *out to standard output and empties it.
+Status Write(std::string* out) {
+  if (std::fwrite(out->data(), 1, out->size(), stdout) != out->size()) {
+    return IoError("cannot write to standard output");
+  }
+  out->clear();
+  return Status::Ok();
+}
+
 Status RunNormalize(const NormalizeArgs& a) {
   Date as_of = Env::Default().Today();
   if (!a.as_of.empty()) {
@@ -139,27 +228,37 @@ Status RunNormalize(const NormalizeArgs& a) {
     areas = std::make_unique<norm::AreaIndex>(std::move(index));
   }
   if (a.kind == "name") RETURN_IF_ERROR(norm::InitNames());
-  std::string in;
+  LineReader reader(stdin);
   std::string out;
-  while (std::getline(std::cin, in)) {
-    if (!in.empty() && in.back() == '\r') in.pop_back();
-    Line l;
-    if (a.kind == "id_number") {
-      l = IdLine(in, as_of);
-    } else if (a.kind == "name") {
-      l = NameLine(in);
-    } else if (a.kind == "date") {
-      l = DateLine(in);
-    } else if (a.kind == "sex") {
-      l = SexLine(in);
+  out.reserve(kBlock + kBlock / 4);
+  norm::NameKeys keys;
+  std::string_view in;
+  while (reader.Next(&in)) {
+    if (a.kind == "name") {
+      AppendNameLine(in, &keys, &out);
     } else {
-      l = AddressLine(in, areas.get());
+      const std::string value(in);
+      Line l;
+      if (a.kind == "id_number") {
+        l = IdLine(value, as_of);
+      } else if (a.kind == "date") {
+        l = DateLine(value);
+      } else if (a.kind == "sex") {
+        l = SexLine(value);
+      } else {
+        l = AddressLine(value, areas.get());
+      }
+      AppendInput(in, &out);
+      out += '\t';
+      out += l.normalized;
+      out += l.valid ? "\t1\t" : "\t0\t";
+      out += l.detail;
+      out += '\n';
     }
-    out.clear();
-    for (char c : in) out.push_back(c == '\t' ? ' ' : c);
-    out += '\t' + l.normalized + '\t' + (l.valid ? "1" : "0") + '\t' + l.detail + '\n';
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (out.size() >= kBlock) RETURN_IF_ERROR(Write(&out));
   }
+  if (reader.failed()) return IoError("cannot read standard input");
+  RETURN_IF_ERROR(Write(&out));
   if (std::fflush(stdout) != 0) return IoError("cannot write to standard output");
   return Status::Ok();
 }

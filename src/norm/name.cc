@@ -17,8 +17,11 @@
 #include <opencc/DictGroup.hpp>
 #include <opencc/Exception.hpp>
 #include <opencc/Lexicon.hpp>
+#include <opencc/MaxMatchSegmentation.hpp>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/utf8.h"
@@ -37,28 +40,55 @@ using utf8::NextCodePoint;
 // build their output in local objects); the OpenCC maintainer confirms that converters may be
 // shared (BYVoid/OpenCC issue #231). name_test runs CanonicalName from several threads at once.
 // A converter costs a few milliseconds and a few hundred kilobytes to load, so it is made once.
+// The tables below are filled in the same one-time initialisation (a function-local static,
+// which C++ initialises exactly once even when threads race) and only read afterwards.
 //
-// Speed: a conversion costs about 2 microseconds even for a short name, more than the rest of
-// CanonicalName together, and most names have nothing to convert. So at load time `changes`
-// collects every code point that a dictionary entry of the conversion chain would replace: for
-// an entry key -> value (OpenCC uses the first value) of equal length the key's characters where
-// the two differ, for one of different length all of the key's characters. A conversion only
-// replaces entry keys by their values, so a text that has none of these characters comes out
-// unchanged, and CanonicalName skips OpenCC for it. (The t2s dictionaries hold about 4,400
-// entries; about 4,100 characters, all traditional or variant forms, can change.) When a
-// dictionary cannot list its entries, every text is converted.
+// Speed: a conversion costs about 2.5 microseconds even for a short name (OpenCC segments the
+// text with its phrase dictionary, looks every segment up again in the conversion chain and
+// builds the output through string streams), more than the rest of CanonicalName together. Two
+// shortcuts give OpenCC's result without calling it:
+// - `changes` collects every code point that a dictionary entry of the conversion chain would
+//   replace: for an entry key -> value (OpenCC uses the first value) of equal length the key's
+//   characters where the two differ, for one of different length all of the key's characters. A
+//   conversion only replaces entry keys by their values, so a text that has none of these
+//   characters comes out unchanged, and CanonicalName skips OpenCC for it.
+// - For a text that does have one, OpenCC's result is character by character whenever no
+//   dictionary key of two or more characters (a phrase, such as 乾隆 or 著名) occurs in it: the
+//   segmentation then only cuts between characters, and the conversion replaces each character
+//   that is a key of a one-character entry by that entry's first value, taking the first
+//   dictionary of the chain's group that has it, and keeps every other character. So at load
+//   time `single` takes each one-character entry (from OpenCC's own dictionaries, through the
+//   API the converter came from), and `phrase_pairs` the first two characters of every longer
+//   key of the segmentation and conversion dictionaries. A text without such a pair and without
+//   an `unsure` character (a one-character key whose value is not one character, or that two
+//   dictionaries map differently) is converted through `single`, in tens of nanoseconds; any
+//   other goes to the converter. name_test checks the two agree over every character the
+//   dictionaries and Unihan know and over generated names.
+// (The t2s dictionaries hold about 4,400 entries, 277 of them phrases; about 4,100 characters,
+// all traditional or variant forms, can change.) When a dictionary cannot list its entries, or
+// the configuration is not one segmentation dictionary and one conversion, the shortcuts that
+// depend on it are off: every text is converted (all_change), or every text that may change is
+// (no table).
 struct T2s {
   Status status;
   std::shared_ptr<const opencc::Converter> converter;
-  bool all_change = false;        // no fast path: convert every text
-  std::vector<uint64_t> changes;  // bitset over code points, see above
+  bool all_change = false;                        // no fast path: convert every text
+  std::vector<uint64_t> changes;                  // bitset over code points, see above
+  bool table = false;                             // `single` gives OpenCC's result, see above
+  std::unordered_map<char32_t, char32_t> single;  // one-character key -> its first value
+  std::vector<uint64_t> unsure;                   // bitset: characters `single` cannot convert
+  std::vector<uint64_t> phrase_starts;            // bitset: first characters of longer keys
+  std::unordered_set<uint64_t> phrase_pairs;      // PhrasePair of the first two characters
 
-  bool MayChange(char32_t cp) const {
-    if (all_change) return true;
+  bool MayChange(char32_t cp) const { return all_change || HasBit(changes, cp); }
+
+  static bool HasBit(const std::vector<uint64_t>& bits, char32_t cp) {
     const size_t word = cp / 64;
-    return word < changes.size() && ((changes[word] >> (cp % 64)) & 1) != 0;
+    return word < bits.size() && ((bits[word] >> (cp % 64)) & 1) != 0;
   }
 };
+
+uint64_t PhrasePair(char32_t a, char32_t b) { return (uint64_t{a} << 32) | b; }
 
 Status CannotLoad(std::string_view config, const char* why) {
   return FailedPrecondition("cannot load the OpenCC configuration '" + std::string(config) +
@@ -91,21 +121,59 @@ void Mark(char32_t cp, std::vector<uint64_t>* bits) {
   (*bits)[cp / 64] |= uint64_t{1} << (cp % 64);
 }
 
-// Adds the characters `dict` may replace to t->changes (see T2s). Throws when a dictionary
-// cannot list its entries.
-void CollectChanges(const opencc::DictPtr& dict, T2s* t) {
+// The dictionaries of `dict` (itself, or a group's members), in the order a group consults them.
+void Leaves(const opencc::DictPtr& dict, std::vector<opencc::DictPtr>* out) {
   if (const auto group = std::dynamic_pointer_cast<opencc::DictGroup>(dict)) {
-    for (const opencc::DictPtr& d : group->GetDicts()) CollectChanges(d, t);
+    for (const opencc::DictPtr& d : group->GetDicts()) Leaves(d, out);
     return;
   }
-  const opencc::LexiconPtr lexicon = dict->GetLexicon();
-  if (lexicon == nullptr) throw std::runtime_error("no lexicon");
-  for (const auto& entry : *lexicon) {
-    const std::u32string key = Decode(entry->Key());
-    const std::u32string value = Decode(entry->GetDefault());
-    for (size_t i = 0; i < key.size(); ++i) {
-      if (key.size() != value.size() || key[i] != value[i]) Mark(key[i], &t->changes);
+  out->push_back(dict);
+}
+
+// Adds the phrases of `dict` (keys of two or more characters) to t->phrase_*.
+void CollectPhrases(const std::u32string& key, T2s* t) {
+  if (key.size() < 2) return;
+  Mark(key[0], &t->phrase_starts);
+  t->phrase_pairs.insert(PhrasePair(key[0], key[1]));
+}
+
+// Adds what the conversion dictionary `dict` may replace to t->changes, its phrases to
+// t->phrase_*, and its one-character entries to t->single (see T2s). Throws when a dictionary
+// cannot list its entries.
+void CollectConversion(const opencc::DictPtr& dict, T2s* t) {
+  std::vector<opencc::DictPtr> leaves;
+  Leaves(dict, &leaves);
+  for (const opencc::DictPtr& leaf : leaves) {
+    const opencc::LexiconPtr lexicon = leaf->GetLexicon();
+    if (lexicon == nullptr) throw std::runtime_error("no lexicon");
+    std::unordered_set<char32_t> keys_here;  // a key twice in one dictionary: the first counts
+    for (const auto& entry : *lexicon) {
+      const std::u32string key = Decode(entry->Key());
+      const std::u32string value = Decode(entry->GetDefault());
+      for (size_t i = 0; i < key.size(); ++i) {
+        if (key.size() != value.size() || key[i] != value[i]) Mark(key[i], &t->changes);
+      }
+      CollectPhrases(key, t);
+      if (key.size() != 1 || !keys_here.insert(key[0]).second) continue;
+      if (value.size() != 1) {
+        Mark(key[0], &t->unsure);
+        continue;
+      }
+      const auto [it, added] = t->single.emplace(key[0], value[0]);
+      if (!added && it->second != value[0]) Mark(key[0], &t->unsure);  // dictionaries disagree
     }
+  }
+}
+
+// Adds the phrases of the segmentation dictionary `dict` to t->phrase_*. Throws when a
+// dictionary cannot list its entries.
+void CollectSegmentation(const opencc::DictPtr& dict, T2s* t) {
+  std::vector<opencc::DictPtr> leaves;
+  Leaves(dict, &leaves);
+  for (const opencc::DictPtr& leaf : leaves) {
+    const opencc::LexiconPtr lexicon = leaf->GetLexicon();
+    if (lexicon == nullptr) throw std::runtime_error("no lexicon");
+    for (const auto& entry : *lexicon) CollectPhrases(Decode(entry->Key()), t);
   }
 }
 
@@ -113,18 +181,22 @@ const T2s& SharedT2s() {
   static const T2s* t2s = [] {
     auto* t = new T2s;  // never freed: names may be normalised until the process ends
     t->status = LoadConverter(kT2sConfig, &t->converter);
-    if (t->status.ok()) {
-      try {
-        for (const opencc::ConversionPtr& c :
-             t->converter->GetConversionChain()->GetConversions()) {
-          CollectChanges(c->GetDict(), t);
-        }
-      } catch (const opencc::Exception&) {
-        t->all_change = true;
-      } catch (const std::exception&) {
-        t->all_change = true;
+    if (!t->status.ok()) return t;
+    try {
+      const auto& conversions = t->converter->GetConversionChain()->GetConversions();
+      for (const opencc::ConversionPtr& c : conversions) CollectConversion(c->GetDict(), t);
+      const auto segmentation =
+          std::dynamic_pointer_cast<opencc::MaxMatchSegmentation>(t->converter->GetSegmentation());
+      if (segmentation != nullptr && conversions.size() == 1) {
+        CollectSegmentation(segmentation->GetDict(), t);
+        t->table = true;
       }
+    } catch (const opencc::Exception&) {
+      t->all_change = true;
+    } catch (const std::exception&) {
+      t->all_change = true;
     }
+    if (t->all_change) t->table = false;
     return t;
   }();
   return *t2s;
@@ -223,19 +295,8 @@ std::string Nfkc(std::string_view s) {
 
 namespace {
 
-// OpenCC t2s of `text` (valid UTF-8 without NUL), or `text` itself when none of its characters
-// can change (see T2s).
-std::string ToSimplified(std::string text) {
-  const T2s& t2s = SharedT2s();
-  if (!t2s.status.ok()) {
-    std::fprintf(stderr, "popreg: %s\n", t2s.status.ToString().c_str());
-    std::abort();
-  }
-  bool convert = false;
-  for (size_t pos = 0; pos < text.size() && !convert;) {
-    convert = t2s.MayChange(NextCodePoint(text, &pos));
-  }
-  if (!convert) return text;
+// OpenCC's converter on `text` (valid UTF-8 without NUL).
+std::string ConvertWithOpencc(const T2s& t2s, std::string text) {
   try {
     return t2s.converter->Convert(text);
   } catch (const opencc::Exception&) {
@@ -247,7 +308,56 @@ std::string ToSimplified(std::string text) {
   }
 }
 
+// OpenCC t2s of `text` (valid UTF-8 without NUL): `text` itself when none of its characters
+// can change, through the one-character table when no phrase can occur, else OpenCC's converter
+// (see T2s).
+std::string ToSimplified(std::string text) {
+  const T2s& t2s = SharedT2s();
+  if (!t2s.status.ok()) {
+    std::fprintf(stderr, "popreg: %s\n", t2s.status.ToString().c_str());
+    std::abort();
+  }
+  bool change = false;
+  bool table = t2s.table;
+  char32_t previous = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const char32_t cp = NextCodePoint(text, &pos);
+    change |= t2s.MayChange(cp);
+    if (table &&
+        (T2s::HasBit(t2s.unsure, cp) || (T2s::HasBit(t2s.phrase_starts, previous) &&
+                                         t2s.phrase_pairs.contains(PhrasePair(previous, cp))))) {
+      table = false;
+    }
+    previous = cp;
+  }
+  if (!change) return text;
+  if (table) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t pos = 0; pos < text.size();) {
+      char32_t cp = NextCodePoint(text, &pos);
+      if (t2s.MayChange(cp)) {
+        const auto it = t2s.single.find(cp);
+        if (it != t2s.single.end()) cp = it->second;
+      }
+      AppendUtf8(cp, &out);
+    }
+    return out;
+  }
+  return ConvertWithOpencc(t2s, std::move(text));
+}
+
 }  // namespace
+
+std::string TraditionalToSimplified(std::string_view text) {
+  std::string valid;
+  valid.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    const char32_t cp = NextCodePoint(text, &pos);
+    if (cp != 0) AppendUtf8(cp == kIllFormed ? 0xFFFD : cp, &valid);
+  }
+  return ToSimplified(std::move(valid));
+}
 
 std::string CanonicalName(std::string_view name) {
   if (utf8::IsAscii(name)) return Filter(name);  // NFKC, t2s and the variant fold leave ASCII alone

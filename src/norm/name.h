@@ -28,6 +28,14 @@ Status CheckOpenccConfig(std::string_view config);
 // installation).
 std::string Nfkc(std::string_view s);
 
+// OpenCC's t2s conversion of `text` (kT2sConfig), as CanonicalName applies it: `text` itself
+// when none of its characters can change, through a one-character table built from OpenCC's own
+// dictionaries when no phrase of them occurs, else through OpenCC's converter; the result is
+// what the converter alone gives (see name.cc). Exposed for tests against OpenCC. Ill-formed
+// UTF-8 becomes U+FFFD and NUL is dropped first. Thread-safe; aborts like CanonicalName when
+// OpenCC cannot load.
+std::string TraditionalToSimplified(std::string_view text);
+
 // The canonical simplified form of a name, in this order: ill-formed UTF-8 bytes become U+FFFD;
 // Unicode NFKC (so full-width letters become half-width); every White_Space character (ASCII,
 // U+3000, no-break space...), control and default-ignorable character removed; every middle-dot

@@ -5,6 +5,13 @@
 #include <unicode/uchar.h>
 
 #include <cstdio>
+#include <opencc/Config.hpp>
+#include <opencc/Conversion.hpp>
+#include <opencc/ConversionChain.hpp>
+#include <opencc/Converter.hpp>
+#include <opencc/DictGroup.hpp>
+#include <opencc/Lexicon.hpp>
+#include <opencc/MaxMatchSegmentation.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -160,6 +167,129 @@ TEST(CanonicalNameTest, SkippingOpenccChangesNothing) {
     EXPECT_EQ(CanonicalName(name), expected) << name;
   }
   EXPECT_GT(compared, 25000u);
+}
+
+// Every key of the t2s dictionaries (one-character entries and phrases), in the order OpenCC's
+// segmentation and conversion chain hold them.
+std::vector<std::u32string> OpenccKeys() {
+  std::vector<std::u32string> keys;
+  opencc::Config loader;
+  const auto converter = loader.NewFromFile(std::string(kT2sConfig));
+  std::vector<opencc::DictPtr> dicts;
+  for (const auto& c : converter->GetConversionChain()->GetConversions()) {
+    dicts.push_back(c->GetDict());
+  }
+  if (const auto mm =
+          std::dynamic_pointer_cast<opencc::MaxMatchSegmentation>(converter->GetSegmentation())) {
+    dicts.push_back(mm->GetDict());
+  }
+  while (!dicts.empty()) {
+    const opencc::DictPtr d = dicts.back();
+    dicts.pop_back();
+    if (const auto group = std::dynamic_pointer_cast<opencc::DictGroup>(d)) {
+      for (const auto& member : group->GetDicts()) dicts.push_back(member);
+      continue;
+    }
+    for (const auto& entry : *d->GetLexicon()) {
+      std::u32string key;
+      const std::string& k = entry->Key();
+      for (size_t pos = 0; pos < k.size();) key.push_back(utf8::NextCodePoint(k, &pos));
+      keys.push_back(key);
+    }
+  }
+  return keys;
+}
+
+std::string Utf8(const std::u32string& s) {
+  std::string out;
+  for (char32_t cp : s) utf8::AppendUtf8(cp, &out);
+  return out;
+}
+
+// TraditionalToSimplified converts most names through its own table of OpenCC's one-character
+// entries, and only those where a phrase of OpenCC's dictionaries occurs through the converter;
+// the result must be what the converter alone gives (which is what CanonicalName gave before the
+// table) for every text. Checked on every character of the CJK blocks (BMP and Extension B-G)
+// alone and between two characters, every dictionary key alone, embedded and cut short, every
+// pair of a phrase's first character with each one-character key, and generated names mixing
+// traditional characters, phrase characters, simplified ones, dots and letters.
+TEST(TraditionalToSimplifiedTest, TableAgreesWithOpencc) {
+  const opencc::SimpleConverter t2s{std::string(kT2sConfig)};
+  size_t compared = 0;
+  size_t failures = 0;
+  auto check = [&](const std::string& text) {
+    ++compared;
+    const std::string want = t2s.Convert(text);
+    if (TraditionalToSimplified(text) != want && ++failures <= 20) {
+      ADD_FAILURE() << text << ": OpenCC gives " << want << ", the table "
+                    << TraditionalToSimplified(text);
+    }
+  };
+
+  std::vector<char32_t> cjk;
+  for (char32_t cp = 0x3400; cp < 0x4DC0; ++cp) cjk.push_back(cp);  // Extension A
+  for (char32_t cp = 0x4E00; cp < 0xA000; ++cp) cjk.push_back(cp);  // Unified Ideographs
+  for (char32_t cp = 0xF900; cp < 0xFB00; ++cp) cjk.push_back(cp);  // Compatibility
+  for (char32_t cp = 0x20000; cp < 0x323B0; ++cp) {                 // Extensions B-H
+    if (u_charType(static_cast<UChar32>(cp)) != U_UNASSIGNED) cjk.push_back(cp);
+  }
+  for (char32_t cp : cjk) {
+    const std::u32string one(1, cp);
+    check(Utf8(one));
+    check("陳" + Utf8(one) + "華");
+  }
+
+  const std::vector<std::u32string> keys = OpenccKeys();
+  std::vector<char32_t> singles;
+  std::vector<char32_t> phrase_chars;
+  for (const std::u32string& key : keys) {
+    if (key.size() == 1) {
+      singles.push_back(key[0]);
+      continue;
+    }
+    phrase_chars.insert(phrase_chars.end(), key.begin(), key.end());
+    check(Utf8(key));
+    check("王" + Utf8(key) + "偉");
+    for (size_t n = 2; n < key.size(); ++n) check(Utf8(key.substr(0, n)));
+    check(Utf8(key.substr(1)));
+  }
+  ASSERT_GT(singles.size(), 3000u);
+  ASSERT_GT(phrase_chars.size(), 200u);
+  for (char32_t cp : singles) check("張" + Utf8(std::u32string(1, cp)));
+  for (const std::u32string& key : keys) {  // a phrase's start, then not the phrase
+    if (key.size() < 2) continue;
+    for (size_t i = key.size(); i < singles.size(); i += 41) check(Utf8({key[0], singles[i]}));
+  }
+
+  // Generated names: two to five positions from a mix of the characters above.
+  const std::vector<std::string> others = {"王", "李", "张", "欧阳", "·", "•", "A", "b", " ", "華"};
+  uint64_t state = 12345;
+  auto next = [&state](size_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>((state >> 33) % n);
+  };
+  for (int i = 0; i < 100000; ++i) {
+    std::string name;
+    const size_t length = 2 + next(4);
+    for (size_t j = 0; j < length; ++j) {
+      switch (next(4)) {
+        case 0:
+          utf8::AppendUtf8(singles[next(singles.size())], &name);
+          break;
+        case 1:
+          utf8::AppendUtf8(phrase_chars[next(phrase_chars.size())], &name);
+          break;
+        case 2:
+          utf8::AppendUtf8(cjk[next(cjk.size())], &name);
+          break;
+        default:
+          name += others[next(others.size())];
+      }
+    }
+    check(name);
+  }
+  EXPECT_EQ(failures, 0u) << "of " << compared;
+  EXPECT_GT(compared, 300000u);
 }
 
 TEST(CanonicalNameTest, Idempotent) {
