@@ -15,7 +15,7 @@ int g_exit_code = 0;
 
 struct GenArgs {
   gen::GenOptions options;
-  std::string as_of, since;
+  std::string as_of, since, profile;
   std::vector<std::string> rates;
   bool list_rates = false;
 };
@@ -40,6 +40,11 @@ Status RunGen(GenArgs& a) {
     if (!d) return InvalidArgument("--since '" + a.since + "' is not a date YYYY-MM-DD");
     a.options.since = *d;
   }
+  if (!a.profile.empty()) {
+    auto rates = gen::ReadProfile(a.profile);
+    if (!rates.ok()) return rates.status();
+    a.options.rates = *rates;  // --rate flags override them below
+  }
   for (const std::string& r : a.rates) {
     const size_t eq = r.find('=');
     if (eq == std::string::npos) return InvalidArgument("--rate '" + r + "' is not NAME=VALUE");
@@ -63,6 +68,7 @@ Status RunGen(GenArgs& a) {
               a.options.district_code.c_str(), a.options.out_dir.c_str(),
               static_cast<unsigned long long>(a.options.seed), s.as_of.Iso().c_str(),
               s.since.Iso().c_str());
+  if (!a.profile.empty()) std::printf("  error profile %s\n", a.profile.c_str());
   std::printf("  %lld townships, %lld communities, %lld households, %lld residents\n",
               static_cast<long long>(s.townships), static_cast<long long>(s.communities),
               static_cast<long long>(s.households), static_cast<long long>(s.persons));
@@ -104,7 +110,10 @@ void RegisterGen(CLI::App& app) {
                   "Start of the window YYYY-MM-DD (default: one year before --as-of)");
   cmd->add_option("--district", args->options.district_code, "6-digit county-level division code")
       ->capture_default_str();
-  cmd->add_option("--rate", args->rates, "Set a rate, NAME=VALUE (repeatable; see --list-rates)");
+  cmd->add_option("--profile", args->profile,
+                  "Error profile: a TOML file with a [rates] table (see gen-profiles/)");
+  cmd->add_option("--rate", args->rates,
+                  "Set a rate, NAME=VALUE (repeatable; overrides the profile; see --list-rates)");
   cmd->add_flag("--list-rates", args->list_rates, "List the rates and their defaults");
   cmd->callback([args] {
     Status s = RunGen(*args);

@@ -32,6 +32,17 @@ struct RateSpec {
 // Every rate in the order `--list-rates` prints them.
 std::span<const RateSpec> RateSpecs();
 
+// The rates an error profile sets, by name.
+using RateMap = std::map<std::string, double, std::less<>>;
+
+// Reads an error profile: a TOML file with a `[rates]` table of rate names (RateSpecs()) and
+// values, each a number in [0, 1], and optionally a top-level `description` string (see
+// docs/synthetic-district.md and gen-profiles/). Returns the rates it sets. Errors are
+// InvalidArgument naming the file and, where there is one, the key: a file that cannot be read,
+// a TOML syntax error (with its line), an unknown key or rate name, a value that is not a number
+// in [0, 1].
+Result<RateMap> ReadProfile(const std::string& path);
+
 struct GenOptions {
   std::string out_dir;
   int64_t households = 20000;
@@ -42,8 +53,8 @@ struct GenOptions {
   Date since{};
   // The district's 6-digit division code; must be a county-level code in the shipped table.
   std::string district_code = "350902";
-  // Overrides of RateSpecs() by name.
-  std::map<std::string, double, std::less<>> rates;
+  // Overrides of RateSpecs() by name (a profile's, then the command line's).
+  RateMap rates;
 };
 
 struct FileSummary {

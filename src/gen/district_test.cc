@@ -469,5 +469,67 @@ TEST(GenerateDistrict, RatesChangeWhatIsMade) {
   fs::remove_all(o.out_dir);
 }
 
+// The profile file `text`, written to a scratch file; its path.
+std::string WriteProfile(const std::string& name, const std::string& text) {
+  const std::string path = (fs::temp_directory_path() / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ReadProfile, ReadsTheRatesAndTheDescription) {
+  auto r = ReadProfile(WriteProfile("p-ok.toml", R"(description = "x"
+[rates]
+twins = 0.1
+duplicate = 0
+)"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, (RateMap{{"duplicate", 0.0}, {"twins", 0.1}}));
+}
+
+TEST(ReadProfile, EveryShippedProfileReadsAndMakesADistrict) {
+  int profiles = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(POPREG_SOURCE_DIR) / "gen-profiles")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++profiles;
+    auto rates = ReadProfile(entry.path().string());
+    ASSERT_TRUE(rates.ok()) << rates.status().ToString();
+    EXPECT_FALSE(rates->empty()) << entry.path();
+    GenOptions o;
+    o.out_dir = TempDir("popreg-profile");
+    o.households = 200;
+    o.rates = *rates;
+    auto made = GenerateDistrict(o);
+    EXPECT_TRUE(made.ok()) << entry.path() << ": " << made.status().ToString();
+    fs::remove_all(o.out_dir);
+  }
+  EXPECT_GE(profiles, 4);
+}
+
+TEST(ReadProfile, ErrorsNameTheFileAndTheKey) {
+  struct Case {
+    std::string text, wanted;
+  };
+  const Case cases[] = {
+      {"[rates]\ntwins = 1.5\n", "rates.twins: must be a number between 0 and 1"},
+      {"[rates]\ntwins = \"a lot\"\n", "rates.twins: must be a number"},
+      {"[rates]\nno_such_rate = 0.1\n", "rates.no_such_rate: unknown rate"},
+      {"colour = 1\n", "colour: unknown key"},
+      {"description = 3\n", "description: must be a string"},
+      {"rates = 0.1\n", "rates: must be a table"},
+      {"[rates]\ntwins = = 0.1\n", "line 2"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = WriteProfile("p-bad.toml", c.text);
+    auto r = ReadProfile(path);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(c.wanted), std::string::npos) << r.status().message();
+  }
+  auto missing = ReadProfile("/nonexistent/profile.toml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no such file"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace popreg::gen

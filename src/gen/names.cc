@@ -1,8 +1,11 @@
 #include "gen/names.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <unordered_map>
+
+#include "norm/unihan.h"
 
 namespace popreg::gen {
 namespace {
@@ -363,6 +366,86 @@ std::unordered_map<std::string_view, std::vector<std::string_view>> BuildIndex(
   return index;
 }
 
+// The code point of one UTF-8 character (as SplitChars cuts them).
+char32_t CodePoint(std::string_view ch) {
+  const auto b0 = static_cast<unsigned char>(ch[0]);
+  if (b0 < 0x80 || ch.size() < 2) return b0;
+  char32_t cp = ch.size() == 2 ? b0 & 0x1F : ch.size() == 3 ? b0 & 0x0F : b0 & 0x07;
+  for (size_t i = 1; i < ch.size(); ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(ch[i]) & 0x3F);
+  return cp;
+}
+
+// The syllables a southern accent confuses with `s` (one change each; some are not syllables).
+std::vector<std::string> NearSyllables(const std::string& s) {
+  std::vector<std::string> out;
+  // s with its first `cut` letters replaced by `with`.
+  auto initial = [&](size_t cut, std::string_view with) {
+    std::string o(with);
+    o.append(s, std::min(cut, s.size()), std::string::npos);
+    out.push_back(std::move(o));
+  };
+  auto starts = [&](std::string_view p) { return s.starts_with(p); };
+  for (std::string_view retroflex : {"zh", "ch", "sh"}) {
+    if (starts(retroflex)) initial(2, retroflex.substr(0, 1));
+  }
+  for (std::string_view flat : {"z", "c", "s"}) {
+    if (starts(flat) && !(s.size() > 1 && s[1] == 'h')) initial(1, std::string(flat) + "h");
+  }
+  if (starts("l")) initial(1, "n");
+  if (starts("n") && s != "ng") initial(1, "l");
+  if (starts("f")) {
+    initial(1, "h");
+    initial(1, "hu");
+  }
+  if (starts("hu") && s.size() > 2) initial(2, "f");
+  if (starts("h")) initial(1, "f");
+  for (std::string_view nasal : {"in", "en", "an"}) {
+    if (s.ends_with(std::string(nasal) + "g")) out.push_back(s.substr(0, s.size() - 1));
+    if (s.ends_with(nasal)) out.push_back(s + "g");
+  }
+  return out;
+}
+
+std::unordered_map<std::string_view, std::vector<std::string_view>> BuildNearHomophones() {
+  // The characters names are made of here: homophone groups, given-name pools and surnames.
+  std::set<std::string_view> pool;
+  for (std::string_view g : kHomophoneGroups) {
+    for (std::string_view c : SplitChars(g)) pool.insert(c);
+  }
+  for (auto pools :
+       {std::span<const WeightedName>(kFemaleOld), std::span<const WeightedName>(kMaleOld),
+        std::span<const WeightedName>(kFemaleModern), std::span<const WeightedName>(kMaleModern),
+        std::span<const WeightedName>(kSurnames)}) {
+    for (const WeightedName& n : pools) {
+      if (SplitChars(n.text).size() == 1) pool.insert(n.text);
+    }
+  }
+  std::unordered_map<std::string, std::vector<std::string_view>> by_reading;
+  for (std::string_view c : pool) {
+    const auto r = norm::HanTonelessReadings(CodePoint(c));
+    if (!r.empty()) by_reading[std::string(norm::SyllableText(r[0]))].push_back(c);
+  }
+  std::unordered_map<std::string_view, std::vector<std::string_view>> index;
+  for (std::string_view c : pool) {
+    const auto readings = norm::HanTonelessReadings(CodePoint(c));
+    if (readings.empty()) continue;
+    for (const std::string& near : NearSyllables(std::string(norm::SyllableText(readings[0])))) {
+      auto it = by_reading.find(near);
+      if (it == by_reading.end()) continue;
+      for (std::string_view d : it->second) {
+        const auto dr = norm::HanTonelessReadings(CodePoint(d));
+        const bool homophone = std::any_of(dr.begin(), dr.end(), [&](norm::Syllable x) {
+          return std::find(readings.begin(), readings.end(), x) != readings.end();
+        });
+        auto& out = index[c];
+        if (!homophone && std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+      }
+    }
+  }
+  return index;
+}
+
 }  // namespace
 
 std::span<const WeightedName> Surnames() { return kSurnames; }
@@ -382,6 +465,12 @@ std::span<const std::string_view> PlaceSyllables() { return kPlaceSyllables; }
 
 std::vector<std::string_view> Homophones(std::string_view ch) {
   static const auto index = BuildIndex(kHomophoneGroups);
+  auto it = index.find(ch);
+  return it == index.end() ? std::vector<std::string_view>{} : it->second;
+}
+
+std::vector<std::string_view> NearHomophones(std::string_view ch) {
+  static const auto index = BuildNearHomophones();
   auto it = index.find(ch);
   return it == index.end() ? std::vector<std::string_view>{} : it->second;
 }

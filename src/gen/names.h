@@ -31,6 +31,11 @@ std::span<const std::string_view> Nicknames();
 
 // Characters read the same (toneless pinyin) as `ch`, excluding `ch`; empty when none known.
 std::vector<std::string_view> Homophones(std::string_view ch);
+// Characters of names that a speaker of a southern accent says like `ch` (Unihan's most common
+// readings differ only by n/ng at the end, z/zh, c/ch, s/sh, l/n or f/h(u) at the start: 琳 lin
+// and 玲 ling, 林 and 凌, 志 zhi and 梓 zi, 兰 lan and 南 nan, 芳 fang and 黄 huang), excluding
+// true homophones of `ch`; empty when none known. Drawn from the generator's name characters.
+std::vector<std::string_view> NearHomophones(std::string_view ch);
 // Characters that look like `ch` (形近字), excluding `ch`; empty when none known.
 std::vector<std::string_view> LookAlikes(std::string_view ch);
 // The traditional form of a simplified character, or empty when it has none (or it is the same).

@@ -23,17 +23,28 @@ constexpr RateSpec kRates[] = {
     {"not_on_police", 0.004, "carded residents whose hukou is elsewhere (not on the police list)"},
     {"birth_rate", 0.009, "births per resident per year"},
     {"twins", 0.015, "share of births that are twins"},
+    {"sibling_near_date", 0,
+     "births in the window on an older sibling's day and month (same mother), another year"},
     {"birth_recorded", 0.6, "share of births in the window the office has carded"},
     {"birth_recorded_before", 0.92, "share of births before the window the office has carded"},
     {"birth_police_registered", 0.9, "share of newborns the police register (after a delay)"},
     {"moved_out", 0.012, "residents moving out of the district per year"},
     {"moved_out_recorded", 0.6, "share of moves out the office has recorded"},
+    {"moved_within", 0,
+     "households moved to another community of the district (the register has the old place)"},
+    {"other_province_id", 0,
+     "residents with an ID number of another province (born elsewhere), besides migrants"},
     {"death_recorded", 0.55, "share of deaths in the window the office has recorded"},
     {"death_recorded_before", 0.93, "share of deaths before the window the office has recorded"},
     {"cremation", 0.8, "share of deaths with a cremation record"},
     {"death_certificate", 0.65, "share of deaths with a hospital death certificate"},
     {"evidence_id_missing", 0.08, "death records without an ID number"},
     {"evidence_id_wrong", 0.03, "death records with a mistyped ID number"},
+    {"evidence_birth_missing", 0.1, "death records without a birth date"},
+    {"evidence_sex_missing", 0.08, "death records without the sex"},
+    {"evidence_sparse", 0, "death records with only name, sex and home address (no ID, no birth)"},
+    {"evidence_register_address", 0,
+     "death records whose address is the home address written exactly as on the register"},
     {"outsider_deaths", 0.1, "death records of people from outside the district, per death"},
     {"vaccination", 0.92, "share of newborns with a vaccination record"},
     {"vaccination_outsiders", 0.03, "vaccinated newborns of mothers from outside, per newborn"},
@@ -42,12 +53,19 @@ constexpr RateSpec kRates[] = {
     {"duplicate", 0.004, "register persons carded a second time in the same township"},
     {"name_homophone", 0.012, "register names with a homophone character"},
     {"name_lookalike", 0.004, "register names with a look-alike character"},
+    {"name_near_homophone", 0,
+     "register names with a character of a southern-accent near reading (lin/ling, zi/zhi, l/n)"},
     {"id_substitution", 0.004, "register ID numbers with one digit wrong"},
     {"id_transposition", 0.003, "register ID numbers with two adjacent digits swapped"},
     {"birth_swap", 0.004, "register birth dates with day and month swapped"},
     {"birth_digit", 0.002, "register birth dates with one digit wrong"},
     {"wrong_sex", 0.002, "register persons with the wrong sex"},
     {"blank_value", 0.004, "register persons missing a name, sex, birth date or ID number"},
+    {"multi_name_birth", 0, "register persons with a wrong name character and birth date"},
+    {"multi_name_sex", 0, "register persons with a wrong name character and sex"},
+    {"multi_name_id", 0, "register persons with a wrong name character and ID number"},
+    {"multi_birth_sex", 0, "register persons with a wrong birth date and sex"},
+    {"multi_name_birth_sex", 0, "register persons with a wrong name character, birth date and sex"},
     {"legacy_id15", 0.04, "register persons born before 2000 with a 15-digit legacy ID"},
     {"register_traditional", 0.005, "register names typed in traditional characters"},
     {"traditional", 0.015, "department names typed in traditional characters"},
@@ -62,7 +80,10 @@ constexpr int kNewbornDays = 547;  // newborns: born in the last eighteen months
 
 class Builder {
  public:
-  Builder(const GenOptions& options, World* w) : w_(*w), rng_(Rng(options.seed).Fork(1)) {}
+  // rng_ draws everything the default rates use; extra_ draws only for rates whose default is 0,
+  // so that setting them leaves the default district unchanged where they do not act.
+  Builder(const GenOptions& options, World* w)
+      : w_(*w), rng_(Rng(options.seed).Fork(1)), extra_(Rng(options.seed).Fork(3)) {}
 
   Status Build() {
     RETURN_IF_ERROR(SetUp());
@@ -72,11 +93,14 @@ class Builder {
     MakeEvents();
     MakeOutsiders();
     MakeRegister();
+    MakeMovesWithin();
     return Status::Ok();
   }
 
  private:
   double R(std::string_view name) const { return w_.rate(name); }
+  // True with probability R(name), drawn from extra_ and only when the rate is not 0.
+  bool Extra(std::string_view name) { return R(name) > 0 && extra_.Bernoulli(R(name)); }
 
   Status SetUp() {
     const GenOptions& o = w_.options;
@@ -226,6 +250,15 @@ class Builder {
   // their birth year.
   std::string AddressCode(const Date& birth, bool migrant) {
     const bool newborn = birth > w_.as_of.AddDays(-kNewbornDays - 1);
+    if (!newborn && Extra("other_province_id")) {
+      for (int tries = 0; tries < 200; ++tries) {
+        const norm::Region* r = extra_.Pick(county_codes_);
+        const int y = std::max(birth.year, 1981);
+        if (r->province != w_.province && r->since <= y && (r->until == 0 || r->until > y)) {
+          return r->code;
+        }
+      }
+    }
     if (!newborn && (migrant || rng_.Bernoulli(0.04))) {
       for (int tries = 0; tries < 50; ++tries) {
         const norm::Region* r = rng_.Pick(county_codes_);
@@ -374,12 +407,21 @@ class Builder {
     if (mothers.empty()) return;
     const double expected = R("birth_rate") * static_cast<double>(w_.persons.size()) * 1.5;
     const double p_birth = std::min(0.6, expected / static_cast<double>(mothers.size()));
+    std::unordered_map<int64_t, std::vector<int64_t>> children_of;  // for sibling_near_date
+    if (R("sibling_near_date") > 0) {
+      for (size_t pid = 0; pid < w_.persons.size(); ++pid) {
+        if (w_.persons[pid].mother >= 0) {
+          children_of[w_.persons[pid].mother].push_back(static_cast<int64_t>(pid));
+        }
+      }
+    }
     int64_t event = 0;
     for (int64_t mother : mothers) {
       if (!rng_.Bernoulli(p_birth)) continue;
-      const Date birth = w_.as_of.AddDays(-rng_.UniformInt(0, kNewbornDays));
+      Date birth = w_.as_of.AddDays(-rng_.UniformInt(0, kNewbornDays));
       const int n = rng_.Bernoulli(R("twins")) ? 2 : 1;
-      const char first_sex = rng_.Bernoulli(0.52) ? 'M' : 'F';
+      char first_sex = rng_.Bernoulli(0.52) ? 'M' : 'F';
+      if (Extra("sibling_near_date")) SiblingNearDate(children_of[mother], &birth, &first_sex);
       const bool registered = rng_.Bernoulli(R("birth_police_registered"));
       const Date reg =
           birth.AddDays(5 + static_cast<int64_t>(-std::log(1 - rng_.UniformDouble()) * 35));
@@ -389,6 +431,26 @@ class Builder {
       }
       ++event;
     }
+  }
+
+  // A birth in the window on the day and month of an older sibling's birthday, in another year
+  // (2022-05-14 and 2026-05-14 differ in one digit), mostly of the same sex: a newborn that
+  // looks like the sibling with a mistyped birth date. Leaves the birth alone when the mother
+  // has no older child with a birthday in the window.
+  void SiblingNearDate(const std::vector<int64_t>& siblings, Date* birth, char* sex) {
+    const Date from = std::max(w_.since, w_.as_of.AddDays(-kNewbornDays));
+    std::vector<std::pair<Date, char>> options;
+    for (int64_t s : siblings) {
+      const Person& p = w_.persons[s];
+      for (int y : {w_.as_of.year, w_.as_of.year - 1}) {
+        const Date d{y, p.birth.month, p.birth.day};
+        if (d.Valid() && from <= d && d <= w_.as_of && d != p.birth) options.emplace_back(d, p.sex);
+      }
+    }
+    if (options.empty()) return;
+    const auto& [d, sibling_sex] = extra_.Pick(options);
+    *birth = d;
+    if (extra_.Bernoulli(0.7)) *sex = sibling_sex;
   }
 
   // The surname part of a Han name: a compound surname when the name starts with one.
@@ -504,6 +566,10 @@ class Builder {
       if (hh.migrant && !rng_.Bernoulli(R("migrant_carded"))) continue;
       Community& c = w_.communities[hh.community];
       hh.card_no = c.code + Pad(c.next_card++, 4);
+      hh.card_community = hh.community;
+      hh.card_building = hh.building;
+      hh.card_unit = hh.unit;
+      hh.card_room = hh.room;
       for (int64_t pid : hh.members) {
         const Person& p = w_.persons[pid];
         if (p.never_carded) continue;
@@ -546,6 +612,28 @@ class Builder {
         }
         AddBenignVariation(card[i]);
         w_.register_rows.push_back(std::move(card[i]));
+      }
+    }
+  }
+
+  // Households that moved to another community of the district after the office carded them:
+  // the police list has the new community and address, the register still the old ones.
+  void MakeMovesWithin() {
+    if (R("moved_within") <= 0 || w_.communities.size() < 2) return;
+    for (Household& hh : w_.households) {
+      if (!extra_.Bernoulli(R("moved_within"))) continue;
+      int to = hh.community;
+      while (to == hh.community) to = static_cast<int>(community_index_.Sample(extra_));
+      hh.community = to;
+      hh.moved_within = true;
+      if (w_.communities[to].village) {
+        hh.building.clear();
+        hh.unit.clear();
+        hh.room = std::to_string(extra_.UniformInt(1, 180));
+      } else {
+        hh.building = std::to_string(extra_.UniformInt(1, 40));
+        hh.unit = std::to_string(extra_.UniformInt(1, 4));
+        hh.room = std::to_string(extra_.UniformInt(1, 18) * 100 + extra_.UniformInt(1, 4));
       }
     }
   }
@@ -606,13 +694,12 @@ class Builder {
     return true;
   }
 
-  // At most one of the office's mistakes on a living register person.
+  // The office's mistakes on a living register person: at most one of the single kinds, or one
+  // of the combinations (multi_*) of two or three.
   void AddMistake(RegisterRow& r) {
-    const Person& p = w_.persons[r.pid];
-    const double age = AgeOf(r.pid);
     static constexpr std::string_view kKinds[] = {
-        "name_homophone", "name_lookalike", "id_substitution", "id_transposition",
-        "birth_swap",     "birth_digit",    "wrong_sex",       "blank_value"};
+        "name_homophone", "name_lookalike", "id_substitution", "id_transposition",   "birth_swap",
+        "birth_digit",    "wrong_sex",      "blank_value",     "name_near_homophone"};
     double u = rng_.UniformDouble();
     std::string_view kind;
     for (std::string_view k : kKinds) {
@@ -622,9 +709,62 @@ class Builder {
       }
       u -= R(k);
     }
+    static constexpr std::string_view kCombos[] = {"multi_name_birth", "multi_name_sex",
+                                                   "multi_name_id", "multi_birth_sex",
+                                                   "multi_name_birth_sex"};
+    double combo_sum = 0;
+    for (std::string_view c : kCombos) combo_sum += R(c);
+    if (combo_sum > 0) {
+      double v = extra_.UniformDouble();
+      for (std::string_view c : kCombos) {
+        if (v < R(c)) {
+          AddCombination(r, c);
+          return;
+        }
+        v -= R(c);
+      }
+    }
+    ApplyMistake(r, kind);
+  }
+
+  // The parts of a combination: a name character (homophone, look-alike or near homophone, in
+  // the proportion of their single rates), a birth date (day and month swapped when they can be,
+  // else a digit), the sex, an ID digit.
+  void AddCombination(RegisterRow& r, std::string_view combo) {
+    if (combo.find("name") != std::string_view::npos) {
+      std::string_view names[] = {"name_homophone", "name_lookalike", "name_near_homophone"};
+      const double total = R(names[0]) + R(names[1]) + R(names[2]);
+      double u = extra_.UniformDouble() * total;
+      size_t first = 0;
+      for (; first < 2 && !(u < R(names[first])); ++first) u -= R(names[first]);
+      if (total <= 0) first = 0;
+      for (size_t i = 0; i < 3; ++i) {
+        const std::string before = r.name;
+        ApplyMistake(r, names[(first + i) % 3]);
+        if (r.name != before) break;
+      }
+    }
+    if (combo.find("birth") != std::string_view::npos) {
+      const std::string before = r.birth;
+      ApplyMistake(r, "birth_swap");
+      if (r.birth == before) ApplyMistake(r, "birth_digit");
+    }
+    if (combo.find("sex") != std::string_view::npos) ApplyMistake(r, "wrong_sex");
+    if (combo.find("_id") != std::string_view::npos) {
+      ApplyMistake(r, extra_.Bernoulli(0.6) ? "id_substitution" : "id_transposition");
+    }
+  }
+
+  // One mistake of the given kind (a rate's name), when the person allows it: birth dates only
+  // of persons aged two or more, never into the window; ID digits only of 18-character IDs.
+  void ApplyMistake(RegisterRow& r, std::string_view kind) {
+    const Person& p = w_.persons[r.pid];
+    const double age = AgeOf(r.pid);
     if (kind.empty()) return;
     if (kind == "name_homophone" || kind == "name_lookalike") {
       ReplaceNameChar(&r.name, kind == "name_lookalike");
+    } else if (kind == "name_near_homophone") {
+      ReplaceNearHomophone(&r.name);
     } else if (kind == "id_substitution" && r.id.size() == 18) {
       const size_t at = rng_.Uniform(18);
       char c;
@@ -669,6 +809,23 @@ class Builder {
     }
   }
 
+  // Replaces one character of `name` with one read alike in a southern accent (NearHomophones);
+  // false when no character of the name has one.
+  bool ReplaceNearHomophone(std::string* name) {
+    std::vector<std::string_view> chars = SplitChars(*name);
+    std::vector<size_t> candidates;
+    for (size_t i = 0; i < chars.size(); ++i) {
+      if (!NearHomophones(chars[i]).empty()) candidates.push_back(i);
+    }
+    if (candidates.empty()) return false;
+    const size_t at = rng_.Pick(candidates);
+    const auto options = NearHomophones(chars[at]);
+    std::string out;
+    for (size_t i = 0; i < chars.size(); ++i) out += i == at ? rng_.Pick(options) : chars[i];
+    *name = out;
+    return true;
+  }
+
   // Spellings that normalise to the same value: not mistakes.
   void AddBenignVariation(RegisterRow& r) {
     const Person& p = w_.persons[r.pid];
@@ -689,6 +846,7 @@ class Builder {
 
   World& w_;
   Rng rng_;
+  Rng extra_;
   std::vector<const norm::Region*> county_codes_;
   std::vector<const norm::Region*> province_retired_;
   int district_since_ = 0;

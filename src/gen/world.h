@@ -34,6 +34,12 @@ struct Household {
   std::string hukou_no;              // police household number
   bool migrant = false;              // moved into the district recently
   std::vector<int64_t> members;      // person ids, head first
+  // Where the office carded the household (set with card_no). A household that moved to another
+  // community of the district (`moved_within`) keeps its old place here while community,
+  // building, unit and room say where it lives now, as the police list has it.
+  int card_community = -1;
+  std::string card_building, card_unit, card_room;
+  bool moved_within = false;
 };
 
 // One real person. Ids index World::persons.

@@ -63,7 +63,10 @@ constexpr std::string_view kDotForms[] = {"·", "•", "．", ".", "・"};
 class Writer {
  public:
   Writer(const World& w, GenSummary* summary)
-      : w_(w), summary_(*summary), rng_(Rng(w.options.seed).Fork(2)) {}
+      : w_(w),
+        summary_(*summary),
+        rng_(Rng(w.options.seed).Fork(2)),
+        extra_(Rng(w.options.seed).Fork(4)) {}
 
   Status Run() {
     std::error_code ec;
@@ -86,6 +89,9 @@ class Writer {
 
  private:
   double R(std::string_view name) const { return w_.rate(name); }
+  // True with probability R(name), drawn from extra_ (the stream of the rates whose default is 0)
+  // and only when the rate is not 0, so that the default district does not change.
+  bool Extra(std::string_view name) { return R(name) > 0 && extra_.Bernoulli(R(name)); }
 
   void Index() {
     for (size_t i = 0; i < w_.register_rows.size(); ++i) {
@@ -93,7 +99,17 @@ class Writer {
     }
   }
 
+  // The household's address as the police write it (where it lives now), or as the register has
+  // it (where the office carded it; the same place unless the household moved within the
+  // district).
   std::string HouseholdAddress(const Household& hh, bool police) {
+    if (!police && hh.card_community >= 0) {
+      const Community& c = w_.communities[hh.card_community];
+      const Township& t = w_.townships[c.township];
+      if (c.village) return w_.district_name + t.name + c.name + hh.card_room + "号";
+      return w_.district_name + t.name + c.name + hh.card_building + "号楼" + hh.card_unit +
+             "单元" + hh.card_room + "室";
+    }
     const Community& c = w_.communities[hh.community];
     const Township& t = w_.townships[c.township];
     std::string prefix = police ? w_.province + w_.district_name : w_.district_name;
@@ -143,9 +159,9 @@ class Writer {
       const Household& hh = w_.households[household_of_card.at(r.card_no)];
       f.rows.push_back(
           {r.pid,
-           {r.card_no, w_.communities[r.community].code, hh.building, hh.unit, hh.room,
-            HouseholdAddress(hh, false), std::to_string(r.person_no), r.name, r.sex, r.birth, r.id,
-            r.relation, r.ethnicity, r.status, r.death_date, r.mother_id}});
+           {r.card_no, w_.communities[r.community].code, hh.card_building, hh.card_unit,
+            hh.card_room, HouseholdAddress(hh, false), std::to_string(r.person_no), r.name, r.sex,
+            r.birth, r.id, r.relation, r.ethnicity, r.status, r.death_date, r.mother_id}});
     }
     return f;
   }
@@ -259,16 +275,26 @@ class Writer {
       } else if (u < R("evidence_id_missing") + R("evidence_id_wrong")) {
         id = Mistype(id);
       }
-      Row r{static_cast<int64_t>(pid),
-            {p.name, rng_.Bernoulli(0.92) ? std::string(1, p.sex) : "", id,
-             rng_.Bernoulli(0.9) ? p.birth.Iso() : "", p.death.Iso()}};
+      std::string sex = rng_.Bernoulli(1 - R("evidence_sex_missing")) ? std::string(1, p.sex) : "";
+      std::string birth = rng_.Bernoulli(1 - R("evidence_birth_missing")) ? p.birth.Iso() : "";
+      if (Extra("evidence_sparse")) {  // only name, sex and home address
+        id.clear();
+        birth.clear();
+        sex = std::string(1, p.sex);
+      }
+      const bool register_address = Extra("evidence_register_address") && p.household >= 0;
+      Row r{static_cast<int64_t>(pid), {p.name, sex, id, birth, p.death.Iso()}};
+      auto address = [&] {
+        std::string a = Address(p, true);
+        return register_address ? HouseholdAddress(w_.households[p.household], false) : a;
+      };
       if (cremation) {
         r.values.push_back(p.death.AddDays(rng_.UniformInt(1, 4)).Iso());
-        r.values.push_back(Address(p, true));
+        r.values.push_back(address());
         r.values.push_back(w_.district_name + "殡仪馆");
       } else {
         r.values.push_back(w_.district_name + (rng_.Bernoulli(0.7) ? "人民医院" : "中医院"));
-        r.values.push_back(Address(p, true));
+        r.values.push_back(address());
         r.values.emplace_back(rng_.Pick(kCauses));
       }
       f.rows.push_back(std::move(r));
@@ -606,6 +632,7 @@ class Writer {
   const World& w_;
   GenSummary& summary_;
   Rng rng_;
+  Rng extra_;
   std::unordered_map<int64_t, std::vector<size_t>> rows_of_person_;
 };
 
