@@ -115,6 +115,43 @@ size_t BuildingMarker(const std::u32string& t, size_t pos) {
 
 }  // namespace
 
+std::string AddressTail(std::string_view address) {
+  std::u32string t = Fold(address);
+  // The administrative levels from the top, each a set of endings. A segment is at most
+  // kMaxSegment code points long (the longest common names, e.g. 新疆维吾尔自治区, are shorter),
+  // so that a marker deep inside the street part is not taken for a level.
+  constexpr size_t kMaxSegment = 10;
+  const std::vector<std::vector<std::u32string_view>> levels = {
+      {U"省", U"自治区"}, {U"市", U"州", U"盟"}, {U"区", U"县", U"旗"}, {U"街道", U"镇", U"乡"}};
+  size_t start = 0;
+  for (const std::vector<std::u32string_view>& endings : levels) {
+    size_t best = std::u32string::npos;
+    for (std::u32string_view e : endings) {
+      const size_t at = t.find(e, start);
+      if (at == std::u32string::npos || at - start + e.size() > kMaxSegment || at == start)
+        continue;
+      // 社区, 小区, 园区 and 校区 name places inside a community, not a district.
+      if (e == U"区" &&
+          (t[at - 1] == U'社' || t[at - 1] == U'小' || t[at - 1] == U'园' || t[at - 1] == U'校')) {
+        continue;
+      }
+      // A community, a village, a road or a house number comes after every level: a marker
+      // behind one of them belongs to a place name (城市花园), not to a level.
+      const std::u32string_view segment(t.data() + start, at - start);
+      bool below = false;
+      for (std::u32string_view w : {U"社区", U"村", U"路", U"号"}) {
+        below = below || segment.find(w) != std::u32string_view::npos;
+      }
+      if (below) continue;
+      best = std::min(best, at + e.size());
+    }
+    if (best != std::u32string::npos && best < t.size()) start = best;
+  }
+  std::string out;
+  for (size_t i = start; i < t.size(); ++i) utf8::AppendUtf8(t[i], &out);
+  return out;
+}
+
 AddressParts ParseAddress(std::string_view address) {
   const std::u32string t = Fold(address);
   const std::vector<Number> nums = FindNumbers(t);

@@ -25,6 +25,16 @@ struct AddressParts {
 // district, street, community) is ignored. Parts not found stay empty.
 AddressParts ParseAddress(std::string_view address);
 
+// The address as a comparable text, whatever its form (also one whose dwelling ParseAddress
+// cannot read: a street number such as 幸福路18弄, a hamlet, a named compound): full-width folded,
+// spaces removed, letters in upper case, and the administrative prefix taken off the front (the
+// province, the city, the district or county, the township or street office: the leading
+// segments ending in 省, 自治区, 市, 州, 盟, 区, 县, 旗, 街道, 镇, 乡, each at most once and in
+// that order), so that "福建省蕉城区竹春街道竹林社区幸福路18号" and "竹林社区幸福路18号" are the
+// same text. A segment is taken off only when what follows it is not empty. Empty for an empty
+// address.
+std::string AddressTail(std::string_view address);
+
 // The communities (and townships) of a district by name, to find which one an address names.
 class AreaIndex {
  public:

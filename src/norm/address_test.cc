@@ -37,6 +37,21 @@ TEST(ParseAddress, NothingToFind) {
   EXPECT_EQ(ParseAddress("不详").Key(), "//");
 }
 
+TEST(AddressTail, TakesTheAdministrativePrefixOff) {
+  EXPECT_EQ(AddressTail("福建省蕉城区竹春街道竹林社区幸福路18号"), "竹林社区幸福路18号");
+  EXPECT_EQ(AddressTail("蕉城区竹林社区幸福路18号"), "竹林社区幸福路18号");
+  EXPECT_EQ(AddressTail("竹林社区 幸福路１８号"), "竹林社区幸福路18号");
+  EXPECT_EQ(AddressTail("宁德市蕉城区八都镇北山村三组"), "北山村三组");
+  EXPECT_EQ(AddressTail("新疆维吾尔自治区乌鲁木齐市天山区和平路5号"), "和平路5号");
+  // 社区 and 小区 are not districts; a prefix with nothing after it stays.
+  EXPECT_EQ(AddressTail("阳光小区5幢"), "阳光小区5幢");
+  EXPECT_EQ(AddressTail("金湖社区12号"), "金湖社区12号");
+  EXPECT_EQ(AddressTail("蕉城区"), "蕉城区");
+  EXPECT_EQ(AddressTail("蕉城区竹林社区城市花园3号"), "竹林社区城市花园3号");
+  EXPECT_EQ(AddressTail("福建省宁德市蕉城区竹林社区城市花园3号"), "竹林社区城市花园3号");
+  EXPECT_EQ(AddressTail(""), "");
+}
+
 TEST(AreaIndex, ResolvesCommunityNamesWithAndWithoutSuffix) {
   AreaIndex idx;
   idx.Add("350902001000", "金山街道");

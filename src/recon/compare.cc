@@ -76,7 +76,7 @@ class Comparer {
         reg_(in.reg),
         options_(options),
         window_{options.since, options.as_of},
-        ctx_{in.reg, &records_, options.as_of, options.threads, options.progress} {
+        ctx_{in.reg, &records_, options.as_of, options.since, options.threads, options.progress} {
     for (const store::Area& a : in.areas) areas_.Add(a.code, a.name);
   }
 
@@ -265,9 +265,36 @@ class Comparer {
         d.proposal = Who(reg_, i) + " is not on the police list of " + options_.as_of.Iso() +
                      " and no death is known: verify whether the person moved away; if so, set " +
                      "status to moved_out";
+        if (auto c = police_.register_candidate.find(static_cast<uint32_t>(i));
+            c != police_.register_candidate.end()) {
+          d.explanation_json = CandidateJson(c->second, /*other_is_register=*/false);
+        }
         Add(std::move(d));
       }
     }
+  }
+
+  // An unlinked record's best candidate as the item's explanation: the pair's terms and why it
+  // fell short, with who the candidate is (a register person, or a police list row). "" when it
+  // had no candidate at all.
+  std::string CandidateJson(const Candidate& c, bool other_is_register) const {
+    if (c.other == kUnlinked || c.explanation.empty()) return "";
+    nlohmann::json j = nlohmann::json::parse(c.explanation);
+    const size_t o = static_cast<size_t>(c.other);
+    if (other_is_register) {
+      j["best_candidate"] = {{"register_key", RegisterKey(reg_, o)},
+                             {"name", reg_.name[o]},
+                             {"id_number", reg_.id_number[o]},
+                             {"birth_date", reg_.birth_date[o]}};
+    } else {
+      const SourceTable& police = *in_.police;
+      j["best_candidate"] = {{"source_kind", "police_population"},
+                             {"source_row", police.rows[o]},
+                             {"name", police.value("name", o)},
+                             {"id_number", police.value("id_number", o)},
+                             {"birth_date", police.value("birth_date", o)}};
+    }
+    return j.dump();
   }
 
   // The police person an item rests on: its row, ID, link probability and explanation.
@@ -396,6 +423,9 @@ class Comparer {
       d.source_row = police.rows[r];
       d.community_code = PoliceCommunity(r);
       d.evidence_json = EvidenceJson({{"police_population", police.import_id, police.rows[r]}});
+      if (!police_.source_candidate.empty()) {
+        d.explanation_json = CandidateJson(police_.source_candidate[r], /*other_is_register=*/true);
+      }
       const std::string card = HouseholdOfHukou(r);
       d.proposal = "create a card for " + Or(police.value("name", r), "(no name)") + " (" +
                    Or(police.value("sex", r), "?") + ", born " +

@@ -1,15 +1,21 @@
 #include "recon/linking.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
+#include "link/assign.h"
 #include "link/cluster.h"
 #include "link/model.h"
 #include "link/record_set.h"
 #include "norm/address.h"
+#include "norm/id_number.h"
 
 namespace popreg::recon {
 namespace {
@@ -19,14 +25,15 @@ using link::Normalizer;
 // Every job links on some of these fields; the register's records are normalised once with all
 // of them, and each source's records carry the same fields (empty where it has none), because
 // the engine compares field i of one side with field i of the other.
-constexpr int kFieldCount = 8;
+constexpr int kFieldCount = 9;
 const link::FieldSpec kFields[kFieldCount] = {
     {"name", Normalizer::kNameZh},        {"sex", Normalizer::kSex},
     {"birth_date", Normalizer::kDate},    {"id_number", Normalizer::kIdNumber},
     {"mother_id", Normalizer::kIdNumber},  // the mother's ID number
     {"dwelling", Normalizer::kText},       // community code | building/unit/room
     {"community", Normalizer::kText},      // community code
-    {"township", Normalizer::kText}};      // the first 9 digits of the community code
+    {"township", Normalizer::kText},       // the first 9 digits of the community code
+    {"home", Normalizer::kText}};          // the address text without its prefix (HomeOf)
 
 // A source's raw values by field name; fields not named are empty.
 using SourceFields = std::vector<std::pair<std::string_view, std::vector<std::string>>>;
@@ -52,6 +59,18 @@ struct JobRules {
   double deterministic_recall = 0.9;
   std::vector<link::RuleConfig> em_rules;
   double threshold = 0.5;
+  // Pairs that cannot be a link whatever their score (register record, source record), with the
+  // reason in words; empty when none is given. Asked for the pairs at or above the threshold.
+  std::function<std::string(link::RecordIndex, link::RecordIndex)> veto;
+  // Keep, for every record left unlinked on either side, its best candidate (Links::
+  // source_candidate, register_candidate).
+  bool explain_unlinked = false;
+  // After one-to-one, link the records both left over that share a valid 18-digit ID number
+  // (SameValidId), one pair per record.
+  bool id_second_pass = false;
+  // A source record whose best pair has a rival within this many bits, another register person
+  // who is not the same one (VetoAmbiguous), is linked to neither; 0 turns the rule off.
+  double ambiguity_bits = 0;
 };
 
 link::LinkSpec MakeSpec(const std::string& name, const LinkContext& ctx, const JobRules& rules) {
@@ -73,9 +92,11 @@ link::LinkSpec MakeSpec(const std::string& name, const LinkContext& ctx, const J
   return spec;
 }
 
-// The terms of a pair's weight as JSON: [{"field", "level", "weight"}...] with the prior first.
+// The terms of a pair's weight as JSON: [{"field", "level", "weight"}...] with the prior first,
+// and `why` (a pair's shortfall, see Candidate) when it is not empty.
 std::string ExplainPair(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
-                        const link::RecordSet& right, link::RecordIndex k) {
+                        const link::RecordSet& right, link::RecordIndex k,
+                        const std::string& why = "") {
   const std::vector<link::Level> levels = link::PairLevels(r.comparisons, left, l, right, k);
   std::vector<double> freq(r.comparisons.size(), link::kNoFrequency);
   for (size_t c = 0; c < r.comparisons.size(); ++c) {
@@ -87,6 +108,7 @@ std::string ExplainPair(const link::LinkResult& r, const link::RecordSet& left, 
     terms.push_back({{"field", t.name}, {"level", t.label}, {"weight", t.weight}});
   }
   nlohmann::json j = {{"weight", e.weight}, {"probability", e.probability}, {"terms", terms}};
+  if (!why.empty()) j["why"] = why;
   return j.dump();
 }
 
@@ -136,6 +158,105 @@ JobRules ForData(JobRules rules, const link::RecordSet& left, const link::Record
   return rules;
 }
 
+// Whether a pair both one-to-one left unlinked is still one person by its ID: the two ID numbers
+// are the same valid 18-digit number (the check character holds, so a single mistyped digit
+// cannot make it), the sexes do not disagree, and the name and the birth date do not both
+// disagree outright (a mistyped character or a digit off is "similar", a level above "else").
+// An exact valid ID is near-decisive: the weights of two mistyped fields, which EM can push to
+// extremes on a district with few such typos, must not outweigh it.
+bool SameValidId(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
+                 const link::RecordSet& right, link::RecordIndex k) {
+  const int id = left.FieldIndex("id_number");
+  if (id < 0 || left.fields[id].null(l) || right.fields[id].null(k)) return false;
+  const std::u32string_view a = left.fields[id].value[l];
+  if (a.size() != 18 || a != right.fields[id].value[k]) return false;
+  std::string digits;
+  for (char32_t c : a) {
+    if (c > 0x7f) return false;
+    digits.push_back(static_cast<char>(c));
+  }
+  if (digits.find_first_not_of("0123456789") < 17 || norm::IdCheckChar(digits) != digits[17]) {
+    return false;
+  }
+  const std::vector<link::Level> levels = link::PairLevels(r.comparisons, left, l, right, k);
+  link::Level name = 0, birth = 0;
+  for (size_t c = 0; c < r.comparisons.size(); ++c) {
+    const std::string& n = r.comparisons[c].name;
+    if (n == "sex" && levels[c] == 1) return false;
+    if (n == "name") name = levels[c];
+    if (n == "birth_date") birth = levels[c];
+  }
+  return !(name == 1 && birth == 1);
+}
+
+// Whether the fields that tell one person from another (the ID number, the name, the birth date,
+// the mother's ID) agree on a pair. A pair that agrees only on where and what (address,
+// community, sex) fits every person of that sex in the home: a cremation record whose only name
+// is missing on the register's card is no evidence of which one died, so such a pair is never a
+// link, however high the address terms lift its score. And when only one of those fields is
+// known on both sides, it must agree better than at its weakest level: a death record with a
+// name alone, 李伟 at the address where 朱伟 is carded, is one character (here the surname) from
+// him, which a record with an ID or a birth date beside the name may afford and a name alone
+// may not. A field with one condition (exact) only needs to agree.
+bool IdentityAgrees(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
+                    const link::RecordSet& right, link::RecordIndex k) {
+  const std::vector<link::Level> levels = link::PairLevels(r.comparisons, left, l, right, k);
+  int known = 0, agree = 0;
+  bool strong = false;
+  for (size_t c = 0; c < r.comparisons.size(); ++c) {
+    const std::string& n = r.comparisons[c].name;
+    if (n != "id_number" && n != "name" && n != "birth_date" && n != "mother_id") continue;
+    if (levels[c] == 0) continue;
+    ++known;
+    if (levels[c] < 2) continue;
+    ++agree;
+    strong = strong || levels[c] >= 3 || r.comparisons[c].conditions.size() == 1;
+  }
+  return agree > 0 && (known > 1 || strong);
+}
+
+// Adds to `vetoed` (indices into r.scored) every pair of a source record that fits two register
+// persons alike: its best pair at or above the threshold has a rival within rules.ambiguity_bits
+// with another register person whose birth date or ID number differs from the first one's (two
+// people, not one person carded twice). A death record with only a name, a sex and an address
+// fits a mother and her namesake daughter-in-law of one home equally: it says nothing of which.
+void VetoAmbiguous(const link::LinkResult& r, const link::RecordSet& left, const JobRules& rules,
+                   std::unordered_map<size_t, std::string>* vetoed) {
+  std::unordered_map<link::RecordIndex, std::vector<size_t>> of_right;
+  for (size_t i = 0; i < r.scored.size(); ++i) {
+    if (r.scored[i].probability >= rules.threshold && !vetoed->count(i)) {
+      of_right[r.scored[i].right].push_back(i);
+    }
+  }
+  const int fields[] = {left.FieldIndex("birth_date"), left.FieldIndex("id_number")};
+  auto distinct = [&](link::RecordIndex a, link::RecordIndex b) {
+    for (int f : fields) {
+      if (f >= 0 && !left.fields[f].null(a) && !left.fields[f].null(b) &&
+          left.fields[f].value[a] != left.fields[f].value[b]) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (auto& [right, pairs] : of_right) {
+    if (pairs.size() < 2) continue;
+    std::sort(pairs.begin(), pairs.end(),
+              [&](size_t a, size_t b) { return r.scored[a].weight > r.scored[b].weight; });
+    const link::ScoredPair& best = r.scored[pairs[0]];
+    for (size_t k = 1; k < pairs.size(); ++k) {
+      const link::ScoredPair& rival = r.scored[pairs[k]];
+      if (best.weight - rival.weight >= rules.ambiguity_bits) break;
+      if (!distinct(best.left, rival.left)) continue;
+      const std::string why = fmt::format(
+          "ambiguous: two register persons fit this record alike (weights {:.1f} and {:.1f}, "
+          "less than {} bits apart)",
+          best.weight, rival.weight, rules.ambiguity_bits);
+      for (size_t i : pairs) vetoed->emplace(i, why);
+      break;
+    }
+  }
+}
+
 // Runs a one-to-one job of register persons (`left`, whose record i is register person
 // register_index[i]) against a source (`right`), returning the links per source record.
 Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::RecordSet* left,
@@ -146,6 +267,7 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   out.to_register.assign(source_size, kUnlinked);
   out.probability.assign(source_size, 0.0);
   out.explanation.assign(source_size, "");
+  if (rules.explain_unlinked) out.source_candidate.assign(source_size, Candidate{});
   out.summary.name = name;
   out.summary.left = static_cast<int64_t>(left->size());
   out.summary.right = static_cast<int64_t>(source_size);
@@ -154,16 +276,122 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
       usable.comparisons.empty()) {
     return out;
   }
-  const link::LinkSpec spec = MakeSpec(name, ctx, usable);
+  link::LinkSpec spec = MakeSpec(name, ctx, usable);
+  spec.one_to_one = false;  // assigned below, after the vetoes
   ASSIGN_OR_RETURN(link::LinkResult r, link::RunLink(spec, left, right, Named(name, ctx.progress)));
   out.summary.candidate_pairs = r.candidate_pairs;
   out.summary.lambda = r.model.lambda;
-  for (const link::ScoredPair& p : r.accepted) {
+  r.accepted.clear();
+  // The pairs a veto rules out, with the reason (only pairs that could have been links).
+  std::unordered_map<size_t, std::string> vetoed;
+  for (size_t i = 0; i < r.scored.size(); ++i) {
+    const link::ScoredPair& p = r.scored[i];
+    if (p.probability < usable.threshold) continue;
+    if (!IdentityAgrees(r, *left, p.left, *right, p.right)) {
+      vetoed.emplace(i,
+                     "no field that identifies a person (ID number, name, birth date, "
+                     "mother's ID) agrees");
+      continue;
+    }
+    if (usable.veto) {
+      std::string why = usable.veto(p.left, p.right);
+      if (!why.empty()) vetoed.emplace(i, std::move(why));
+    }
+  }
+  if (usable.ambiguity_bits > 0) VetoAmbiguous(r, *left, usable, &vetoed);
+  std::vector<link::ScoredPair> allowed;
+  allowed.reserve(r.scored.size());
+  for (size_t i = 0; i < r.scored.size(); ++i) {
+    if (!vetoed.count(i)) allowed.push_back(r.scored[i]);
+  }
+  std::vector<link::ScoredPair> links = link::AssignOneToOne(std::move(allowed), usable.threshold);
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  std::vector<size_t> link_of_right(source_size, kNone), link_of_left(left->size(), kNone);
+  for (size_t i = 0; i < links.size(); ++i) {
+    const link::ScoredPair& p = links[i];
     out.to_register[p.right] = static_cast<int32_t>(register_index[p.left]);
     out.probability[p.right] = p.probability;
     out.explanation[p.right] = ExplainPair(r, *left, p.left, *right, p.right);
+    link_of_right[p.right] = i;
+    link_of_left[p.left] = i;
   }
-  out.summary.links = static_cast<int64_t>(r.accepted.size());
+  if (usable.id_second_pass) {
+    // The pairs of records both left over that SameValidId holds for, linked where each record
+    // has exactly one.
+    std::vector<size_t> second;
+    std::unordered_map<link::RecordIndex, int> per_left, per_right;
+    for (size_t i = 0; i < r.scored.size(); ++i) {
+      const link::ScoredPair& p = r.scored[i];
+      if (link_of_left[p.left] != kNone || link_of_right[p.right] != kNone || vetoed.count(i) ||
+          !SameValidId(r, *left, p.left, *right, p.right)) {
+        continue;
+      }
+      second.push_back(i);
+      ++per_left[p.left];
+      ++per_right[p.right];
+    }
+    for (size_t i : second) {
+      const link::ScoredPair& p = r.scored[i];
+      if (per_left[p.left] != 1 || per_right[p.right] != 1) continue;
+      out.to_register[p.right] = static_cast<int32_t>(register_index[p.left]);
+      out.probability[p.right] = p.probability;
+      out.explanation[p.right] = ExplainPair(
+          r, *left, p.left, *right, p.right,
+          fmt::format("linked on the same valid ID number: the fields weigh only p = {:.4g}, "
+                      "below the threshold {}, but neither record has another candidate with it",
+                      p.probability, usable.threshold));
+      link_of_right[p.right] = links.size();
+      link_of_left[p.left] = links.size();
+      links.push_back(p);
+    }
+  }
+  out.summary.links = static_cast<int64_t>(links.size());
+  if (!rules.explain_unlinked) return out;
+
+  // The best candidate of each record left unlinked, on either side, and why it fell short.
+  std::vector<size_t> best_of_left(left->size(), kNone), best_of_right(source_size, kNone);
+  auto better = [&](size_t i, size_t best) {
+    return best == kNone || r.scored[i].weight > r.scored[best].weight;
+  };
+  for (size_t i = 0; i < r.scored.size(); ++i) {
+    const link::ScoredPair& p = r.scored[i];
+    if (link_of_left[p.left] == kNone && better(i, best_of_left[p.left])) best_of_left[p.left] = i;
+    if (link_of_right[p.right] == kNone && better(i, best_of_right[p.right])) {
+      best_of_right[p.right] = i;
+    }
+  }
+  auto why = [&](size_t i) -> std::string {
+    if (auto v = vetoed.find(i); v != vetoed.end()) return v->second;
+    link::Shortfall s;
+    s.best = r.scored[i];
+    s.reason = link::Shortfall::Reason::kBelowThreshold;
+    if (s.best.probability >= usable.threshold) {
+      // The record on the other side of the pair went to a heavier link.
+      const size_t rival = link_of_right[s.best.right] != kNone ? link_of_right[s.best.right]
+                                                                : link_of_left[s.best.left];
+      s.reason = link::Shortfall::Reason::kOtherSideTaken;
+      if (rival != kNone) s.rival = links[rival];
+    }
+    return s.Describe(usable.threshold);
+  };
+  auto candidate = [&](size_t i, int32_t other) {
+    const link::ScoredPair& p = r.scored[i];
+    return Candidate{other, p.probability, ExplainPair(r, *left, p.left, *right, p.right, why(i))};
+  };
+  for (size_t k = 0; k < source_size; ++k) {
+    if (best_of_right[k] == kNone) continue;
+    const link::ScoredPair& p = r.scored[best_of_right[k]];
+    out.source_candidate[k] =
+        candidate(best_of_right[k], static_cast<int32_t>(register_index[p.left]));
+  }
+  for (size_t l = 0; l < left->size(); ++l) {
+    if (link_of_left[l] != kNone) continue;
+    Candidate c;
+    if (best_of_left[l] != kNone) {
+      c = candidate(best_of_left[l], static_cast<int32_t>(r.scored[best_of_left[l]].right));
+    }
+    out.register_candidate.emplace(register_index[l], std::move(c));
+  }
   return out;
 }
 
@@ -179,6 +407,10 @@ link::ComparisonConfig BirthComparison() {
 }
 link::ComparisonConfig SexComparison() { return {"sex", {"exact"}, false}; }
 
+// The address text (HomesOf): term-frequency adjusted, because sharing the address of a hamlet
+// or of a block written without its flat says less than sharing one flat; agree-only.
+link::ComparisonConfig HomeComparison() { return {"home", {"exact"}, true, true}; }
+
 // A person on both sides: ID number, name, birth date and sex, found by the ID, the name and
 // birth date, the pinyin and birth year, or the ID's birth digits and the surname; trained on
 // the pairs of one ID and of one name and birth date.
@@ -192,24 +424,37 @@ JobRules PersonRules() {
                     {"id_number.id_birth", "name.surname"}};
   rules.deterministic = {{"id_number"}, {"name", "birth_date", "sex"}};
   rules.em_rules = {{"id_number"}, {"name", "birth_date"}};
+  rules.id_second_pass = true;
   return rules;
 }
 
-// The dwelling of an address: its building/unit/room, empty when none is found.
-std::string Dwelling(std::string_view address) {
+// The dwelling of an address in a community: "community|building/unit/room" when ParseAddress
+// finds them and the community is known (3/2/501 is in every community); empty otherwise.
+std::string Dwelling(std::string_view community, std::string_view address) {
   const norm::AddressParts parts = norm::ParseAddress(address);
-  return parts.empty() ? std::string() : parts.Key();
+  if (parts.empty() || community.empty()) return std::string();
+  return std::string(community) + "|" + parts.Key();
 }
 
-// Each register person's dwelling: community code and building/unit/room, from the card's
-// columns or its address text; empty when unknown.
+// The home of an address: its text without the administrative prefix (norm::AddressTail), which
+// two records of one home share when both spell the address the same way, whatever its form (a
+// street number, a hamlet, a compound ParseAddress cannot read, a community that is not found).
+// Compared agree-only: two spellings of one address are not evidence of two homes.
+std::vector<std::string> HomesOf(const std::vector<std::string>& address) {
+  std::vector<std::string> out(address.size());
+  for (size_t i = 0; i < address.size(); ++i) out[i] = norm::AddressTail(address[i]);
+  return out;
+}
+
+// Each register person's dwelling: from the card's building/unit/room columns, else from its
+// address text (Dwelling).
 std::vector<std::string> RegisterDwellings(const store::RegisterColumns& reg) {
   std::vector<std::string> out;
   out.reserve(reg.size());
   for (size_t i = 0; i < reg.size(); ++i) {
-    std::string key = reg.building[i] + "/" + reg.unit[i] + "/" + reg.room[i];
-    if (key == "//") key = Dwelling(reg.address[i]);
-    out.push_back(key.empty() ? key : reg.community_code[i] + "|" + key);
+    const std::string key = reg.building[i] + "/" + reg.unit[i] + "/" + reg.room[i];
+    out.push_back(key != "//" ? reg.community_code[i] + "|" + key
+                              : Dwelling(reg.community_code[i], reg.address[i]));
   }
   return out;
 }
@@ -219,8 +464,7 @@ std::vector<std::string> SourceDwellings(const SourceTable& source,
                                          const std::vector<std::string>& community) {
   std::vector<std::string> out(source.size());
   for (size_t i = 0; i < source.size(); ++i) {
-    const std::string key = Dwelling(source.value("address", i));
-    if (!key.empty() && !community[i].empty()) out[i] = community[i] + "|" + key;
+    out[i] = Dwelling(community[i], source.value("address", i));
   }
   return out;
 }
@@ -233,8 +477,8 @@ Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
                                           const RegisterRecords& r, std::span<const uint32_t> rows,
                                           const Date& as_of) {
   const std::vector<std::string>* raw[kFieldCount] = {
-      &reg.name,  &reg.sex,     &reg.birth_date,     &reg.id_number,
-      &r.mothers, &r.dwellings, &reg.community_code, &r.townships};
+      &reg.name,           &reg.sex,     &reg.birth_date, &reg.id_number, &r.mothers, &r.dwellings,
+      &reg.community_code, &r.townships, &r.homes};
   std::vector<std::string> ids(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) ids[i] = std::to_string(rows[i]);
   return link::BuildRecordSet(std::move(ids), kFields, raw, rows, as_of.Iso());
@@ -247,6 +491,7 @@ Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg,
   RegisterRecords out;
   out.mothers = std::move(mothers);
   out.dwellings = RegisterDwellings(reg);
+  out.homes = HomesOf(reg.address);
   out.townships.resize(reg.size());
   for (size_t i = 0; i < reg.size(); ++i) out.townships[i] = reg.community_code[i].substr(0, 9);
   for (size_t i = 0; i < reg.size(); ++i) {
@@ -281,14 +526,17 @@ Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
                                 // A newborn's card often has no name or ID yet: its mother and
                                 // dwelling still say who it is.
                                 {"mother_id", police.column("mother_id_number")},
-                                {"dwelling", SourceDwellings(police, source_community)}},
+                                {"dwelling", SourceDwellings(police, source_community)},
+                                {"home", HomesOf(police.column("address"))}},
                                ctx.as_of));
   JobRules rules = PersonRules();
   rules.comparisons.push_back({"mother_id", {"exact"}, false});
   rules.comparisons.push_back({"dwelling", {"exact"}, false});
+  rules.comparisons.push_back(HomeComparison());
   rules.blocking.push_back({"mother_id", "birth_date"});
   rules.blocking.push_back({"dwelling", "birth_date"});
   rules.threshold = 0.5;
+  rules.explain_unlinked = true;
   assert(ctx.records->set.size() == ctx.records->alive);
   return OneToOne("police_population -> register", ctx, &ctx.records->set, ctx.records->index,
                   &right, rules);
@@ -303,20 +551,28 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
                                 {"birth_date", deaths.column("birth_date")},
                                 {"id_number", deaths.column("id_number")},
                                 {"dwelling", SourceDwellings(deaths, source_community)},
-                                {"community", source_community}},
+                                {"community", source_community},
+                                {"home", HomesOf(deaths.column("address"))}},
                                ctx.as_of));
   JobRules rules = PersonRules();
   rules.comparisons.push_back({"community", {"exact"}, false});
   rules.comparisons.push_back({"dwelling", {"exact"}, false});
+  rules.comparisons.push_back(HomeComparison());
   rules.blocking.push_back({"name", "community"});
   rules.blocking.push_back({"name.pinyin", "community"});
   // A card whose name was mistyped and a record without an ID still share a dwelling or a
   // community, a birth date and a sex.
   rules.blocking.push_back({"dwelling", "birth_date"});
   rules.blocking.push_back({"community", "birth_date", "sex"});
+  // A record with only a name, a sex and an address (no ID, no birth date, an address whose
+  // community is not found) is still found by the name alone and by the home: death records
+  // are few, so these blocks stay small beside the register.
+  rules.blocking.push_back({"name"});
+  rules.blocking.push_back({"home"});
   rules.em_rules.push_back({"name", "community"});
   // Telling an office that a living person died is the worst mistake a comparison can make.
   rules.threshold = 0.9;
+  rules.ambiguity_bits = 3;
   RETURN_IF_ERROR(ExtendToAllPersons(ctx.reg, ctx.as_of, ctx.records));
   return OneToOne(std::string(deaths.kind_name()) + " -> register", ctx, &ctx.records->set,
                   ctx.records->index, &right, rules);
@@ -347,9 +603,30 @@ Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
     rules.comparisons.push_back(IdComparison("id_number"));
     rules.blocking.push_back({"id_number"});
     rules.deterministic.push_back({"id_number"});
+    rules.id_second_pass = true;
   }
   rules.threshold = 0.5;
   RETURN_IF_ERROR(ExtendToAllPersons(ctx.reg, ctx.as_of, ctx.records));
+  // A source of newborns describes children born in the window: a register child born well
+  // before it (more than the birth-date comparison's 31 days) is an older sibling with the same
+  // mother and sex and a date one digit away, unless the child's own ID or an exact name says it
+  // is this child (a card with a badly mistyped birth date).
+  const link::RecordSet& reg = ctx.records->set;
+  const int birth = reg.FieldIndex("birth_date"), id = reg.FieldIndex("id_number"),
+            name = reg.FieldIndex("name");
+  const double earliest = static_cast<double>(ctx.since.ToDays() - 31);
+  rules.veto = [&reg, &right, birth, id, name, earliest, since = ctx.since](
+                   link::RecordIndex l, link::RecordIndex r) -> std::string {
+    const link::FieldColumn& b = reg.fields[birth];
+    if (b.null(l) || b.number[l] >= earliest) return "";
+    auto same = [&](int f) {
+      return !reg.fields[f].null(l) && reg.fields[f].value[l] == right.fields[f].value[r];
+    };
+    if (same(id) || same(name)) return "";
+    return "the register person was born on " +
+           Date::FromDays(static_cast<int64_t>(b.number[l])).Iso() + ", before the window (" +
+           since.Iso() + ") of the children this source describes: an older sibling";
+  };
   return OneToOne(std::string(births.kind_name()) + " -> register", ctx, &ctx.records->set,
                   ctx.records->index, &right, rules);
 }
@@ -370,7 +647,10 @@ Result<Duplicates> FindDuplicates(const LinkContext& ctx) {
                        {"name", {"exact", "pinyin", "lookalike"}, true},
                        {"birth_date", {"exact", "date_swap", "date_typo"}, false},
                        SexComparison(),
-                       {"township", {"exact"}, false}};
+                       {"township", {"exact"}, false},
+                       // One person carded twice is most often carded twice in one home; the
+                       // same home is evidence, a different one is none (a move re-cards).
+                       HomeComparison()};
   rules.blocking = {
       {"id_number"}, {"township", "birth_date"}, {"township", "name.pinyin", "birth_date.year"}};
   rules.deterministic = {{"id_number", "name"}};

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/date.h"
@@ -19,12 +20,27 @@ namespace popreg::recon {
 
 inline constexpr int32_t kUnlinked = -1;
 
+// The best candidate a record had when it was left unlinked, and why it fell short: for the
+// reviewer who asks why a person was not found (and for `popreg discrepancies --format json`).
+struct Candidate {
+  int32_t other = kUnlinked;  // the register index or source record of the best candidate
+  double probability = 0;     // of that pair
+  // JSON: {"weight", "probability", "terms": [...], "why": "..."}, the pair's terms as for a link
+  // and the reason in words ("below the threshold 0.5", "the candidate was linked to a better
+  // pair", "a register child born before the window"); empty when there was no candidate at all.
+  std::string explanation;
+};
+
 // The links of one source to register persons: per source record, the register index (into
 // RegisterColumns) it links to, or kUnlinked.
 struct Links {
   std::vector<int32_t> to_register;
   std::vector<double> probability;       // of the link; 0 when unlinked
   std::vector<std::string> explanation;  // JSON of the link's terms; empty when unlinked
+  // For the police list only: per unlinked source record its best register candidate, and per
+  // unlinked register person (register index) its best source candidate.
+  std::vector<Candidate> source_candidate;
+  std::unordered_map<uint32_t, Candidate> register_candidate;
   LinkSummary summary;
 };
 
@@ -37,7 +53,7 @@ struct RegisterRecords {
   std::vector<uint32_t> index;
   size_t alive = 0;  // the first `alive` records are the alive persons
   // Per register person, the raw fields the records are built from.
-  std::vector<std::string> mothers, dwellings, townships;
+  std::vector<std::string> mothers, dwellings, homes, townships;
 };
 
 // The alive persons' records. `mothers` is each register person's mother's ID (RegisterMothers,
@@ -52,6 +68,7 @@ struct LinkContext {
   const store::RegisterColumns& reg;
   RegisterRecords* records;  // the jobs set their term frequencies on it, one job at a time
   Date as_of;
+  Date since;  // the window's start: birth records describe children born in [since, as_of]
   int threads = 0;
   link::Progress progress;
 };
