@@ -9,8 +9,9 @@ import sys
 import time
 
 import pandas as pd
-import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+import febrl_model
 
 data, out = sys.argv[1], sys.argv[2]
 started = time.time()
@@ -31,29 +32,8 @@ right = db.register(load("dataset4b.csv"), dataset_display_name="b")
 
 settings = SettingsCreator(
     link_type="link_only",
-    comparisons=[
-        cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8]).configure(
-            term_frequency_adjustments=True),
-        cl.JaroWinklerAtThresholds("surname", [0.92, 0.8]).configure(
-            term_frequency_adjustments=True),
-        cl.DamerauLevenshteinAtThresholds("date_of_birth", [1, 2]),
-        cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
-        cl.DamerauLevenshteinAtThresholds("street_number", [1]),
-        cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
-        cl.JaroWinklerAtThresholds("address_2", [0.9]),
-        cl.JaroWinklerAtThresholds("suburb", [0.9]).configure(term_frequency_adjustments=True),
-        cl.DamerauLevenshteinAtThresholds("postcode", [1]),
-        cl.ExactMatch("state"),
-    ],
-    blocking_rules_to_generate_predictions=[
-        block_on("given_name", "surname"),
-        block_on("date_of_birth"),
-        block_on("soc_sec_id"),
-        block_on("postcode", "street_number"),
-        block_on("surname", "suburb"),
-        block_on("substr(given_name,1,2)", "substr(date_of_birth,1,4)"),
-        block_on("substr(surname,1,2)", "postcode"),
-    ],
+    comparisons=febrl_model.comparisons(),
+    blocking_rules_to_generate_predictions=febrl_model.blocking_rules(),
     retain_intermediate_calculation_columns=False,
 )
 

@@ -1,0 +1,34 @@
+"""The Splink model of FEBRL's columns that both side-by-side benchmarks use (febrl4.py links,
+dedupe.py deduplicates): the same comparisons, levels and blocking rules as popreg's
+bench/febrl4/link.toml and bench/dedupe/dedupe.toml."""
+import splink.comparison_library as cl
+from splink import block_on
+
+
+def comparisons():
+    return [
+        cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8]).configure(
+            term_frequency_adjustments=True),
+        cl.JaroWinklerAtThresholds("surname", [0.92, 0.8]).configure(
+            term_frequency_adjustments=True),
+        cl.DamerauLevenshteinAtThresholds("date_of_birth", [1, 2]),
+        cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+        cl.DamerauLevenshteinAtThresholds("street_number", [1]),
+        cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
+        cl.JaroWinklerAtThresholds("address_2", [0.9]),
+        cl.JaroWinklerAtThresholds("suburb", [0.9]).configure(term_frequency_adjustments=True),
+        cl.DamerauLevenshteinAtThresholds("postcode", [1]),
+        cl.ExactMatch("state"),
+    ]
+
+
+def blocking_rules():
+    return [
+        block_on("given_name", "surname"),
+        block_on("date_of_birth"),
+        block_on("soc_sec_id"),
+        block_on("postcode", "street_number"),
+        block_on("surname", "suburb"),
+        block_on("substr(given_name,1,2)", "substr(date_of_birth,1,4)"),
+        block_on("substr(surname,1,2)", "postcode"),
+    ]
