@@ -175,15 +175,16 @@ for r in register:
     added.append(["unrecorded_birth", f"{mother}|{newborn.isoformat()}|{sex}", "", ""])
     done += 1
 
-# The death lists without their birth date columns.
-for name in ("cremations.csv", "death_certificates.csv"):
-    header, rows = read(name) if name != "cremations.csv" else (cre_header, cremations)
+
+
+def without_birth_dates(header, rows):
     kept = [i for i, h in enumerate(header) if h not in ("出生日期", "birth_date")]
-    header, rows = [header[i] for i in kept], [[r[i] for i in kept] for r in rows]
-    if name == "cremations.csv":
-        cre_header, cremations = header, rows
-    else:
-        write(name, header, rows)
+    return [header[i] for i in kept], [[r[i] for i in kept] for r in rows]
+
+
+# The death lists without their birth date columns.
+cre_header, cremations = without_birth_dates(cre_header, cremations)
+write("death_certificates.csv", *without_birth_dates(*read("death_certificates.csv")))
 
 counts = {t: sum(a[0] == t for a in added) for t in ("field_mismatch", "unrecorded_death",
                                                       "unrecorded_birth")}

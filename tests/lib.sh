@@ -20,3 +20,20 @@ summary() {
   echo "$1: $passed passed, $failed failed"
   [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
 }
+# scores_at_least SHARED_DIR DISCREPANCIES.csv TRUTH.csv [nonempty]: scores the discrepancy file
+# against the truth with shared/tools/check-discrepancies (printing the scores, kept in
+# $work/score) and fails unless all eight types of the spec reach precision and recall >= 0.99
+# (and, with "nonempty", each type has truth items).
+scores_at_least() {
+  "$1/tools/check-discrepancies" "$2" --truth "$3" >"$work/score" || return 1
+  cat "$work/score"
+  python3 - "$work/score" "${4:-}" <<'PY'
+import re, sys
+rows = re.findall(r'(\w+) +truth= *(\d+) +found= *(\d+) +precision=([\d.]+) +recall=([\d.]+)',
+                  open(sys.argv[1]).read())
+assert len(rows) == 8, rows
+bad = [(t, truth, p, r) for t, truth, found, p, r in rows
+       if float(p) < 0.99 or float(r) < 0.99 or (sys.argv[2] == "nonempty" and int(truth) == 0)]
+assert not bad, bad
+PY
+}

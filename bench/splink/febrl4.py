@@ -9,7 +9,7 @@ import sys
 import time
 
 import pandas as pd
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator
 
 import febrl_model
 
@@ -38,13 +38,7 @@ settings = SettingsCreator(
 )
 
 linker = Linker([left, right], settings, log_level=None)
-linker.training.estimate_probability_two_random_records_match(
-    [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "date_of_birth")],
-    recall=0.7)
-linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-for rule in (block_on("given_name", "surname"), block_on("date_of_birth"),
-             block_on("postcode", "street_number")):
-    linker.training.estimate_parameters_using_expectation_maximisation(rule)
+febrl_model.train(linker)
 pred = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
 elapsed = time.time() - started
 

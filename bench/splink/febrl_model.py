@@ -1,6 +1,6 @@
 """The Splink model of FEBRL's columns that both side-by-side benchmarks use (febrl4.py links,
 dedupe.py deduplicates): the same comparisons, levels and blocking rules as popreg's
-bench/febrl4/link.toml and bench/dedupe/dedupe.toml."""
+bench/febrl4/link.toml and bench/dedupe/dedupe.toml, and the same unsupervised training."""
 import splink.comparison_library as cl
 from splink import block_on
 
@@ -32,3 +32,15 @@ def blocking_rules():
         block_on("substr(given_name,1,2)", "substr(date_of_birth,1,4)"),
         block_on("substr(surname,1,2)", "postcode"),
     ]
+
+
+def train(linker):
+    """lambda from deterministic rules, u from random pairs, m by EM over three blocks."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("soc_sec_id", "date_of_birth"),
+         block_on("given_name", "surname", "date_of_birth")],
+        recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("given_name", "surname"), block_on("date_of_birth"),
+                 block_on("postcode", "street_number")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
