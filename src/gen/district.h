@@ -7,7 +7,9 @@
 // civil-affairs lists with their own spellings, and the manual report. Because it knows who is
 // who, it can say exactly which discrepancies the spec's rules produce (truth.csv), and it writes
 // that knowledge too (identities.csv: which person each data row describes), so that linkage can
-// be scored against labels.
+// be scored against labels, and the register as it should be (population.csv: every person the
+// register should hold, with their true values and status), so that applying a reviewed
+// comparison can be checked end to end.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -410,6 +411,302 @@ TEST_F(DistrictTest, PeopleLookLikeARealDistrict) {
   EXPECT_GT(legacy15, 0);
 }
 
+// population.csv read back: its header and each row as column name -> value.
+struct Population {
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  std::unordered_map<int64_t, size_t> row_of;  // person -> index of their row
+  const std::map<std::string, std::string>* Find(int64_t pid) const {
+    auto it = row_of.find(pid);
+    return it == row_of.end() ? nullptr : &rows[it->second];
+  }
+};
+
+Population ReadPopulation(const std::string& dir) {
+  Population pop;
+  auto reader = io::CsvReader::Open(dir + "/population.csv");
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  if (!reader.ok()) return pop;
+  EXPECT_EQ((*reader)->encoding(), io::Encoding::kUtf8);
+  io::CsvRecord rec;
+  for (bool first = true;; first = false) {
+    auto more = (*reader)->Next(&rec);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    if (first) {
+      pop.header = rec.fields;
+      continue;
+    }
+    EXPECT_EQ(rec.fields.size(), pop.header.size()) << "population.csv row " << rec.record;
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < pop.header.size() && i < rec.fields.size(); ++i) {
+      row[pop.header[i]] = rec.fields[i];
+    }
+    const int64_t pid = std::stoll(row["person"]);
+    EXPECT_TRUE(pop.row_of.emplace(pid, pop.rows.size()).second) << "person " << pid << " twice";
+    pop.rows.push_back(std::move(row));
+  }
+  return pop;
+}
+
+// Everything a test of population.csv reads: the files with their persons, the truth by type
+// (its other columns joined by commas), population.csv.
+struct ReadBack {
+  std::map<io::Kind, Table> tables;
+  std::map<std::string, std::multiset<std::string>> truth;
+  std::unordered_map<std::string, int64_t> person_of_key;  // register key -> person
+  Population pop;
+};
+
+ReadBack ReadDistrict(const std::string& dir) {
+  ReadBack d;
+  for (io::Kind k : io::AllKinds()) d.tables[k] = ReadKind(dir, k);
+  AttachIdentities(dir, &d.tables);
+  for (const std::string& line : ReadTruth(dir)) {
+    const size_t comma = line.find(',');
+    d.truth[line.substr(0, comma)].insert(line.substr(comma + 1));
+  }
+  const Table& reg = d.tables[io::Kind::kRegister];
+  EXPECT_EQ(reg.pid.size(), reg.rows.size()) << "identities.csv misses register rows";
+  for (size_t i = 0; i < reg.rows.size() && i < reg.pid.size(); ++i) {
+    d.person_of_key[reg.rows[i].at("card_no") + "/" + reg.rows[i].at("person_no")] = reg.pid[i];
+  }
+  d.pop = ReadPopulation(dir);
+  return d;
+}
+
+// The first key of each truth item of `type` (the text before the first comma).
+std::vector<std::string> TruthKeys(const ReadBack& d, const std::string& type) {
+  std::vector<std::string> keys;
+  auto it = d.truth.find(type);
+  if (it == d.truth.end()) return keys;
+  for (const std::string& rest : it->second) keys.push_back(rest.substr(0, rest.find(',')));
+  return keys;
+}
+
+TEST_F(DistrictTest, PopulationRowsAreWellFormed) {
+  const Population pop = ReadPopulation(*dir_);
+  const std::vector<std::string> header = {
+      "person", "household",  "community_code", "card_no",          "name",
+      "sex",    "birth_date", "id_number",      "relation",         "ethnicity",
+      "status", "death_date", "moved_out_date", "mother_id_number", "mother_person"};
+  EXPECT_EQ(pop.header, header);
+  ASSERT_GT(pop.rows.size(), 8000u);
+  const Date as_of = summary_->as_of;
+  std::set<std::string> ids, communities;
+  const Table areas = ReadKind(*dir_, io::Kind::kAreas);
+  for (const auto& row : areas.rows) {
+    if (row.at("level") == "community") communities.insert(row.at("code"));
+  }
+  std::map<std::string, int> statuses;
+  for (const auto& r : pop.rows) {
+    const std::string who = "person " + r.at("person");
+    EXPECT_EQ(r.at("name"), norm::CanonicalName(r.at("name"))) << who;
+    EXPECT_FALSE(r.at("name").empty()) << who;
+    EXPECT_TRUE(r.at("sex") == "M" || r.at("sex") == "F") << who;
+    const auto birth = Date::ParseIso(r.at("birth_date"));
+    ASSERT_TRUE(birth.has_value()) << who;
+    EXPECT_LE(*birth, as_of) << who;
+    EXPECT_TRUE(communities.count(r.at("community_code"))) << who;
+    // With the default rates no household moved within the district: its card is in its
+    // community (card numbers are the community code and four digits).
+    if (!r.at("card_no").empty()) {
+      EXPECT_EQ(r.at("card_no").substr(0, 12), r.at("community_code")) << who;
+    }
+    const std::string& id = r.at("id_number");
+    if (id.empty()) {
+      // Only a newborn the police have not registered has no ID.
+      EXPECT_GT(*birth, as_of.AddYears(-2)) << who;
+    } else {
+      const norm::IdInfo info = norm::ParseIdNumber(id, as_of);
+      EXPECT_TRUE(info.valid()) << who << " " << id;
+      EXPECT_EQ(info.normalized, id) << who;
+      EXPECT_EQ(info.birth, *birth) << who;
+      EXPECT_EQ(std::string(1, info.sex), r.at("sex")) << who;
+      EXPECT_TRUE(ids.insert(id).second) << who << ": ID " << id << " twice";
+    }
+    const std::string& status = r.at("status");
+    statuses[status]++;
+    EXPECT_TRUE(status == "alive" || status == "deceased" || status == "moved_out") << who;
+    EXPECT_EQ(status == "deceased", !r.at("death_date").empty()) << who;
+    EXPECT_EQ(status == "moved_out", !r.at("moved_out_date").empty()) << who;
+    for (const char* col : {"death_date", "moved_out_date"}) {
+      if (r.at(col).empty()) continue;
+      const auto d = Date::ParseIso(r.at(col));
+      ASSERT_TRUE(d.has_value()) << who << " " << col;
+      EXPECT_TRUE(*birth <= *d && *d < as_of) << who << " " << col;
+    }
+    EXPECT_EQ(r.at("mother_id_number").empty(), r.at("mother_person").empty()) << who;
+    if (const auto* m =
+            r.at("mother_person").empty() ? nullptr : pop.Find(std::stoll(r.at("mother_person")))) {
+      EXPECT_EQ(m->at("id_number"), r.at("mother_id_number")) << who;
+      EXPECT_EQ(m->at("sex"), "F") << who;
+    }
+  }
+  EXPECT_GT(statuses["deceased"], 0);
+  EXPECT_GT(statuses["moved_out"], 0);
+  const auto file = std::find_if(summary_->files.begin(), summary_->files.end(),
+                                 [](const FileSummary& f) { return f.file == "population.csv"; });
+  ASSERT_NE(file, summary_->files.end());
+  EXPECT_EQ(file->rows, static_cast<int64_t>(pop.rows.size()));
+}
+
+TEST_F(DistrictTest, IdentitiesMapEveryRegisterRowToItsPerson) {
+  const ReadBack d = ReadDistrict(*dir_);
+  Norm n{summary_->as_of};
+  const Table& reg = d.tables.at(io::Kind::kRegister);
+  ASSERT_EQ(reg.pid.size(), reg.rows.size());
+  for (size_t i = 0; i < reg.rows.size(); ++i) {
+    ASSERT_GE(reg.pid[i], 0) << "register row " << i + 1 << " has no person";
+    const auto* p = d.pop.Find(reg.pid[i]);
+    ASSERT_NE(p, nullptr) << "register row " << i + 1 << ": person " << reg.pid[i];
+    // The office makes at most one mistake a person (and a newborn's ID may be left out), so the
+    // row agrees with its person on two of these at least.
+    const auto& r = reg.rows[i];
+    const int agree = int(n.Name(r.at("name")) == p->at("name")) +
+                      int(n.Sex(r.at("sex")) == p->at("sex")) +
+                      int(n.Date_(r.at("birth_date")) == p->at("birth_date")) +
+                      int(n.Id(r.at("id_number")) == p->at("id_number"));
+    EXPECT_GE(agree, 2) << "register row " << i + 1 << " is not person " << reg.pid[i];
+  }
+  // A person carded twice: both rows are the one person.
+  ASSERT_TRUE(d.truth.count("duplicate_in_register"));
+  for (const std::string& rest : d.truth.at("duplicate_in_register")) {
+    std::stringstream ss(rest);  // key,key2,field
+    std::string key, key2;
+    std::getline(ss, key, ',');
+    std::getline(ss, key2, ',');
+    EXPECT_EQ(d.person_of_key.at(key), d.person_of_key.at(key2)) << key << " " << key2;
+  }
+}
+
+TEST_F(DistrictTest, PopulationHoldsEveryRegisterAndPolicePersonAsTheyAre) {
+  const ReadBack d = ReadDistrict(*dir_);
+  Norm n{summary_->as_of};
+  const Table& reg = d.tables.at(io::Kind::kRegister);
+  for (size_t i = 0; i < reg.rows.size(); ++i) {
+    const auto* p = d.pop.Find(reg.pid[i]);
+    ASSERT_NE(p, nullptr) << "register row " << i + 1;
+    // What the office recorded of a death or a move is true.
+    const std::string status = Status(reg.rows[i].at("status"));
+    if (status != "alive") {
+      EXPECT_EQ(p->at("status"), status) << "register row " << i + 1;
+    }
+    if (status == "deceased") {
+      EXPECT_EQ(p->at("death_date"), n.Date_(reg.rows[i].at("death_date")));
+    }
+  }
+  const Table& police = d.tables.at(io::Kind::kPolicePopulation);
+  for (size_t i = 0; i < police.rows.size(); ++i) {
+    const auto* p = d.pop.Find(police.pid[i]);
+    ASSERT_NE(p, nullptr) << "police row " << i + 1;
+    const auto& r = police.rows[i];
+    EXPECT_EQ(p->at("status"), "alive") << "police row " << i + 1;
+    EXPECT_EQ(p->at("name"), n.Name(r.at("name"))) << "police row " << i + 1;
+    EXPECT_EQ(p->at("sex"), n.Sex(r.at("sex"))) << "police row " << i + 1;
+    EXPECT_EQ(p->at("birth_date"), n.Date_(r.at("birth_date"))) << "police row " << i + 1;
+    EXPECT_EQ(p->at("id_number"), n.Id(r.at("id_number"))) << "police row " << i + 1;
+    EXPECT_EQ(p->at("community_code"), r.at("community_code")) << "police row " << i + 1;
+  }
+  // Registered newborns live in the district; a death record of someone not in the population
+  // is of a person from outside.
+  for (size_t i = 0; i < d.tables.at(io::Kind::kPoliceBirths).pid.size(); ++i) {
+    EXPECT_NE(d.pop.Find(d.tables.at(io::Kind::kPoliceBirths).pid[i]), nullptr);
+  }
+  for (io::Kind k : {io::Kind::kCremations, io::Kind::kDeathCertificates}) {
+    const Table& t = d.tables.at(k);
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+      const auto* p = d.pop.Find(t.pid[i]);
+      if (p == nullptr || n.Date_(t.rows[i].at("death_date")) > summary_->as_of.Iso()) continue;
+      EXPECT_EQ(p->at("status"), "deceased") << io::KindName(k) << " row " << i + 1;
+      EXPECT_EQ(p->at("death_date"), n.Date_(t.rows[i].at("death_date")));
+    }
+  }
+}
+
+// A wrong population (a person missing or twice, a wrong status) breaks one of these: each
+// population person is in the register, or is what a perfect comparison asks the office to card,
+// and the living are the police list and those the truth explains.
+TEST_F(DistrictTest, PopulationIsWhatTheTruthAsksFor) {
+  const ReadBack d = ReadDistrict(*dir_);
+  const std::string as_of = summary_->as_of.Iso(), since = summary_->since.Iso();
+  auto in_window = [&](const std::string& iso) { return since <= iso && iso <= as_of; };
+  std::set<int64_t> carded, police, absent;
+  const Table& reg = d.tables.at(io::Kind::kRegister);
+  carded.insert(reg.pid.begin(), reg.pid.end());
+  const Table& pt = d.tables.at(io::Kind::kPolicePopulation);
+  police.insert(pt.pid.begin(), pt.pid.end());
+  for (const std::string& key : TruthKeys(d, "absent_from_source")) {
+    absent.insert(d.person_of_key.at(key));
+  }
+  for (const std::string& key : TruthKeys(d, "unrecorded_death")) {
+    const auto* p = d.pop.Find(d.person_of_key.at(key));
+    ASSERT_NE(p, nullptr) << key;
+    EXPECT_EQ(p->at("status"), "deceased") << key;
+  }
+  std::multiset<std::string> missing, births;
+  for (const std::string& id : TruthKeys(d, "missing_in_register")) missing.insert(id);
+  for (const std::string& key : TruthKeys(d, "unrecorded_birth")) births.insert(key);
+  std::multiset<std::string> uncarded_adults, uncarded_births;
+  std::set<std::string> ids;
+  int64_t alive = 0, alive_absent = 0, alive_newborns_off_police = 0;
+  for (const auto& r : d.pop.rows) {
+    const int64_t pid = std::stoll(r.at("person"));
+    const bool is_alive = r.at("status") == "alive";
+    const bool newborn = in_window(r.at("birth_date"));
+    ids.insert(r.at("id_number"));
+    if (absent.count(pid)) {
+      // Absent: gone (and the office did not record it), or alive off the police list.
+      EXPECT_TRUE(!is_alive || !police.count(pid)) << "person " << pid;
+    }
+    if (!is_alive) continue;
+    ++alive;
+    if (police.count(pid)) continue;
+    if (newborn) {
+      ++alive_newborns_off_police;  // rule 6, or an unrecorded birth
+    } else {
+      EXPECT_TRUE(absent.count(pid)) << "person " << pid << " lives here off the police list";
+      ++alive_absent;
+    }
+  }
+  EXPECT_EQ(alive, static_cast<int64_t>(police.size()) + alive_absent + alive_newborns_off_police);
+  int64_t absent_alive = 0;
+  for (int64_t pid : absent) {
+    const auto* p = d.pop.Find(pid);
+    ASSERT_NE(p, nullptr) << "person " << pid;
+    absent_alive += p->at("status") == "alive";
+  }
+  EXPECT_EQ(absent_alive, alive_absent);
+  // The people the office never carded: a living police person is a missing_in_register, a
+  // child of the window an unrecorded_birth; nobody else.
+  for (const auto& r : d.pop.rows) {
+    if (carded.count(std::stoll(r.at("person")))) continue;
+    EXPECT_EQ(r.at("status"), "alive") << "person " << r.at("person");
+    if (in_window(r.at("birth_date"))) {
+      uncarded_births.insert(r.at("mother_id_number") + "|" + r.at("birth_date") + "|" +
+                             r.at("sex"));
+    } else {
+      uncarded_adults.insert(r.at("id_number"));
+    }
+  }
+  EXPECT_EQ(uncarded_adults, missing);
+  EXPECT_FALSE(missing.empty());
+  // Every unrecorded birth is a child of the population, or of a mother from outside (a
+  // vaccination record of a child who does not live here).
+  for (const std::string& key : uncarded_births) {
+    EXPECT_EQ(births.count(key), uncarded_births.count(key)) << key;
+  }
+  int64_t outside = 0;
+  for (const std::string& key : births) {
+    if (uncarded_births.count(key)) continue;
+    ++outside;
+    EXPECT_FALSE(ids.count(key.substr(0, key.find('|'))))
+        << key << " is of a mother who lives here";
+  }
+  EXPECT_GT(outside, 0);
+  EXPECT_FALSE(uncarded_births.empty());
+}
+
 TEST(GenerateDistrict, SameSeedSameBytesOtherSeedOtherBytes) {
   auto read_all = [](const std::string& dir) {
     std::map<std::string, std::string> files;
@@ -430,7 +727,7 @@ TEST(GenerateDistrict, SameSeedSameBytesOtherSeedOtherBytes) {
     runs.push_back(read_all(o.out_dir));
     fs::remove_all(o.out_dir);
   }
-  EXPECT_EQ(runs[0].size(), 10u);  // 8 kinds, identities.csv, truth.csv
+  EXPECT_EQ(runs[0].size(), 11u);  // 8 kinds, identities.csv, truth.csv, population.csv
   EXPECT_EQ(runs[0], runs[1]);
   EXPECT_NE(runs[0].at("register.csv"), runs[2].at("register.csv"));
 }

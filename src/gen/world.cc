@@ -505,12 +505,13 @@ class Builder {
         const bool newborn = age < kNewbornDays / 365.25 + 0.01;
         if (household_moves[h] && !newborn) {
           p.moved_out = true;
-          p.moved_out_on = household_move;
+          p.moved_out_on = std::max(household_move, p.birth);  // not before the child was born
           continue;
         }
         if (!newborn && rng_.Bernoulli(R("moved_out") * 2 * 0.6)) {
           p.moved_out = true;
-          p.moved_out_on = move_from.AddDays(rng_.UniformInt(0, kHistoryDays - 1));
+          p.moved_out_on =
+              std::max(move_from.AddDays(rng_.UniformInt(0, kHistoryDays - 1)), p.birth);
           continue;
         }
         if (!newborn && rng_.Bernoulli(1 - std::pow(1 - YearlyDeathRate(age - 1), years))) {

@@ -84,7 +84,9 @@ class Writer {
     files.push_back(ManualReport());
     for (size_t i = 0; i < files.size(); ++i) RETURN_IF_ERROR(WriteFile(files[i], i));
     RETURN_IF_ERROR(WriteIdentities(files));
-    return WriteTruth(files);
+    const Known known = WhoSourcesKnow(files);
+    RETURN_IF_ERROR(WriteTruth(files, known));
+    return WritePopulation(known);
   }
 
  private:
@@ -519,7 +521,36 @@ class Writer {
 
   // -- The truth: the spec's definitions and rules 1-7 applied to what the generator knows --
 
-  Status WriteTruth(const std::vector<SourceFile>& files) {
+  static const SourceFile& ByKind(const std::vector<SourceFile>& files, io::Kind k) {
+    for (const SourceFile& f : files) {
+      if (f.kind == k) return f;
+    }
+    return files.front();
+  }
+
+  // Who the departments' files know, by person id.
+  struct Known {
+    std::unordered_set<int64_t> on_police;    // on the police list of living residents
+    std::unordered_set<int64_t> birth_known;  // on the police list, police births or vaccinations
+    std::unordered_set<int64_t> death_evidence;  // a death record dated on or before as_of
+  };
+
+  Known WhoSourcesKnow(const std::vector<SourceFile>& files) const {
+    Known k;
+    for (const Row& r : ByKind(files, io::Kind::kPolicePopulation).rows) k.on_police.insert(r.pid);
+    for (io::Kind kind :
+         {io::Kind::kPolicePopulation, io::Kind::kPoliceBirths, io::Kind::kVaccinations}) {
+      for (const Row& r : ByKind(files, kind).rows) k.birth_known.insert(r.pid);
+    }
+    for (io::Kind kind : {io::Kind::kCremations, io::Kind::kDeathCertificates}) {
+      for (const Row& r : ByKind(files, kind).rows) {
+        if (w_.persons[r.pid].death <= w_.as_of) k.death_evidence.insert(r.pid);
+      }
+    }
+    return k;
+  }
+
+  Status WriteTruth(const std::vector<SourceFile>& files, const Known& known) {
     struct TruthRow {
       int type;
       std::string key, key2, field;
@@ -529,24 +560,6 @@ class Writer {
         "missing_in_register", "absent_from_source",    "field_mismatch",    "unrecorded_birth",
         "unrecorded_death",    "duplicate_in_register", "invalid_id_number", "incomplete_record"};
     std::vector<TruthRow> truth;
-    auto by_kind = [&](io::Kind k) -> const SourceFile& {
-      for (const SourceFile& f : files) {
-        if (f.kind == k) return f;
-      }
-      return files.front();
-    };
-    // Who each source knows.
-    std::unordered_set<int64_t> on_police, birth_known, death_evidence;
-    for (const Row& r : by_kind(io::Kind::kPolicePopulation).rows) on_police.insert(r.pid);
-    for (io::Kind k :
-         {io::Kind::kPolicePopulation, io::Kind::kPoliceBirths, io::Kind::kVaccinations}) {
-      for (const Row& r : by_kind(k).rows) birth_known.insert(r.pid);
-    }
-    for (io::Kind k : {io::Kind::kCremations, io::Kind::kDeathCertificates}) {
-      for (const Row& r : by_kind(k).rows) {
-        if (w_.persons[r.pid].death <= w_.as_of) death_evidence.insert(r.pid);
-      }
-    }
     // The register row a police person links to: the first living row (the original card of a
     // person carded twice).
     auto linked_row = [&](int64_t pid) -> const RegisterRow* {
@@ -577,15 +590,15 @@ class Writer {
         truth.push_back({5, std::min(first->key(), key), std::max(first->key(), key), ""});
         continue;  // rule 7: the card the police person is not linked to is not absent
       }
-      if (on_police.count(r.pid)) continue;
-      if (death_evidence.count(r.pid)) {
+      if (known.on_police.count(r.pid)) continue;
+      if (known.death_evidence.count(r.pid)) {
         truth.push_back({4, key, "", ""});  // rule 1: death evidence wins
         continue;
       }
       if (p.BornIn(w_.since, as_of)) continue;  // rule 6: newborns reach the police list late
       truth.push_back({1, key, "", ""});
     }
-    for (const Row& row : by_kind(io::Kind::kPolicePopulation).rows) {
+    for (const Row& row : ByKind(files, io::Kind::kPolicePopulation).rows) {
       const Person& p = w_.persons[row.pid];
       const RegisterRow* r = linked_row(row.pid);
       if (r == nullptr) {
@@ -608,7 +621,7 @@ class Writer {
       }
     }
     // unrecorded_birth: once per child however many sources know it (rule 2); twins are two.
-    for (int64_t pid : birth_known) {
+    for (int64_t pid : known.birth_known) {
       const Person& p = w_.persons[pid];
       if (!p.BornIn(w_.since, as_of) || rows_of_person_.count(pid)) continue;
       truth.push_back({3, w_.persons[p.mother].id + "|" + p.birth.Iso() + "|" + p.sex, "", ""});
@@ -626,6 +639,55 @@ class Writer {
     RETURN_IF_ERROR(out->Close());
     summary_.files.push_back({"truth.csv", static_cast<int64_t>(truth.size()), "utf-8", false});
     for (int t = 0; t < 8; ++t) summary_.truth.emplace_back(kTypes[t], counts[t]);
+    return Status::Ok();
+  }
+
+  // -- The true register: what the register should hold on as_of --
+
+  // True when the register should hold the person on as_of: a person who lives in the district
+  // (or lived there: people who died or moved out stay on the register with their status) and
+  // whom the office carded, or whom a perfect comparison asks it to card (a living resident on
+  // the police list, a child born in the window that a source knows). People of the district
+  // whom no file shows (never carded and gone by as_of, an uncarded child of before the window
+  // without a police registration) are not: no comparison can find them. See
+  // docs/synthetic-district.md, "3. The truth".
+  bool InPopulation(int64_t pid, const Known& known) const {
+    const Person& p = w_.persons[pid];
+    if (p.household < 0) return false;
+    return rows_of_person_.count(pid) > 0 || known.on_police.count(pid) > 0 ||
+           (p.BornIn(w_.since, w_.as_of) && known.birth_known.count(pid) > 0);
+  }
+
+  // population.csv: one row per person InPopulation, in canonical spelling, households in the
+  // world's order with their members head first. Draws no random numbers.
+  Status WritePopulation(const Known& known) {
+    const std::string path =
+        (std::filesystem::path(w_.options.out_dir) / "population.csv").string();
+    ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(path));
+    RETURN_IF_ERROR(out->Write(std::vector<std::string>{
+        "person", "household", "community_code", "card_no", "name", "sex", "birth_date",
+        "id_number", "relation", "ethnicity", "status", "death_date", "moved_out_date",
+        "mother_id_number", "mother_person"}));
+    int64_t rows = 0;
+    for (size_t h = 0; h < w_.households.size(); ++h) {
+      const Household& hh = w_.households[h];
+      for (int64_t pid : hh.members) {
+        if (!InPopulation(pid, known)) continue;
+        const Person& p = w_.persons[pid];
+        const bool deceased = p.dead && p.death <= w_.as_of;  // a death after as_of is to come
+        const char* status = deceased ? "deceased" : p.moved_out ? "moved_out" : "alive";
+        const bool has_mother = p.mother >= 0;
+        RETURN_IF_ERROR(out->Write(std::vector<std::string>{
+            std::to_string(pid), std::to_string(h), w_.communities[hh.community].code, hh.card_no,
+            p.name, std::string(1, p.sex), p.birth.Iso(), p.id, p.relation, p.ethnicity, status,
+            deceased ? p.death.Iso() : "", p.moved_out ? p.moved_out_on.Iso() : "",
+            has_mother ? w_.persons[p.mother].id : "",
+            has_mother ? std::to_string(p.mother) : ""}));
+        ++rows;
+      }
+    }
+    RETURN_IF_ERROR(out->Close());
+    summary_.files.push_back({"population.csv", rows, "utf-8", false});
     return Status::Ok();
   }
 
