@@ -72,6 +72,10 @@ inline Status AlreadyExists(std::string msg) { return {ErrorCode::kAlreadyExists
 inline Status FailedPrecondition(std::string msg) {
   return {ErrorCode::kFailedPrecondition, std::move(msg)};
 }
+inline Status PermissionDenied(std::string msg) {
+  return {ErrorCode::kPermissionDenied, std::move(msg)};
+}
+inline Status Conflict(std::string msg) { return {ErrorCode::kConflict, std::move(msg)}; }
 inline Status IoError(std::string msg) { return {ErrorCode::kIoError, std::move(msg)}; }
 inline Status DataLoss(std::string msg) { return {ErrorCode::kDataLoss, std::move(msg)}; }
 inline Status ResourceExhausted(std::string msg) {

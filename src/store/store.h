@@ -23,6 +23,10 @@
 
 namespace popreg::store {
 
+namespace sql {
+class Session;  // store/sql.h: internal to the store's own modules
+}
+
 using ImportId = int64_t;
 
 // An administrative area of the spec's `areas` kind.
@@ -121,6 +125,8 @@ struct HistoryEntry {
   std::string at;           // ISO 8601 UTC; empty = the store's clock
   std::string why;          // a sentence, e.g. the approved discrepancy's proposal
   std::string evidence;     // what supports it, e.g. "import 12 row 40; discrepancy 3/17"
+  int64_t item_id = 0;      // the discrepancy item whose applying made the change; 0 = none
+  int64_t id = 0;           // set by the store when read back
 };
 
 // One action of a user, for the audit log (append-only like the history).
@@ -137,12 +143,13 @@ inline constexpr std::string_view kDiscrepancyTypes[] = {
     "missing_in_register", "absent_from_source",    "field_mismatch",    "unrecorded_birth",
     "unrecorded_death",    "duplicate_in_register", "invalid_id_number", "incomplete_record"};
 
-// The states of a discrepancy item. A new item is "open"; reviewers move it to "verified"
-// (community staff checked it), "approved" or "rejected" (a district reviewer decided), and an
-// approved item becomes "applied" once its proposal changed the register. An item that a later
-// comparison no longer finds becomes "resolved" (unless it was applied).
-inline constexpr std::string_view kDiscrepancyStatuses[] = {"open",     "verified", "approved",
-                                                            "rejected", "applied",  "resolved"};
+// The states of a discrepancy item. A new item is "open"; community staff move it to "verified"
+// (confirmed on the ground) or "disputed" (the register is right, the source wrong), a district
+// reviewer to "approved" or "rejected", and an approved item becomes "applied" once its action
+// changed the register (recon/review.h has the transitions). An item that a later comparison no
+// longer finds becomes "resolved" (unless it was applied).
+inline constexpr std::string_view kDiscrepancyStatuses[] = {
+    "open", "verified", "disputed", "approved", "rejected", "applied", "resolved"};
 
 // One discrepancy item: a line of the spec's discrepancy file plus what the office needs to
 // review it. Items keep their id and status across comparisons: an item is the same item when
@@ -167,6 +174,9 @@ struct Discrepancy {
   std::string identity;                     // unique among the items of one comparison
   std::string evidence_json;     // array of {kind, import, row} the finding rests on; "" = []
   std::string explanation_json;  // the link's explanation (field, level, weight); "" = null
+  std::string action_json;       // what applying it does, for recon (recon/actions.h); "" = none
+  std::string values_json;       // values staff verified or corrected ({"field": "value"}); read
+                                 // back only: the review workflow sets it, comparisons keep it
   int64_t first_comparison = 0;  // the comparison that found it first (set by the store)
   int64_t last_comparison = 0;   // the latest comparison that found it (set by the store)
 };
@@ -306,6 +316,14 @@ class Store {
                                                         const std::string& entity_key) = 0;
   // Appends an audit-log entry; returns its id.
   virtual Result<int64_t> AppendAudit(const AuditEntry& entry) = 0;
+
+  // For the store's own modules (users, reviews, register edits: store/*.h), which write their
+  // SQL once for both backends (store/sql.h). Write runs `fn` in one transaction holding the
+  // store's write lock and commits when `fn` returns OK; when it returns an error, or the
+  // process dies, nothing of it is kept. Read runs `fn` on one consistent snapshot; `fn` must
+  // not write. `what` names the work in error messages ("approving item 12").
+  virtual Status Write(std::string_view what, const std::function<Status(sql::Session&)>& fn) = 0;
+  virtual Status Read(std::string_view what, const std::function<Status(sql::Session&)>& fn) = 0;
 };
 
 // Opens an existing store and applies pending migrations (each in its own transaction).

@@ -260,9 +260,51 @@ CREATE TRIGGER reviews_no_truncate BEFORE TRUNCATE ON reviews
   FOR EACH STATEMENT EXECUTE FUNCTION popreg_append_only('reviews are append-only');
 )sql";
 
+// Migration 3: the review workflow, as the SQLite backend's migration 3 (roles and areas of
+// users, "disputed" items with their action and verified values, the values of each review, the
+// item of each history row, forward pointers of merged persons). PostgreSQL changes the CHECKs
+// in place.
+constexpr std::string_view kSchema3 = R"sql(
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('admin', 'reviewer',
+  'community', 'clerk', 'viewer', 'auditor'));
+ALTER TABLE users ADD COLUMN all_areas BOOLEAN NOT NULL DEFAULT false;
+UPDATE users SET all_areas = true;
+
+CREATE TABLE user_areas (
+  user_id BIGINT NOT NULL REFERENCES users (id),
+  area_code TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (user_id, area_code)
+);
+
+ALTER TABLE discrepancies DROP CONSTRAINT discrepancies_status_check;
+ALTER TABLE discrepancies ADD CONSTRAINT discrepancies_status_check CHECK (status IN ('open',
+  'verified', 'disputed', 'approved', 'rejected', 'applied', 'resolved'));
+ALTER TABLE discrepancies ADD COLUMN action_json TEXT;
+ALTER TABLE discrepancies ADD COLUMN values_json TEXT;
+CREATE INDEX discrepancies_status ON discrepancies (status, type);
+
+ALTER TABLE reviews ADD COLUMN values_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE history ADD COLUMN item_id BIGINT;
+CREATE INDEX history_item ON history (item_id);
+CREATE INDEX history_at ON history (at);
+
+-- What applying looks up: the cards of a dwelling or community, a child by its birth date.
+CREATE INDEX households_dwelling ON households (community_code, building, unit, room);
+CREATE INDEX persons_birth_date ON persons (birth_date);
+
+CREATE TABLE person_forwards (
+  old_key TEXT COLLATE "C" PRIMARY KEY,
+  new_key TEXT COLLATE "C" NOT NULL,
+  item_id BIGINT,
+  at TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
     {2, "discrepancy items across comparisons", kSchema2},
+    {3, "review workflow: roles, areas, disputes, actions, merges", kSchema3},
 };
 
 }  // namespace

@@ -19,8 +19,10 @@
 
 #include "io/schema.h"
 #include "store/backend_checks.h"
+#include "store/common_store.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
+#include "store/sql.h"
 
 namespace popreg::store {
 namespace {
@@ -55,7 +57,9 @@ constexpr std::string_view kTables[] = {"schema_migrations",
                                         "comparison_sources",
                                         "discrepancies",
                                         "comparison_items",
-                                        "reviews"};
+                                        "reviews",
+                                        "user_areas",
+                                        "person_forwards"};
 
 int LatestVersion() { return pg::Migrations().back().version; }
 
@@ -97,7 +101,7 @@ class WriteTxn {
   bool done_ = false;
 };
 
-Result<std::string> Now(Conn& c) {
+Result<std::string> NowText(Conn& c) {
   ASSIGN_OR_RETURN(Rows r, c.Query("reading the clock", "SELECT " + std::string(kNow)));
   return std::string(r.Text(0, 0));
 }
@@ -513,7 +517,7 @@ class PgImportTransaction final : public ImportTransaction {
                              "ON (card_no) card_no, community_code, building, unit, room, "
                              "address, source_row FROM new_rows ORDER BY card_no, source_row"));
     RETURN_IF_ERROR(c_->Exec("staging the register's households", "ANALYZE new_households"));
-    ASSIGN_OR_RETURN(std::string at, Now(*c_));
+    ASSIGN_OR_RETURN(std::string at, NowText(*c_));
     const std::string why =
         "register replaced by import " + std::to_string(id_) + " (" + info_.file_name + ")";
     const std::string evidence = "import " + std::to_string(id_);
@@ -614,7 +618,7 @@ class PgImportTransaction final : public ImportTransaction {
 constexpr std::string_view kItemValues =
     "identity, type, community_code, register_key, register_key_2, source_kind, "
     "source_import_id, source_row, source_id_number, field, register_value, source_value, "
-    "birth_key, match_probability, proposal, evidence_json, explanation_json";
+    "birth_key, match_probability, proposal, evidence_json, explanation_json, action_json";
 
 void AddItem(CopyBuffer& buf, int64_t ord, const Discrepancy& d) {
   auto text_or_null = [&](const std::string& v) {
@@ -631,7 +635,7 @@ void AddItem(CopyBuffer& buf, int64_t ord, const Discrepancy& d) {
       buf.Add(v);
     }
   };
-  buf.StartTuple(18);
+  buf.StartTuple(19);
   buf.Add(ord);
   buf.Add(std::string_view(d.identity));
   buf.Add(std::string_view(d.type));
@@ -654,9 +658,63 @@ void AddItem(CopyBuffer& buf, int64_t ord, const Discrepancy& d) {
   buf.Add(std::string_view(d.proposal));
   text_or_null(d.evidence_json);
   text_or_null(d.explanation_json);
+  text_or_null(d.action_json);
 }
 
-class PgStore final : public Store {
+// The PostgreSQL side of store/sql.h: ?N parameters become $N, every value is sent as text
+// (the server casts it to the column's type), and a result's cells come back as text.
+class PgSession final : public sql::Session {
+ public:
+  explicit PgSession(Conn& c) : c_(c) {}
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  const std::string& location() const override { return c_.shown(); }
+
+ protected:
+  Result<std::string> ClockNow() override { return NowText(c_); }
+
+  Result<sql::Rows> Run(std::string_view step, std::string_view text,
+                        std::span<const sql::Value> params, int64_t* changed) override {
+    auto it = rewritten_.find(std::string(text));
+    if (it == rewritten_.end()) {
+      it = rewritten_.emplace(std::string(text), sql::DollarParameters(text)).first;
+    }
+    Params p;
+    for (const sql::Value& v : params) {
+      if (const auto* t = std::get_if<std::string>(&v)) {
+        p.Add(std::string_view(*t));
+      } else if (const auto* n = std::get_if<int64_t>(&v)) {
+        p.Add(*n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        p.Add(std::optional<double>(*d));
+      } else {
+        p.Null();
+      }
+    }
+    ASSIGN_OR_RETURN(Rows r, c_.Query(step, it->second, p));
+    const int columns = PQnfields(r.raw());
+    sql::Rows rows(columns);
+    for (int i = 0; i < r.size(); ++i) {
+      for (int c = 0; c < columns; ++c) {
+        if (r.IsNull(i, c)) {
+          rows.Append(std::nullopt);
+        } else {
+          rows.Append(std::string(r.Text(i, c)));
+        }
+      }
+    }
+    if (changed != nullptr) {
+      const char* n = PQcmdTuples(const_cast<PGresult*>(r.raw()));
+      *changed = (n == nullptr || *n == 0) ? 0 : std::strtoll(n, nullptr, 10);
+    }
+    return rows;
+  }
+
+ private:
+  Conn& c_;
+  std::unordered_map<std::string, std::string> rewritten_;
+};
+
+class PgStore final : public CommonStore {
  public:
   PgStore(std::string url, std::string shown, PostgresOptions options, std::unique_ptr<Conn> c)
       : url_(std::move(url)), shown_(std::move(shown)), options_(options), c_(std::move(c)) {}
@@ -873,7 +931,7 @@ class PgStore final : public Store {
     WriteTxn txn(*c_);
     RETURN_IF_ERROR(txn.Begin("saving a comparison"));
     SaveComparisonResult result;
-    ASSIGN_OR_RETURN(std::string at, Now(*c_));
+    ASSIGN_OR_RETURN(std::string at, NowText(*c_));
     {
       ASSIGN_OR_RETURN(Rows r, c_->Query("recording a comparison",
                                          "INSERT INTO comparisons (id, as_of, since, area_code, "
@@ -909,8 +967,8 @@ class PgStore final : public Store {
         "NULL, type TEXT NOT NULL, community_code TEXT, register_key TEXT, register_key_2 TEXT, "
         "source_kind TEXT, source_import_id BIGINT, source_row BIGINT, source_id_number TEXT, "
         "field TEXT, register_value TEXT, source_value TEXT, birth_key TEXT, match_probability "
-        "DOUBLE PRECISION, proposal TEXT NOT NULL, evidence_json TEXT, explanation_json TEXT) ON "
-        "COMMIT DROP"));
+        "DOUBLE PRECISION, proposal TEXT NOT NULL, evidence_json TEXT, explanation_json TEXT, "
+        "action_json TEXT) ON COMMIT DROP"));
     {
       CopyBuffer buf;
       for (size_t i = 0; i < items.size(); ++i) AddItem(buf, static_cast<int64_t>(i), items[i]);
@@ -926,7 +984,7 @@ class PgStore final : public Store {
          {"type", "community_code", "register_key", "register_key_2", "source_kind",
           "source_import_id", "source_row", "source_id_number", "field", "register_value",
           "source_value", "birth_key", "match_probability", "proposal", "evidence_json",
-          "explanation_json"}) {
+          "explanation_json", "action_json"}) {
       set_values += std::string(col) + " = n." + std::string(col) + ", ";
     }
     ASSIGN_OR_RETURN(Rows carried,
@@ -941,7 +999,7 @@ class PgStore final : public Store {
          {"identity", "type", "community_code", "register_key", "register_key_2", "source_kind",
           "source_import_id", "source_row", "source_id_number", "field", "register_value",
           "source_value", "birth_key", "match_probability", "proposal", "evidence_json",
-          "explanation_json"}) {
+          "explanation_json", "action_json"}) {
       n_values += "n." + std::string(col) + ", ";
     }
     ASSIGN_OR_RETURN(Rows added,
@@ -1018,134 +1076,21 @@ class PgStore final : public Store {
     return out;
   }
 
-  Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& f) override {
-    RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
-    ASSIGN_OR_RETURN(
-        Rows r,
-        c_->Query("listing discrepancies",
-                  "SELECT id, " + std::string(kItemValues) +
-                      ", status, first_comparison, last_comparison FROM discrepancies WHERE ($1 "
-                      "= '' OR type = $1) AND ($2 = '' OR starts_with(coalesce(community_code, "
-                      "''), $2)) AND (CASE WHEN $3 = '' THEN status <> 'resolved' ELSE status "
-                      "= $3 END) AND ($4 = 0 OR id IN (SELECT discrepancy_id FROM "
-                      "comparison_items WHERE comparison_id = $4)) ORDER BY id",
-                  Params().Add(f.type).Add(f.community_code).Add(f.status).Add(f.comparison_id)));
-    std::vector<Discrepancy> out;
-    out.reserve(r.size());
-    for (int i = 0; i < r.size(); ++i) {
-      Discrepancy d;
-      d.id = r.Int(i, 0);
-      d.identity = r.Text(i, 1);
-      d.type = r.Text(i, 2);
-      d.community_code = r.Text(i, 3);
-      d.register_key = r.Text(i, 4);
-      d.register_key_2 = r.Text(i, 5);
-      d.source_kind = r.Text(i, 6);
-      d.source_import_id = r.Int(i, 7);
-      d.source_row = r.Int(i, 8);
-      d.source_id_number = r.Text(i, 9);
-      d.field = r.Text(i, 10);
-      d.register_value = r.Text(i, 11);
-      d.source_value = r.Text(i, 12);
-      d.birth_key = r.Text(i, 13);
-      d.match_probability = r.Double(i, 14);
-      d.proposal = r.Text(i, 15);
-      d.evidence_json = r.Text(i, 16);
-      d.explanation_json = r.Text(i, 17);
-      d.status = r.Text(i, 18);
-      d.first_comparison = r.Int(i, 19);
-      d.last_comparison = r.Int(i, 20);
-      out.push_back(std::move(d));
-    }
-    return out;
-  }
-
-  Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
-                              const std::string& note) override {
-    RETURN_IF_ERROR(CheckDiscrepancyStatus(status));
-    const std::string what = "discrepancy " + std::to_string(id);
+  Status Write(std::string_view what, const std::function<Status(sql::Session&)>& fn) override {
     WriteTxn txn(*c_);
-    RETURN_IF_ERROR(txn.Begin("reviewing " + what));
-    std::string before;
-    {
-      ASSIGN_OR_RETURN(
-          Rows r, c_->Query("reading " + what, "SELECT status FROM discrepancies WHERE id = $1",
-                            Params().Add(id)));
-      if (r.size() == 0) return NotFound("store " + shown_ + ": there is no " + what);
-      before = r.Text(0, 0);
-    }
-    ASSIGN_OR_RETURN(std::string at, Now(*c_));
-    RETURN_IF_ERROR(c_->Exec("setting the status of " + what,
-                             "UPDATE discrepancies SET status = $2 WHERE id = $1",
-                             Params().Add(id).Add(status)));
-    RETURN_IF_ERROR(c_->Exec("recording the review of " + what,
-                             "INSERT INTO reviews (id, discrepancy_id, who, at, status_before, "
-                             "status_after, note) SELECT coalesce(max(id), 0) + 1, $1, $2, $3, "
-                             "$4, $5, $6 FROM reviews",
-                             Params().Add(id).Add(who).Add(at).Add(before).Add(status).Add(note)));
-    RETURN_IF_ERROR(
-        c_->Exec("auditing the review of " + what,
-                 "INSERT INTO audit_log (id, at, who, action, object, details_json) SELECT "
-                 "coalesce(max(id), 0) + 1, $1, $2, 'review', $3, '{\"status_before\":' || "
-                 "to_json($4::text)::text || ',\"status_after\":' || to_json($5::text)::text || "
-                 "',\"note\":' || to_json($6::text)::text || '}' FROM audit_log",
-                 Params().Add(at).Add(who).Add(what).Add(before).Add(status).Add(note)));
-    return txn.Commit("reviewing " + what);
+    RETURN_IF_ERROR(txn.Begin(what));
+    PgSession session(*c_);
+    RETURN_IF_ERROR(fn(session));
+    return txn.Commit(what);
   }
 
-  Result<int64_t> AppendHistory(const HistoryEntry& e) override {
-    WriteTxn txn(*c_);
-    RETURN_IF_ERROR(txn.Begin("appending history"));
-    ASSIGN_OR_RETURN(Rows r,
-                     c_->Query("appending history",
-                               "INSERT INTO history (id, entity, entity_key, "
-                               "before_json, after_json, who, at, why, evidence) SELECT "
-                               "coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, "
-                               "coalesce($6, " +
-                                   std::string(kNow) + "), $7, $8 FROM history RETURNING id",
-                               Params()
-                                   .Add(e.entity)
-                                   .Add(e.entity_key)
-                                   .AddOrNull(e.before_json)
-                                   .AddOrNull(e.after_json)
-                                   .Add(e.who)
-                                   .AddOrNull(e.at)
-                                   .Add(e.why)
-                                   .Add(e.evidence)));
-    RETURN_IF_ERROR(txn.Commit("appending history"));
-    return r.Int(0, 0);
-  }
-
-  Result<std::vector<HistoryEntry>> ListHistory(const std::string& entity,
-                                                const std::string& entity_key) override {
-    ASSIGN_OR_RETURN(Rows r, c_->Query("listing history",
-                                       "SELECT entity, entity_key, before_json, after_json, "
-                                       "who, at, why, evidence FROM history WHERE entity = $1 "
-                                       "AND entity_key = $2 ORDER BY id",
-                                       Params().Add(entity).Add(entity_key)));
-    std::vector<HistoryEntry> out;
-    for (int i = 0; i < r.size(); ++i) {
-      out.push_back(HistoryEntry{std::string(r.Text(i, 0)), std::string(r.Text(i, 1)),
-                                 std::string(r.Text(i, 2)), std::string(r.Text(i, 3)),
-                                 std::string(r.Text(i, 4)), std::string(r.Text(i, 5)),
-                                 std::string(r.Text(i, 6)), std::string(r.Text(i, 7))});
-    }
-    return out;
-  }
-
-  Result<int64_t> AppendAudit(const AuditEntry& e) override {
-    WriteTxn txn(*c_);
-    RETURN_IF_ERROR(txn.Begin("appending to the audit log"));
-    ASSIGN_OR_RETURN(
-        Rows r, c_->Query("appending to the audit log",
-                          "INSERT INTO audit_log (id, at, who, action, object, details_json) "
-                          "SELECT coalesce(max(id), 0) + 1, coalesce($1, " +
-                              std::string(kNow) + "), $2, $3, $4, $5 FROM audit_log RETURNING id",
-                          Params().AddOrNull(e.at).Add(e.who).Add(e.action).Add(e.object).Add(
-                              e.details_json.empty() ? std::string_view("{}")
-                                                     : std::string_view(e.details_json))));
-    RETURN_IF_ERROR(txn.Commit("appending to the audit log"));
-    return r.Int(0, 0);
+  Status Read(std::string_view what, const std::function<Status(sql::Session&)>& fn) override {
+    RETURN_IF_ERROR(c_->Exec("beginning " + std::string(what),
+                             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    PgSession session(*c_);
+    Status st = fn(session);
+    c_->RollbackIfOpen();
+    return st;
   }
 
  private:

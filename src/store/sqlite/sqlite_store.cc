@@ -19,6 +19,8 @@
 
 #include "io/schema.h"
 #include "store/backend_checks.h"
+#include "store/common_store.h"
+#include "store/sql.h"
 
 namespace popreg::store {
 namespace {
@@ -291,15 +293,111 @@ CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
 BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
 )sql";
 
+// Migration 3: the review workflow (docs/review.md). Users get the six roles of the policy and the
+// areas they work in; an item can be "disputed", carries the structured action that applying it
+// performs (action_json, made by recon) and the values staff verified (values_json); a review
+// row keeps the values of its moment; a history row names the item it applied; a person merged
+// into another leaves a forward pointer. SQLite cannot change a CHECK in place, so users and
+// discrepancies are rebuilt by SQLite's own procedure (lang_altertable.html, "other kinds of
+// table schema changes"): with foreign keys off, copy, drop, rename, then foreign_key_check.
+constexpr std::string_view kSchema3 = R"sql(
+CREATE TABLE users_new (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'community', 'clerk', 'viewer',
+    'auditor')),
+  password_hash TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  all_areas INTEGER NOT NULL DEFAULT 0 CHECK (all_areas IN (0, 1))
+);
+INSERT INTO users_new (id, login, display_name, role, password_hash, created_at, disabled,
+  all_areas) SELECT id, login, display_name, role, password_hash, created_at, disabled, 1
+  FROM users;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;
+
+CREATE TABLE user_areas (
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  area_code TEXT NOT NULL,
+  PRIMARY KEY (user_id, area_code)
+) WITHOUT ROWID;
+
+CREATE TABLE discrepancies_new (
+  id INTEGER PRIMARY KEY,
+  identity TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('missing_in_register', 'absent_from_source',
+    'field_mismatch', 'unrecorded_birth', 'unrecorded_death', 'duplicate_in_register',
+    'invalid_id_number', 'incomplete_record')),
+  community_code TEXT,
+  register_key TEXT,
+  register_key_2 TEXT,
+  source_kind TEXT,
+  source_import_id INTEGER REFERENCES imports (id),
+  source_row INTEGER,
+  source_id_number TEXT,
+  field TEXT CHECK (field IS NULL OR field IN ('name', 'sex', 'birth_date', 'id_number')),
+  register_value TEXT,
+  source_value TEXT,
+  birth_key TEXT,
+  match_probability REAL CHECK (match_probability IS NULL OR
+    (match_probability >= 0 AND match_probability <= 1)),
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'verified', 'disputed',
+    'approved', 'rejected', 'applied', 'resolved')),
+  proposal TEXT NOT NULL DEFAULT '',
+  evidence_json TEXT,
+  explanation_json TEXT,
+  first_comparison INTEGER NOT NULL REFERENCES comparisons (id),
+  last_comparison INTEGER NOT NULL REFERENCES comparisons (id),
+  action_json TEXT,
+  values_json TEXT
+);
+INSERT INTO discrepancies_new (id, identity, type, community_code, register_key, register_key_2,
+  source_kind, source_import_id, source_row, source_id_number, field, register_value,
+  source_value, birth_key, match_probability, status, proposal, evidence_json, explanation_json,
+  first_comparison, last_comparison)
+  SELECT id, identity, type, community_code, register_key, register_key_2, source_kind,
+  source_import_id, source_row, source_id_number, field, register_value, source_value,
+  birth_key, match_probability, status, proposal, evidence_json, explanation_json,
+  first_comparison, last_comparison FROM discrepancies;
+DROP TABLE discrepancies;
+ALTER TABLE discrepancies_new RENAME TO discrepancies;
+CREATE UNIQUE INDEX discrepancies_identity ON discrepancies (identity)
+  WHERE status <> 'resolved';
+CREATE INDEX discrepancies_last ON discrepancies (last_comparison);
+CREATE INDEX discrepancies_community ON discrepancies (community_code);
+CREATE INDEX discrepancies_register_key ON discrepancies (register_key);
+CREATE INDEX discrepancies_status ON discrepancies (status, type);
+
+ALTER TABLE reviews ADD COLUMN values_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE history ADD COLUMN item_id INTEGER;
+CREATE INDEX history_item ON history (item_id);
+CREATE INDEX history_at ON history (at);
+
+-- What applying looks up: the cards of a dwelling or community, a child by its birth date.
+CREATE INDEX households_dwelling ON households (community_code, building, unit, room);
+CREATE INDEX persons_birth_date ON persons (birth_date);
+
+CREATE TABLE person_forwards (
+  old_key TEXT PRIMARY KEY,
+  new_key TEXT NOT NULL,
+  item_id INTEGER,
+  at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
+  bool rebuilds_tables = false;  // runs with foreign keys off, checked before it commits
 };
 
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
     {2, "discrepancy items across comparisons", kSchema2},
+    {3, "review workflow: roles, areas, disputes, actions, merges", kSchema3, true},
 };
 
 // Fault injection for tests: when the environment variable POPREG_FAILPOINT names `point`, the
@@ -559,6 +657,19 @@ Status Migrate(Db& db, int target_version) {
       "creating schema_migrations"));
   const int latest = SqliteLatestSchemaVersion();
   for (const Migration& m : kMigrations) {
+    // Foreign keys can only be switched outside a transaction; they are on again (the guard's
+    // destructor) before anything else runs on this connection.
+    struct ForeignKeysOff {
+      Db* db = nullptr;
+      ~ForeignKeysOff() {
+        if (db != nullptr)
+          sqlite3_exec(db->raw(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+      }
+    } fk_guard;
+    if (m.rebuilds_tables) {
+      RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF", "switching foreign keys off"));
+      fk_guard.db = &db;
+    }
     WriteTxn txn(db);
     const std::string what =
         "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
@@ -572,6 +683,14 @@ Status Migrate(Db& db, int target_version) {
     if (version >= m.version) continue;  // the destructor ends the read-only transaction
     if (target_version > 0 && m.version > target_version) break;
     RETURN_IF_ERROR(db.ExecScript(m.sql, what));
+    if (m.rebuilds_tables) {
+      ASSIGN_OR_RETURN(Stmt check, db.Prepare("PRAGMA foreign_key_check", "checking " + what));
+      ASSIGN_OR_RETURN(bool broken, check.Step());
+      if (broken) {
+        return DataLoss("store " + db.path() + ": " + what + ": table " +
+                        std::string(check.Text(0)) + " has a row whose reference is broken");
+      }
+    }
     FailPoint("migration.applied");
     ASSIGN_OR_RETURN(Stmt ins, db.Prepare("INSERT INTO schema_migrations (version, name, "
                                           "applied_at) VALUES (?1, ?2, " +
@@ -659,11 +778,11 @@ Result<ImportRecord> ReadImport(const Stmt& s, const std::string& path) {
 }
 
 // The values of a discrepancy item that SaveComparison writes, in the order BindItem binds them
-// (?1..?17).
+// (?1..?18).
 constexpr std::string_view kItemValues =
     "identity, type, community_code, register_key, register_key_2, source_kind, "
     "source_import_id, source_row, source_id_number, field, register_value, source_value, "
-    "birth_key, match_probability, proposal, evidence_json, explanation_json";
+    "birth_key, match_probability, proposal, evidence_json, explanation_json, action_json";
 
 Stmt& BindItem(Stmt& s, const Discrepancy& d) {
   return s.Bind(1, d.identity)
@@ -682,7 +801,8 @@ Stmt& BindItem(Stmt& s, const Discrepancy& d) {
       .Bind(14, d.match_probability)
       .Bind(15, d.proposal)
       .BindOrNull(16, d.evidence_json)
-      .BindOrNull(17, d.explanation_json);
+      .BindOrNull(17, d.explanation_json)
+      .BindOrNull(18, d.action_json);
 }
 
 class SqliteImportTransaction final : public ImportTransaction {
@@ -1004,7 +1124,90 @@ class SqliteImportTransaction final : public ImportTransaction {
   std::optional<Stmt> insert_person_;
 };
 
-class SqliteStore final : public Store {
+// The SQLite side of store/sql.h: statements prepared once per connection and kept (an apply of
+// 50,000 items runs the same few statements 50,000 times).
+class SqliteSession final : public sql::Session {
+ public:
+  explicit SqliteSession(Db& db) : db_(db) {}
+  SqliteSession(const SqliteSession&) = delete;
+  SqliteSession& operator=(const SqliteSession&) = delete;
+  ~SqliteSession() override {
+    for (auto& [text, stmt] : cache_) sqlite3_finalize(stmt);
+  }
+
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  const std::string& location() const override { return db_.path(); }
+
+ protected:
+  Result<std::string> ClockNow() override {
+    ASSIGN_OR_RETURN(sql::Rows r, Query("reading the clock", "SELECT " + std::string(kNow)));
+    return r.String(0, 0);
+  }
+
+  Result<sql::Rows> Run(std::string_view step, std::string_view text,
+                        std::span<const sql::Value> params, int64_t* changed) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepared(step, text));
+    // Reset and clear on every way out, so the cached statement is ready for its next use.
+    struct Reset {
+      sqlite3_stmt* s;
+      ~Reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    } reset{stmt};
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int at = static_cast<int>(i) + 1;
+      int rc = SQLITE_OK;
+      if (const auto* t = std::get_if<std::string>(&params[i])) {
+        rc = sqlite3_bind_text(stmt, at, t->data(), static_cast<int>(t->size()), SQLITE_TRANSIENT);
+      } else if (const auto* n = std::get_if<int64_t>(&params[i])) {
+        rc = sqlite3_bind_int64(stmt, at, *n);
+      } else if (const auto* d = std::get_if<double>(&params[i])) {
+        rc = sqlite3_bind_double(stmt, at, *d);
+      } else {
+        rc = sqlite3_bind_null(stmt, at);
+      }
+      if (rc != SQLITE_OK) return db_.Error(rc, std::string(step) + " (binding parameters)");
+    }
+    const int columns = sqlite3_column_count(stmt);
+    sql::Rows rows(columns);
+    while (true) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return db_.Error(rc, step);
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+          rows.Append(std::nullopt);
+        } else {
+          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+          rows.Append(std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+        }
+      }
+    }
+    if (changed != nullptr) *changed = sqlite3_changes64(db_.raw());
+    return rows;
+  }
+
+ private:
+  Result<sqlite3_stmt*> Prepared(std::string_view step, std::string_view text) {
+    auto it = cache_.find(std::string(text));
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    const int rc =
+        sqlite3_prepare_v2(db_.raw(), text.data(), static_cast<int>(text.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return db_.Error(rc, step);
+    }
+    cache_.emplace(std::string(text), stmt);
+    return stmt;
+  }
+
+  Db& db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteStore final : public CommonStore {
  public:
   SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Db> db)
       : path_(std::move(path)), options_(options), db_(std::move(db)) {}
@@ -1244,18 +1447,18 @@ class SqliteStore final : public Store {
         live.emplace(std::string(s.Text(0)), Live{s.Int(1), std::string(s.Text(2)), s.Int(3)});
       }
     }
-    // ?1..?17 are an item's values in kItemValues order, ?18 the comparison, ?19 the id.
+    // ?1..?18 are an item's values in kItemValues order, ?19 the comparison, ?20 the id.
     ASSIGN_OR_RETURN(Stmt insert,
                      db_->Prepare("INSERT INTO discrepancies (" + std::string(kItemValues) +
                                       ", status, first_comparison, last_comparison) VALUES (?1, "
                                       "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                                      "?15, ?16, ?17, 'open', ?18, ?18)",
+                                      "?15, ?16, ?17, ?18, 'open', ?19, ?19)",
                                   "adding a discrepancy item"));
     ASSIGN_OR_RETURN(Stmt update,
                      db_->Prepare("UPDATE discrepancies SET (" + std::string(kItemValues) +
                                       ", last_comparison) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) WHERE id = "
-                                      "?19",
+                                      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE "
+                                      "id = ?20",
                                   "updating a discrepancy item"));
     ASSIGN_OR_RETURN(Stmt found, db_->Prepare("INSERT INTO comparison_items (comparison_id, "
                                               "discrepancy_id) VALUES (?1, ?2)",
@@ -1263,8 +1466,8 @@ class SqliteStore final : public Store {
     for (Discrepancy& d : items) {
       auto it = live.find(d.identity);
       Stmt& s = it == live.end() ? insert : update;
-      BindItem(s, d).Bind(18, cid);
-      if (it != live.end()) s.Bind(19, it->second.id);
+      BindItem(s, d).Bind(19, cid);
+      if (it != live.end()) s.Bind(20, it->second.id);
       RETURN_IF_ERROR(s.Run().WithContext("discrepancy '" + d.identity + "'"));
       if (it == live.end()) {
         d.id = sqlite3_last_insert_rowid(db_->raw());
@@ -1339,144 +1542,26 @@ class SqliteStore final : public Store {
     return std::optional<ComparisonRecord>(std::move(r));
   }
 
-  Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& f) override {
-    RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
-    ASSIGN_OR_RETURN(
-        Stmt s,
-        db_->Prepare("SELECT id, " + std::string(kItemValues) +
-                         ", status, first_comparison, last_comparison FROM discrepancies WHERE "
-                         "(?1 = '' OR type = ?1) AND (?2 = '' OR substr(coalesce(community_code, "
-                         "''), 1, length(?2)) = ?2) AND (CASE WHEN ?3 = '' THEN status <> "
-                         "'resolved' ELSE status = ?3 END) AND (?4 = 0 OR id IN (SELECT "
-                         "discrepancy_id FROM comparison_items WHERE comparison_id = ?4)) ORDER "
-                         "BY id",
-                     "listing discrepancies"));
-    s.Bind(1, f.type).Bind(2, f.community_code).Bind(3, f.status).Bind(4, f.comparison_id);
-    std::vector<Discrepancy> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      Discrepancy d;
-      d.id = s.Int(0);
-      d.identity = s.Text(1);
-      d.type = s.Text(2);
-      d.community_code = s.Text(3);
-      d.register_key = s.Text(4);
-      d.register_key_2 = s.Text(5);
-      d.source_kind = s.Text(6);
-      d.source_import_id = s.Int(7);
-      d.source_row = s.Int(8);
-      d.source_id_number = s.Text(9);
-      d.field = s.Text(10);
-      d.register_value = s.Text(11);
-      d.source_value = s.Text(12);
-      d.birth_key = s.Text(13);
-      d.match_probability = s.OptionalDouble(14);
-      d.proposal = s.Text(15);
-      d.evidence_json = s.Text(16);
-      d.explanation_json = s.Text(17);
-      d.status = s.Text(18);
-      d.first_comparison = s.Int(19);
-      d.last_comparison = s.Int(20);
-      out.push_back(std::move(d));
-    }
-    return out;
-  }
-
-  Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
-                              const std::string& note) override {
-    RETURN_IF_ERROR(CheckDiscrepancyStatus(status));
-    const std::string what = "discrepancy " + std::to_string(id);
+  Status Write(std::string_view what, const std::function<Status(sql::Session&)>& fn) override {
     WriteTxn txn(*db_);
-    RETURN_IF_ERROR(txn.Begin("reviewing " + what));
-    std::string before;
+    RETURN_IF_ERROR(txn.Begin(what));
     {
-      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT status FROM discrepancies WHERE id = ?1",
-                                            "reading " + what));
-      ASSIGN_OR_RETURN(bool row, s.Bind(1, id).Step());
-      if (!row) return NotFound("store " + path_ + ": there is no " + what);
-      before = s.Text(0);
+      SqliteSession session(*db_);
+      RETURN_IF_ERROR(fn(session));
     }
-    std::string at;
+    return txn.Commit(what);
+  }
+
+  Status Read(std::string_view what, const std::function<Status(sql::Session&)>& fn) override {
+    // A deferred transaction: its first read takes a WAL snapshot that later reads share.
+    RETURN_IF_ERROR(db_->Exec("BEGIN", "beginning " + std::string(what)));
+    Status st;
     {
-      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT " + std::string(kNow), "reading the clock"));
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (row) at = s.Text(0);
+      SqliteSession session(*db_);
+      st = fn(session);
     }
-    ASSIGN_OR_RETURN(Stmt u, db_->Prepare("UPDATE discrepancies SET status = ?2 WHERE id = ?1",
-                                          "setting the status of " + what));
-    RETURN_IF_ERROR(u.Bind(1, id).Bind(2, status).Run());
-    ASSIGN_OR_RETURN(Stmt r, db_->Prepare("INSERT INTO reviews (discrepancy_id, who, at, "
-                                          "status_before, status_after, note) VALUES (?1, ?2, "
-                                          "?3, ?4, ?5, ?6)",
-                                          "recording the review of " + what));
-    RETURN_IF_ERROR(
-        r.Bind(1, id).Bind(2, who).Bind(3, at).Bind(4, before).Bind(5, status).Bind(6, note).Run());
-    ASSIGN_OR_RETURN(Stmt a, db_->Prepare("INSERT INTO audit_log (at, who, action, object, "
-                                          "details_json) VALUES (?1, ?2, 'review', ?3, "
-                                          "json_object('status_before', ?4, 'status_after', ?5, "
-                                          "'note', ?6))",
-                                          "auditing the review of " + what));
-    RETURN_IF_ERROR(a.Bind(1, at)
-                        .Bind(2, who)
-                        .Bind(3, what)
-                        .Bind(4, before)
-                        .Bind(5, status)
-                        .Bind(6, note)
-                        .Run());
-    return txn.Commit("reviewing " + what);
-  }
-
-  Result<int64_t> AppendHistory(const HistoryEntry& e) override {
-    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT INTO history (entity, entity_key, before_json, "
-                                          "after_json, who, at, why, evidence) VALUES (?1, ?2, "
-                                          "?3, ?4, ?5, coalesce(?6, " +
-                                              std::string(kNow) + "), ?7, ?8)",
-                                          "appending history"));
-    RETURN_IF_ERROR(s.Bind(1, e.entity)
-                        .Bind(2, e.entity_key)
-                        .BindOrNull(3, e.before_json)
-                        .BindOrNull(4, e.after_json)
-                        .Bind(5, e.who)
-                        .BindOrNull(6, e.at)
-                        .Bind(7, e.why)
-                        .Bind(8, e.evidence)
-                        .Run());
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->raw()));
-  }
-
-  Result<std::vector<HistoryEntry>> ListHistory(const std::string& entity,
-                                                const std::string& entity_key) override {
-    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT entity, entity_key, before_json, after_json, "
-                                          "who, at, why, evidence FROM history WHERE entity = ?1 "
-                                          "AND entity_key = ?2 ORDER BY id",
-                                          "listing history"));
-    s.Bind(1, entity).Bind(2, entity_key);
-    std::vector<HistoryEntry> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      out.push_back(HistoryEntry{std::string(s.Text(0)), std::string(s.Text(1)),
-                                 std::string(s.Text(2)), std::string(s.Text(3)),
-                                 std::string(s.Text(4)), std::string(s.Text(5)),
-                                 std::string(s.Text(6)), std::string(s.Text(7))});
-    }
-    return out;
-  }
-
-  Result<int64_t> AppendAudit(const AuditEntry& e) override {
-    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT INTO audit_log (at, who, action, object, "
-                                          "details_json) VALUES (coalesce(?1, " +
-                                              std::string(kNow) + "), ?2, ?3, ?4, ?5)",
-                                          "appending to the audit log"));
-    RETURN_IF_ERROR(s.BindOrNull(1, e.at)
-                        .Bind(2, e.who)
-                        .Bind(3, e.action)
-                        .Bind(4, e.object)
-                        .Bind(5, e.details_json.empty() ? std::string_view("{}")
-                                                        : std::string_view(e.details_json))
-                        .Run());
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->raw()));
+    db_->RollbackIfOpen();
+    return st;
   }
 
  private:

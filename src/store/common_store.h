@@ -1,0 +1,43 @@
+// What both backends do the same way, said once over store/sql.h: the Store methods whose SQL
+// both dialects accept. A backend derives from CommonStore and supplies the rest (bulk imports,
+// the columnar read, comparisons: where COPY and SQLite's own statements differ) plus Write and
+// Read. Internal to store/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace popreg::store {
+
+class CommonStore : public Store {
+ public:
+  Result<std::vector<Discrepancy>> ListDiscrepancies(const DiscrepancyFilter& filter) override;
+  Status SetDiscrepancyStatus(int64_t id, const std::string& status, const std::string& who,
+                              const std::string& note) override;
+  Result<int64_t> AppendHistory(const HistoryEntry& entry) override;
+  Result<std::vector<HistoryEntry>> ListHistory(const std::string& entity,
+                                                const std::string& entity_key) override;
+  Result<int64_t> AppendAudit(const AuditEntry& entry) override;
+};
+
+// The columns of an item as ReadItem reads them (SELECT kItemColumns FROM discrepancies).
+extern const std::string_view kItemColumns;
+// Item `row` of rows selected with kItemColumns.
+Discrepancy ReadItem(const sql::Rows& rows, size_t row);
+
+// The building blocks of the methods above, for the store's other modules inside their own
+// transaction (they take the session of a Write or Read).
+Result<int64_t> InsertHistory(sql::Session& s, const HistoryEntry& entry);
+Result<int64_t> InsertAudit(sql::Session& s, const AuditEntry& entry);
+// The next id of `table` (the largest plus one: ids without gaps, as both backends give them).
+Result<int64_t> NextId(sql::Session& s, std::string_view table);
+// Items matching the filter, ordered by id.
+Result<std::vector<Discrepancy>> SelectItems(sql::Session& s, const DiscrepancyFilter& filter);
+// One item, or NotFound naming it.
+Result<Discrepancy> SelectItem(sql::Session& s, int64_t id);
+
+}  // namespace popreg::store
