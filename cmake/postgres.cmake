@@ -61,4 +61,16 @@ if(POPREG_TESTS)
                    ${PROJECT_SOURCE_DIR}/../shared)
   set_tests_properties(cli_compare_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
                        FIXTURES_REQUIRED postgres_server TIMEOUT 900)
+
+  # The review workflow end to end through the binary, on PostgreSQL.
+  add_test(NAME cli_review_postgres
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli_review_test.sh $<TARGET_FILE:popreg>
+                   ${PROJECT_SOURCE_DIR}/../shared)
+  set_tests_properties(cli_review_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
+                       FIXTURES_REQUIRED postgres_server TIMEOUT 1200)
+  # An apply killed mid-batch and after a commit, on PostgreSQL.
+  add_test(NAME cli_apply_crash_postgres
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli_apply_crash_test.sh $<TARGET_FILE:popreg>)
+  set_tests_properties(cli_apply_crash_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
+                       FIXTURES_REQUIRED postgres_server TIMEOUT 900)
 endif()

@@ -22,7 +22,7 @@ if [ -n "$pg" ]; then
 fi
 
 "$popreg" gen --out "$work/d" --households 1500 --seed 3 >/dev/null
-"$popreg" init --db "$db" >/dev/null
+new_store "$popreg" "$db"
 check "compare refuses a store without a register" bash -c "
   ! '$popreg' compare --db '$db' --as-of 2026-09-30 2>'$work/err' && grep -q 'has no register' '$work/err'"
 for kind in areas register police_population police_births vaccinations cremations \

@@ -25,7 +25,7 @@ since=2025-10-01
   --profile "$here/../gen-profiles/${PROFILE:-gentle}.toml" --as-of $as_of --since $since >/dev/null
 check "the hard cases are added" python3 "$here/hard_cases.py" "$work/g" "$work/d" $as_of $since
 db=$work/store.db
-"$popreg" init --db "$db" >/dev/null
+new_store "$popreg" "$db"
 for kind in areas register police_population police_births vaccinations cremations \
   death_certificates manual_report; do
   "$popreg" import --db "$db" --kind $kind --as-of $as_of "$work/d/$kind.csv" >/dev/null 2>&1

@@ -20,7 +20,7 @@ score_profile() {
   local name=$1 d=$work/$1
   "$popreg" gen --out "$d" --households "${HOUSEHOLDS:-1500}" --seed "${SEED:-1}" \
     --profile "$here/../gen-profiles/$name.toml" --as-of $as_of --since $since >/dev/null || return 1
-  "$popreg" init --db "$d/store.db" >/dev/null || return 1
+  new_store "$popreg" "$d/store.db" || return 1
   for kind in areas register police_population police_births vaccinations cremations \
     death_certificates manual_report; do
     "$popreg" import --db "$d/store.db" --kind $kind --as-of $as_of "$d/$kind.csv" >/dev/null \

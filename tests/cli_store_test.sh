@@ -23,8 +23,19 @@ if [ -n "$pg" ]; then
 fi
 
 "$popreg" gen --out "$work/d" --households 600 --seed 9 >/dev/null
-check "init" bash -c "'$popreg' init --db '$db' | grep -q 'schema version'"
-check "init refuses an existing store" bash -c "! '$popreg' init --db '$db' 2>/dev/null"
+printf 'a long password\n' >"$work/password"
+check "init" bash -c "'$popreg' init --db '$db' --admin-password-file '$work/password' \
+  | grep -q 'schema version'"
+check "init refuses an existing store" bash -c "! '$popreg' init --db '$db' \
+  --admin-password-file '$work/password' 2>/dev/null"
+check "init without a password on no terminal says how to give one" bash -c "! '$popreg' init \
+  --db '$work/nopass.db' </dev/null 2>'$work/err' && grep -q 'password' '$work/err' \
+  && test ! -e '$work/nopass.db'"
+check "the admin adds a clerk" "$popreg" user add --db "$db" --user admin --login clerk \
+  --role clerk --all-areas --password-file "$work/password"
+check "an import names who may import" bash -c "! POPREG_USER=admin '$popreg' import --db '$db' \
+  --kind areas '$work/d/areas.csv' 2>'$work/err' && grep -q 'admin (admin) may not import' \
+  '$work/err'"
 for kind in areas register police_population police_births vaccinations cremations \
   death_certificates manual_report; do
   check "import $kind" bash -c "'$popreg' import --db '$db' --kind $kind '$work/d/$kind.csv' \
@@ -48,8 +59,8 @@ check "a missing required column is named" bash -c "'$popreg' import --db '$db' 
   --kind police_population '$work/bad.csv' 2>&1 | grep -q 'birth_date'"
 check "a failed import changes nothing" test "$sha_before" == "$(state)"
 check "export the register" "$popreg" export --db "$db" --kind register --out "$work/export.csv"
-check "export, import and export again gives the same file" bash -c "'$popreg' init --db \
-  '$two' >/dev/null && '$popreg' import --db '$two' --kind register \
+check "export, import and export again gives the same file" bash -c "new_store '$popreg' \
+  '$two' && '$popreg' import --db '$two' --kind register \
   '$work/export.csv' >/dev/null && '$popreg' export --db '$two' --kind register \
   --out '$work/export2.csv' && cmp '$work/export.csv' '$work/export2.csv'"
 check "the export has every register person" test "$(($(wc -l <"$work/export.csv") - 1))" -eq \
@@ -58,7 +69,7 @@ check "export to xlsx" bash -c "'$popreg' export --db '$db' --kind register --ou
   && head -c 2 '$work/e.xlsx' | grep -q PK"
 
 # Every other kind: export the latest import, import the export into another store, export again.
-"$popreg" init --db "$three" >/dev/null
+new_store "$popreg" "$three"
 for kind in areas police_population police_births vaccinations cremations death_certificates \
   manual_report; do
   check "export $kind, import and export again gives the same file" bash -c "'$popreg' export \
@@ -69,8 +80,8 @@ for kind in areas police_population police_births vaccinations cremations death_
 done
 check "an export has the spec's English header" bash -c "head -1 '$work/cremations-1.csv' \
   | grep -qx 'name,sex,id_number,birth_date,death_date,cremation_date,address,funeral_home'"
-check "a kind never imported cannot be exported" bash -c "'$popreg' init --db '$work/empty.db' \
-  >/dev/null && ! '$popreg' export --db '$work/empty.db' --kind vaccinations --out \
+check "a kind never imported cannot be exported" bash -c "new_store '$popreg' '$work/empty.db' \
+  && ! '$popreg' export --db '$work/empty.db' --kind vaccinations --out \
   '$work/v.csv' 2>'$work/err' && grep -q 'no vaccinations file was imported' '$work/err'"
 
 # The same bytes through a profile are another import; through the same profile again, not.

@@ -37,3 +37,12 @@ bad = [(t, truth, p, r) for t, truth, found, p, r in rows
 assert not bad, bad
 PY
 }
+# new_store POPREG DB: a new store with its first admin ("admin") and a clerk of the whole
+# district ("clerk"), password in $work/password (scripts/new-store); the scripts act as the clerk.
+POPREG_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../scripts" && pwd)
+export POPREG_SCRIPTS work
+new_store() {
+  "$POPREG_SCRIPTS/new-store" "$1" "$2" "$work/password"
+}
+export -f new_store
+export POPREG_USER=clerk

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "base/date.h"
 #include "base/log.h"
 #include "base/status.h"
 #include "link/job.h"
@@ -21,6 +22,21 @@ void RegisterNormalize(CLI::App& app);
 void RegisterLink(CLI::App& app);
 // `popreg init` and `popreg import`: the store (src/store/).
 void RegisterStore(CLI::App& app);
+
+// `popreg user ...` and `popreg audit`: users and the audit log.
+void RegisterUsers(CLI::App& app);
+
+// `popreg review`, `apply`, `undo`, `history` and `incomplete`: the review workflow.
+void RegisterReview(CLI::App& app);
+
+// The date a flag gives (YYYY-MM-DD), or today when `value` is empty and `today_if_empty`.
+// InvalidArgument names the flag and the value.
+Result<Date> ParseDateArg(const std::string& flag, const std::string& value,
+                          bool today_if_empty = false);
+
+// A password: the first line of `file`, or typed twice at the terminal without echo when `file`
+// is empty. `whose` names the user in the prompt and in errors.
+Result<std::string> ReadPassword(const std::string& file, const std::string& whose);
 
 // `popreg compare` and `popreg discrepancies`: the comparison (src/recon/, src/report/).
 void RegisterCompare(CLI::App& app);

@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "cli/commands.h"
 #include "recon/compare.h"
+#include "recon/policy.h"
 #include "report/discrepancies.h"
 #include "store/store.h"
 
@@ -18,13 +19,6 @@ struct CompareArgs {
   std::string db, as_of, since, area, user;
   int threads = 0;
 };
-
-Result<Date> ParseDateArg(const std::string& flag, const std::string& value) {
-  std::optional<Date> d = Date::ParseIso(value);
-  if (!d || !d->Valid())
-    return InvalidArgument(flag + " must be a date YYYY-MM-DD, not '" + value + "'");
-  return *d;
-}
 
 void PrintSummary(const recon::RunResult& r) {
   std::printf(
@@ -76,7 +70,8 @@ Status RunCompare(const CompareArgs& a) {
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
   options.progress = MakeProgress(&bars);
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
-  ASSIGN_OR_RETURN(recon::RunResult r, recon::RunComparison(*store, options, a.user));
+  ASSIGN_OR_RETURN(store::User user, recon::Authorize(*store, a.user, recon::Action::kCompare));
+  ASSIGN_OR_RETURN(recon::RunResult r, recon::RunComparison(*store, options, user.login));
   bars.clear();
   PrintSummary(r);
   return Status::Ok();
@@ -131,7 +126,8 @@ void RegisterCompare(CLI::App& app) {
                 "The start of the window YYYY-MM-DD (default: a year before --as-of, plus a day)");
   c->add_option("--area", cmp->area,
                 "Keep only discrepancies of this area (a community or township code prefix)");
-  c->add_option("--user", cmp->user, "Who runs the comparison (recorded with it)");
+  c->add_option("--user", cmp->user, "Who runs the comparison (a clerk of the store)")
+      ->envname("POPREG_USER");
   c->add_option("--threads", cmp->threads, "Worker threads (0 = all cores)")->default_val(0);
   c->callback([cmp] {
     Status s = RunCompare(*cmp);
@@ -143,9 +139,10 @@ void RegisterCompare(CLI::App& app) {
   d->add_option("--db", list->db, "The store (a SQLite file path or a postgresql:// URL)");
   d->add_option("--type", list->type, "Only this type (e.g. unrecorded_birth)");
   d->add_option("--community", list->community, "Only this community (or area code prefix)");
-  d->add_option("--status", list->status,
-                "Only this status (open, verified, approved, rejected, applied, resolved; "
-                "default: all but resolved)");
+  d->add_option(
+      "--status", list->status,
+      "Only this status (open, verified, disputed, approved, rejected, applied, resolved; "
+      "default: all but resolved)");
   d->add_option("--comparison", list->comparison,
                 "Only items found by this comparison (default: any)");
   d->add_option("--format", list->format,

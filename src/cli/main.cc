@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterNormalize(app);
   popreg::cli::RegisterLink(app);
   popreg::cli::RegisterStore(app);
+  popreg::cli::RegisterUsers(app);
+  popreg::cli::RegisterReview(app);
   popreg::cli::RegisterCompare(app);
   try {
     app.parse(argc, argv);

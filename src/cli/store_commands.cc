@@ -1,32 +1,45 @@
-// `popreg init` and `popreg import`: the store (src/store/).
+// `popreg init`, `popreg import` and `popreg export`: the store (src/store/).
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "io/schema.h"
+#include "recon/policy.h"
 #include "store/export.h"
 #include "store/import.h"
 #include "store/profile.h"
 #include "store/store.h"
+#include "store/users.h"
 
 namespace popreg::cli {
 namespace {
 
 struct InitArgs {
-  std::string db;
+  std::string db, admin = "admin", admin_password_file;
 };
 
+// A new store and its first admin. The password is read before the store is made, so a store
+// never exists without someone who can manage it.
 Status RunInit(const InitArgs& a) {
   if (a.db.empty()) return InvalidArgument("--db is required");
+  if (a.admin.empty()) return InvalidArgument("--admin must name the first admin");
+  ASSIGN_OR_RETURN(std::string password,
+                   ReadPassword(a.admin_password_file, "the first admin (" + a.admin + ")"));
   ASSIGN_OR_RETURN(auto store, store::CreateStore(a.db));
+  store::User admin;
+  admin.login = a.admin;
+  admin.role = "admin";
+  admin.all_areas = true;
+  RETURN_IF_ERROR(store::AddUser(*store, admin, password, "popreg init"));
   ASSIGN_OR_RETURN(int version, store->SchemaVersion());
-  std::printf("Created store %s (schema version %d)\n", store->location().c_str(), version);
+  std::printf("Created store %s (schema version %d) with admin %s\n", store->location().c_str(),
+              version, a.admin.c_str());
   return Status::Ok();
 }
 
 struct ImportArgs {
-  std::string db, kind, file, profile;
+  std::string db, kind, file, profile, user;
   store::ImportOptions options;
 };
 
@@ -40,6 +53,8 @@ Status RunImport(const ImportArgs& a) {
     ASSIGN_OR_RETURN(options.profile, store::LoadProfile(a.profile, kind));
   }
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
+  ASSIGN_OR_RETURN(store::User user, recon::Authorize(*store, a.user, recon::Action::kImport));
+  options.user = user.login;
   ASSIGN_OR_RETURN(store::ImportSummary s, store::ImportFile(*store, kind, a.file, options));
   if (s.already_imported) {
     std::printf("%s: already imported on %s (import %lld): nothing to do\n", a.file.c_str(),
@@ -92,7 +107,13 @@ Status RunExport(const ExportArgs& a) {
 void RegisterStore(CLI::App& app) {
   auto init = std::make_shared<InitArgs>();
   CLI::App* ic = app.add_subcommand("init", "Create a new store");
-  ic->add_option("--db", init->db, "The store to create (a SQLite file path)");
+  ic->add_option("--db", init->db,
+                 "The store to create (a SQLite file path or a postgresql:// URL)");
+  ic->add_option("--admin", init->admin, "The login of the store's first admin")
+      ->default_str("admin");
+  ic->add_option("--admin-password-file", init->admin_password_file,
+                 "A file whose first line is the first admin's password (default: typed at "
+                 "the terminal)");
   ic->callback([init] {
     Status s = RunInit(*init);
     if (!s.ok()) Fail(s);
@@ -108,6 +129,8 @@ void RegisterStore(CLI::App& app) {
   cmd->add_option("FILE", imp->file, "The file to import (CSV, xlsx or xls)");
   cmd->add_option("--profile", imp->profile,
                   "A TOML profile mapping a department's own layout onto the spec (see profiles/)");
+  cmd->add_option("--user", imp->user, "Who imports (a clerk of the store)")
+      ->envname("POPREG_USER");
   cmd->add_flag("--strict", imp->options.strict, "Fail the whole file on any rejected row");
   cmd->add_flag("--replace", imp->options.replace, "Replace the store's register (kind register)");
   cmd->add_option("--period", imp->options.period, "The period the file covers, e.g. 2026-03");

@@ -425,14 +425,16 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   std::vector<RuleConfig> sessions = spec.em_rules.empty() ? spec.blocking : spec.em_rules;
   std::vector<std::vector<double>> m_sum(comps.size());
   std::vector<int> m_n(comps.size(), 0);
+  std::vector<bool> trainable(comps.size(), false);  // some session does not block on it
   for (size_t c = 0; c < comps.size(); ++c) m_sum[c].assign(comps[c].levels(), 0.0);
   for (size_t s = 0; s < sessions.size(); ++s) {
     if (progress) progress("EM sessions", s == 0 ? 0 : 1, static_cast<int64_t>(sessions.size()));
     BlockingReport report;
     ASSIGN_OR_RETURN(std::vector<Pair> pairs,
                      Block({sessions[s]}, left, right, spec, pool, &report));
-    if (pairs.empty()) continue;
     const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
+    for (size_t c = 0; c < comps.size(); ++c) trainable[c] = trainable[c] || !blocked[c];
+    if (pairs.empty()) continue;
     EmOptions options;
     options.max_iterations = spec.max_iterations;
     options.fix_u = true;
@@ -452,12 +454,16 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
     }
   }
   for (size_t c = 0; c < comps.size(); ++c) {
-    if (m_n[c] == 0) {
+    if (!trainable[c]) {
       return FailedPrecondition(spec.config_path + ": no EM session trains comparison '" +
                                 comps[c].name +
                                 "': add a training.em_rules rule that does not "
                                 "block on it");
     }
+    // The sessions that could train it found no candidate pairs (a register whose duplicates
+    // were all merged): nothing to learn from, so m keeps its starting values, which is harmless
+    // because there is nothing for it to score either.
+    if (m_n[c] == 0) continue;
     for (size_t l = 0; l < m_sum[c].size(); ++l) {
       model.comparisons[c].m[l] = m_sum[c][l] / m_n[c];
     }

@@ -238,6 +238,8 @@ class Comparer {
           if (norm::ParseIdNumber(p, options_.as_of).valid()) {
             fix = "; the police list has " + p + ": set id_number to it";
           }
+          // The police person is the evidence applying takes the number from.
+          AttachPolice(static_cast<size_t>(police_of_[i]), &d);
         }
         d.proposal = "correct the ID number of " + Who(reg_, i) + ": '" + reg_.id_number[i] +
                      "' fails GB 11643 (" + std::string(norm::IdErrorName(id.error)) + ")" +
@@ -349,6 +351,7 @@ class Comparer {
     d.proposal = Who(reg_, other) + " and " + Who(reg_, primary) +
                  " are one person: keep the card " + a + ", remove " + b +
                  " after copying any value only it has";
+    d.action_json = nlohmann::json{{"keep", a}, {"remove", b}}.dump();
     return d;
   }
 
@@ -427,6 +430,7 @@ class Comparer {
         d.explanation_json = CandidateJson(police_.source_candidate[r], /*other_is_register=*/true);
       }
       const std::string card = HouseholdOfHukou(r);
+      if (!card.empty()) d.action_json = nlohmann::json{{"card", card}}.dump();
       d.proposal = "create a card for " + Or(police.value("name", r), "(no name)") + " (" +
                    Or(police.value("sex", r), "?") + ", born " +
                    Or(police.value("birth_date", r), "?") + ", ID " + Or(id, "?") + ")" +
@@ -591,17 +595,27 @@ class Comparer {
       d.source_id_number = best.table->value("id_number", best.record);
     }
     std::vector<std::tuple<std::string, store::ImportId, int64_t>> evidence;
-    std::string name;
+    std::string name, child_id;
     for (size_t i : c.mentions) {
       const BirthMention& m = mentions[i];
       evidence.emplace_back(std::string(m.table->kind_name()), m.table->import_id,
                             m.table->rows[m.record]);
       if (name.empty() && m.kind != io::Kind::kVaccinations) name = m.name;
+      if (child_id.empty() && m.kind != io::Kind::kVaccinations) {
+        child_id = m.table->value("id_number", m.record);
+      }
     }
     d.evidence_json = EvidenceJson(evidence);
     const std::string mother_id = c.birth_key.substr(0, 18);
     auto mother = by_id.find(mother_id);
     const std::string child = (best.sex == 'M' ? "son" : "daughter");
+    // What applying needs beyond the item: the mother's card, the child's name (never a
+    // vaccination's nickname) and ID when a source has them.
+    nlohmann::json action = {
+        {"name", name},
+        {"child_id", child_id},
+        {"mother_key", mother != by_id.end() ? RegisterKey(reg_, mother->second) : std::string()}};
+    d.action_json = action.dump();
     const std::string what = "create card for " + Or(name, "(name not yet given)") + " born " +
                              best.birth.Iso() + " (" + std::string(1, best.sex) + ")";
     if (mother != by_id.end()) {

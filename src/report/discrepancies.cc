@@ -37,6 +37,7 @@ std::string ChineseType(const std::string& t) {
 std::string ChineseStatus(const std::string& s) {
   if (s == "open") return "待核实";
   if (s == "verified") return "已核实";
+  if (s == "disputed") return "有异议";
   if (s == "approved") return "已批准";
   if (s == "rejected") return "已驳回";
   if (s == "applied") return "已更正";
@@ -91,6 +92,11 @@ Status WriteJson(std::span<const store::Discrepancy> items, const std::string& p
     j["explanation"] = d.explanation_json.empty()
                            ? nlohmann::json()
                            : nlohmann::json::parse(d.explanation_json, nullptr, false);
+    j["action"] = d.action_json.empty() ? nlohmann::json()
+                                        : nlohmann::json::parse(d.action_json, nullptr, false);
+    j["verified_values"] = d.values_json.empty()
+                               ? nlohmann::json()
+                               : nlohmann::json::parse(d.values_json, nullptr, false);
     j["first_comparison"] = d.first_comparison;
     j["last_comparison"] = d.last_comparison;
     all.push_back(std::move(j));

@@ -1,0 +1,633 @@
+#include "recon/apply.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "norm/address.h"
+#include "norm/id_number.h"
+#include "recon/policy.h"
+#include "recon/rules.h"
+#include "store/register_edit.h"
+#include "store/review.h"
+#include "store/sql.h"
+#include "store/users.h"
+
+namespace popreg::recon {
+namespace {
+
+using Json = nlohmann::json;
+using store::sql::Session;
+
+// The evidence of the history rows an undo writes ("undo of item 12").
+constexpr std::string_view kUndoEvidence = "undo of item ";
+
+// An item the register no longer fits: the item stays approved, with this reason.
+struct Refusal {
+  std::string reason;
+};
+
+// The outcome of applying one item: OK, refused (with the reason), or an error of the store.
+struct Outcome {
+  Status error;
+  std::optional<Refusal> refused;
+};
+
+Json ParseObject(const std::string& text) {
+  if (text.empty()) return Json::object();
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : Json::object();
+}
+
+std::string Get(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string& FieldOf(store::Person& p, std::string_view field) {
+  if (field == "name") return p.name;
+  if (field == "sex") return p.sex;
+  if (field == "birth_date") return p.birth_date;
+  if (field == "id_number") return p.id_number;
+  if (field == "relation") return p.relation;
+  if (field == "ethnicity") return p.ethnicity;
+  if (field == "death_date") return p.death_date;
+  return p.mother_id_number;  // mother_id_number; callers pass known fields only
+}
+
+// What one apply run remembers between its items: the card made for a police household none of
+// whose members had a card, so that its other members join it.
+struct RunMemory {
+  std::map<std::string, std::string> card_of_hukou;
+};
+
+// Applies one item inside the batch's transaction. Every register change is made through
+// register_edit.h with `note`, so each has its history row.
+class ItemApplier {
+ public:
+  ItemApplier(Session& s, const store::Discrepancy& d, const store::ChangeNote& note,
+              const Date& today, RunMemory* memory)
+      : s_(s),
+        d_(d),
+        note_(note),
+        today_(today),
+        verified_(ParseObject(d.values_json)),
+        memory_(memory) {}
+
+  // True when the item changed nothing: another item had made its change already.
+  bool unchanged() const { return unchanged_; }
+
+  // A refusal, an error, or OK with the register changed.
+  Outcome Run() {
+    Result<std::optional<Refusal>> r = Dispatch();
+    if (!r.ok()) return {r.status(), std::nullopt};
+    return {Status(), *r};
+  }
+
+ private:
+  using Step = Result<std::optional<Refusal>>;
+  static Step Done() { return std::optional<Refusal>(); }
+  static Step Refuse(std::string why) { return std::optional<Refusal>(Refusal{std::move(why)}); }
+
+  Step Dispatch() {
+    const std::string& t = d_.type;
+    if (t == "field_mismatch") return SetFields({d_.field}, /*from_police=*/true);
+    if (t == "invalid_id_number") return SetFields({"id_number"}, /*from_police=*/true);
+    if (t == "incomplete_record") return Complete();
+    if (t == "unrecorded_death") return Death();
+    if (t == "missing_in_register") return Missing();
+    if (t == "unrecorded_birth") return Birth();
+    if (t == "duplicate_in_register") return Merge();
+    if (t == "absent_from_source") return Absent();
+    return Refuse("items of type " + t + " change nothing");
+  }
+
+  // The register person of the item (following merges), or a refusal.
+  Result<std::optional<store::Person>> Person(const std::string& key) {
+    ASSIGN_OR_RETURN(std::string now, store::ResolveKey(s_, key));
+    return store::GetPerson(s_, now);
+  }
+
+  // The police (or other source) record the item rests on, as normalised values.
+  Result<Json> Source() {
+    if (d_.source_import_id == 0 || d_.source_row == 0) return Json::object();
+    ASSIGN_OR_RETURN(std::string text,
+                     store::SourceRecordJson(s_, d_.source_import_id, d_.source_row));
+    return ParseObject(text);
+  }
+
+  // The value to set for `field`: what staff verified, else the source's (the police list's for
+  // a person's fields), else "".
+  Result<std::string> ValueFor(const std::string& field, bool from_source) {
+    std::string v = Get(verified_, field.c_str());
+    if (v.empty() && from_source) {
+      if (field == d_.field && !d_.source_value.empty()) return d_.source_value;
+      ASSIGN_OR_RETURN(Json src, Source());
+      v = Get(src, field.c_str());
+    }
+    if (!v.empty() && (field == "id_number" || field == "mother_id_number")) {
+      const norm::IdInfo id = norm::ParseIdNumber(v, today_);
+      if (!id.valid()) return std::string();  // never write a number that fails GB 11643
+      v = id.normalized;
+    }
+    return v;
+  }
+
+  Step SetFields(const std::vector<std::string>& fields, bool from_police) {
+    ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
+    if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    for (const std::string& field : fields) {
+      std::string& current = FieldOf(*p, field);
+      ASSIGN_OR_RETURN(std::string value, ValueFor(field, from_police));
+      if (value.empty()) {
+        // Another item of the person (a field_mismatch on the ID) may have mended it already.
+        if (field == "id_number" && current != d_.register_value &&
+            norm::ParseIdNumber(current, today_).valid()) {
+          continue;
+        }
+        return Refuse("no valid " + field + " to set: verify the item with --set " + field +
+                      "=VALUE");
+      }
+      // Another item of the same person may have set it already (an invalid ID that the police
+      // list also contradicts): nothing left to do.
+      if (current == value) continue;
+      if (current != d_.register_value) {
+        return Refuse("the register's " + field + " of " + d_.register_key + " is now '" + current +
+                      "', not '" + d_.register_value + "' as compared: compare again");
+      }
+      current = value;
+    }
+    ASSIGN_OR_RETURN(std::optional<store::Person> was, Person(d_.register_key));
+    unchanged_ = was && store::PersonJson(*was) == store::PersonJson(*p);
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
+    return Done();
+  }
+
+  Step Complete() {
+    ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
+    if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    const std::string missing =
+        Rule5MissingFields(p->name, p->sex, p->birth_date, p->id_number, today_);
+    if (missing.empty()) return Refuse(d_.register_key + " is complete already");
+    int filled = 0;
+    size_t start = 0;
+    while (start <= missing.size()) {
+      size_t end = missing.find(',', start);
+      if (end == std::string::npos) end = missing.size();
+      const std::string field = missing.substr(start, end - start);
+      start = end + 1;
+      ASSIGN_OR_RETURN(std::string value, ValueFor(field, /*from_source=*/true));
+      if (value.empty()) continue;  // left for the incomplete-information list
+      FieldOf(*p, field) = value;
+      ++filled;
+    }
+    if (filled == 0) {
+      return Refuse("nothing to fill in for " + d_.register_key + " (" + missing +
+                    "): verify the item with --set FIELD=VALUE");
+    }
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
+    return Done();
+  }
+
+  Step Death() {
+    ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
+    if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    if (p->status != "alive") {
+      return Refuse(d_.register_key + " is " + p->status + " in the register already");
+    }
+    ASSIGN_OR_RETURN(std::string date, ValueFor("death_date", /*from_source=*/true));
+    if (date.empty()) {
+      return Refuse("no death date: verify the item with --set death_date=DATE");
+    }
+    p->status = "deceased";
+    p->death_date = date;
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
+    return Done();
+  }
+
+  Step Absent() {
+    ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
+    if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    const std::string outcome = Get(verified_, "outcome");
+    if (outcome.empty()) {
+      return Refuse("the outcome is not verified: --set outcome=moved_out|deceased|present");
+    }
+    if (outcome == "present") return Done();  // the note stays with the item's review rows
+    if (p->status != "alive") {
+      return Refuse(d_.register_key + " is " + p->status + " in the register already");
+    }
+    store::ChangeNote n = note_;
+    if (outcome == "moved_out") {
+      p->status = "moved_out";
+      n.why += "; moved out on " + Get(verified_, "date");
+      if (const std::string to = Get(verified_, "destination"); !to.empty()) n.why += " to " + to;
+    } else {
+      p->status = "deceased";
+      p->death_date = Get(verified_, "death_date");
+      if (p->death_date.empty()) p->death_date = Get(verified_, "date");
+    }
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, n));
+    return Done();
+  }
+
+  // A household at `address`: its building, unit and room read from the text (norm/address.h),
+  // so that the members of one household spelled "36号楼3单元1201室" and "36-3-1201" find one
+  // card.
+  static store::Household Dwelling(const std::string& address) {
+    store::Household h;
+    h.address = address;
+    const norm::AddressParts parts = norm::ParseAddress(address);
+    h.building = parts.building;
+    h.unit = parts.unit;
+    h.room = parts.room;
+    return h;
+  }
+
+  // A new person on `card`, or on a new card of `community` at `where` when `card` is empty.
+  static std::string CardOf(const std::string& key) { return key.substr(0, key.rfind('/')); }
+
+  Status AddPerson(store::Person p, std::string card, store::Household where, bool by_dwelling) {
+    if (card.empty() && by_dwelling) {
+      ASSIGN_OR_RETURN(card, store::CardAtDwelling(s_, where));
+    }
+    if (card.empty()) {
+      ASSIGN_OR_RETURN(card, store::NextCardNo(s_, where.community_code));
+      where.card_no = card;
+      RETURN_IF_ERROR(store::PutHousehold(s_, where, note_));
+    }
+    p.card_no = card;
+    ASSIGN_OR_RETURN(p.person_no, store::NextPersonNo(s_, card));
+    created_key_ = p.card_no + "/" + p.person_no;
+    return store::PutPerson(s_, p, note_);
+  }
+
+  Step Missing() {
+    ASSIGN_OR_RETURN(Json src, Source());
+    store::Person p;
+    for (const char* f :
+         {"name", "sex", "birth_date", "id_number", "relation", "ethnicity", "mother_id_number"}) {
+      ASSIGN_OR_RETURN(std::string v, ValueFor(f, /*from_source=*/true));
+      FieldOf(p, f) = v;
+    }
+    p.status = "alive";
+    if (!p.id_number.empty()) {
+      ASSIGN_OR_RETURN(std::vector<store::Person> same, store::PersonsWithId(s_, p.id_number));
+      if (!same.empty()) {
+        return Refuse("ID " + p.id_number + " is carded already as " + same[0].card_no + "/" +
+                      same[0].person_no);
+      }
+    }
+    // The card: the police household's (where its other members are carded), else one made
+    // in this run for another member of that police household; a person the police list gives
+    // no household goes to the card of the same dwelling. Two families who share an address
+    // but not a police household never share a card.
+    std::string card = Get(ParseObject(d_.action_json), "card");
+    if (!card.empty()) {
+      ASSIGN_OR_RETURN(std::optional<store::Household> h, store::GetHousehold(s_, card));
+      if (!h) card.clear();  // the card was merged away or removed since
+    }
+    const std::string hukou = Get(src, "hukou_no");
+    if (card.empty() && !hukou.empty()) {
+      auto it = memory_->card_of_hukou.find(hukou);
+      if (it != memory_->card_of_hukou.end()) card = it->second;
+    }
+    store::Household where = Dwelling(Get(src, "address"));
+    where.community_code = Get(verified_, "community_code");
+    if (where.community_code.empty()) where.community_code = d_.community_code;
+    if (card.empty() && where.community_code.empty()) {
+      return Refuse("the person's community is unknown: verify with --set community_code=CODE");
+    }
+    RETURN_IF_ERROR(AddPerson(std::move(p), card, where, /*by_dwelling=*/hukou.empty()));
+    if (!hukou.empty()) memory_->card_of_hukou.emplace(hukou, CardOf(created_key_));
+    return Done();
+  }
+
+  Step Birth() {
+    const Json action = ParseObject(d_.action_json);
+    // birth_key = mother's 18-digit ID | ISO date | M or F
+    const std::string& key = d_.birth_key;
+    if (key.size() < 18 + 1 + 10 + 2) return Refuse("the item has no birth key");
+    const std::string mother_id = key.substr(0, 18);
+    const std::string birth = key.substr(19, 10);
+    const std::string sex = key.substr(30, 1);
+    // Twins share a key: the item's number among them (identity "...|n").
+    const size_t bar = d_.identity.rfind('|');
+    const int64_t nth = bar == std::string::npos ? 1 : std::atoll(d_.identity.c_str() + bar + 1);
+    // Never card one birth twice in a township (the first 9 digits of a 12-digit code).
+    std::string township =
+        d_.community_code.size() == 12 ? d_.community_code.substr(0, 9) : d_.community_code;
+    std::string card;
+    ASSIGN_OR_RETURN(Json src, Source());
+    store::Household where = Dwelling(Get(src, "address"));
+    where.community_code = Get(verified_, "community_code");
+    if (where.community_code.empty()) where.community_code = d_.community_code;
+    if (const std::string mother_key = Get(action, "mother_key"); !mother_key.empty()) {
+      ASSIGN_OR_RETURN(std::optional<store::Person> mother, Person(mother_key));
+      if (mother) {
+        card = mother->card_no;
+        ASSIGN_OR_RETURN(std::optional<store::Household> h, store::GetHousehold(s_, card));
+        if (h && h->community_code.size() == 12) township = h->community_code.substr(0, 9);
+      }
+    }
+    if (card.empty()) {
+      // The mother carded since the comparison (a missing person applied before the births).
+      ASSIGN_OR_RETURN(std::vector<store::Person> mothers, store::PersonsWithId(s_, mother_id));
+      for (const store::Person& m : mothers) {
+        if (m.status == "alive") {
+          card = m.card_no;
+          break;
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<store::Person> carded,
+                     store::ChildrenOf(s_, mother_id, birth, sex, township));
+    if (static_cast<int64_t>(carded.size()) >= nth) {
+      return Refuse("the child of " + mother_id + " born " + birth + " (" + sex +
+                    ") has a card in the township already: " + carded[0].card_no + "/" +
+                    carded[0].person_no + " (the same birth is never carded twice)");
+    }
+    if (card.empty() && where.community_code.empty()) {
+      return Refuse("the mother is not in the register and the community is unknown");
+    }
+    store::Person child;
+    child.name = Get(verified_, "name");
+    if (child.name.empty()) child.name = Get(action, "name");
+    child.sex = sex;
+    child.birth_date = birth;
+    ASSIGN_OR_RETURN(child.id_number, ValueFor("id_number", /*from_source=*/false));
+    if (child.id_number.empty()) {
+      const norm::IdInfo id = norm::ParseIdNumber(Get(action, "child_id"), today_);
+      if (id.valid()) child.id_number = id.normalized;
+    }
+    child.relation = Get(verified_, "relation");
+    if (child.relation.empty()) child.relation = sex == "M" ? "子" : "女";
+    child.ethnicity = Get(verified_, "ethnicity");
+    child.mother_id_number = mother_id;
+    child.status = "alive";
+    RETURN_IF_ERROR(AddPerson(std::move(child), card, where, /*by_dwelling=*/false));
+    return Done();
+  }
+
+  Step Merge() {
+    const Json action = ParseObject(d_.action_json);
+    std::string keep = Get(action, "keep"), gone = Get(action, "remove");
+    if (keep.empty() || gone.empty()) {
+      keep = d_.register_key;
+      gone = d_.register_key_2;
+    }
+    ASSIGN_OR_RETURN(std::string keep_now, store::ResolveKey(s_, keep));
+    ASSIGN_OR_RETURN(std::string gone_now, store::ResolveKey(s_, gone));
+    if (keep_now == gone_now) return Refuse(keep + " and " + gone + " are one card already");
+    ASSIGN_OR_RETURN(std::optional<store::Person> k, store::GetPerson(s_, keep_now));
+    ASSIGN_OR_RETURN(std::optional<store::Person> g, store::GetPerson(s_, gone_now));
+    if (!k || !g)
+      return Refuse("one of " + keep + " and " + gone + " is no longer in the register");
+    // Values only the other card has are copied; where both have one, the card kept wins.
+    for (const char* f : {"name", "sex", "birth_date", "id_number", "relation", "ethnicity",
+                          "death_date", "mother_id_number"}) {
+      std::string& mine = FieldOf(*k, f);
+      if (mine.empty()) mine = FieldOf(*g, f);
+    }
+    RETURN_IF_ERROR(store::PutPerson(s_, *k, note_));
+    RETURN_IF_ERROR(store::RemovePerson(s_, gone_now, note_));
+    RETURN_IF_ERROR(store::AddForward(s_, gone_now, keep_now, d_.id));
+    ASSIGN_OR_RETURN(std::vector<store::Person> left, store::PersonsOfCard(s_, g->card_no));
+    if (left.empty()) RETURN_IF_ERROR(store::RemoveHousehold(s_, g->card_no, note_));
+    return Done();
+  }
+
+  Session& s_;
+  const store::Discrepancy& d_;
+  const store::ChangeNote& note_;
+  Date today_;
+  Json verified_;
+  std::string created_key_;
+  RunMemory* memory_;
+  bool unchanged_ = false;
+};
+
+std::string Evidence(const store::Discrepancy& d) {
+  std::string e = "item " + std::to_string(d.id);
+  if (!d.source_kind.empty() && d.source_row > 0) {
+    e += "; " + d.source_kind + " import " + std::to_string(d.source_import_id) + " row " +
+         std::to_string(d.source_row);
+  }
+  return e;
+}
+
+// Runs `body` between a savepoint and its release, rolling back to it when `body` refuses or
+// fails, so that one item is applied whole or not at all inside its batch.
+Outcome InSavepoint(Session& s, const std::function<Outcome()>& body) {
+  if (Status st = s.Exec("marking an item's start", "SAVEPOINT apply_item").status(); !st.ok()) {
+    return {st, std::nullopt};
+  }
+  Outcome o = body();
+  if (!o.error.ok() || o.refused) {
+    Status back = s.Exec("undoing a refused item", "ROLLBACK TO SAVEPOINT apply_item").status();
+    if (!back.ok() && o.error.ok()) o.error = back;
+  }
+  Status rel = s.Exec("ending an item", "RELEASE SAVEPOINT apply_item").status();
+  if (!rel.ok() && o.error.ok()) o.error = rel;
+  return o;
+}
+
+}  // namespace
+
+Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
+  if ((r.item != 0) == r.all_approved) {
+    return InvalidArgument("say which items: --item N or --all-approved");
+  }
+  if (r.batch_size < 1) return InvalidArgument("the batch size must be at least 1");
+  ASSIGN_OR_RETURN(store::User user, Authorize(store, r.user, Action::kApply, ""));
+  store::DiscrepancyFilter f;
+  f.status = r.item != 0 ? "" : "approved";
+  f.community_code = r.community;
+  ASSIGN_OR_RETURN(std::vector<store::Discrepancy> items, store.ListDiscrepancies(f));
+  if (r.item != 0) {
+    std::erase_if(items, [&](const store::Discrepancy& d) { return d.id != r.item; });
+    if (items.empty()) {
+      return NotFound("store " + store.location() + ": there is no item " + std::to_string(r.item));
+    }
+    if (items[0].status != "approved") {
+      return FailedPrecondition("item " + std::to_string(r.item) + " (" + items[0].type + ") is " +
+                                items[0].status + ": only approved items are applied");
+    }
+  }
+  for (const store::Discrepancy& d : items)
+    RETURN_IF_ERROR(Allow(user, Action::kApply, d.community_code));
+  // Births and merges last: a child joins a card after its mother's values are mended, and a
+  // merge does not move a person another item of the batch still names by its old key.
+  auto rank = [](const std::string& type) {
+    if (type == "missing_in_register") return 1;
+    if (type == "unrecorded_birth") return 2;
+    if (type == "duplicate_in_register") return 3;
+    return 0;
+  };
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const store::Discrepancy& a, const store::Discrepancy& b) {
+                     return rank(a.type) < rank(b.type);
+                   });
+  ApplyResult result;
+  RunMemory memory;
+  const Date today = Env::Default().Today();
+  const int64_t total = static_cast<int64_t>(items.size());
+  for (int64_t start = 0; start < total; start += r.batch_size) {
+    const int64_t end = std::min(total, start + r.batch_size);
+    std::vector<std::string> refused;
+    int64_t applied = 0;
+    RETURN_IF_ERROR(store.Write(
+        "applying items " + std::to_string(start + 1) + "-" + std::to_string(end) + " of " +
+            std::to_string(total),
+        [&](Session& s) -> Status {
+          refused.clear();
+          applied = 0;
+          for (int64_t i = start; i < end; ++i) {
+            // Read again inside the write: only an item still approved is applied.
+            ASSIGN_OR_RETURN(store::Discrepancy d, store::ReadItemForReview(s, items[i].id));
+            if (d.status != "approved") {
+              refused.push_back("item " + std::to_string(d.id) + " is " + d.status + " now");
+              continue;
+            }
+            const store::ChangeNote note{user.login, d.proposal, Evidence(d), d.id};
+            Outcome o = InSavepoint(s, [&] {
+              ItemApplier applier(s, d, note, today, &memory);
+              Outcome inner = applier.Run();
+              if (inner.error.ok() && !inner.refused) {
+                std::string why = r.note;
+                if (applier.unchanged()) {
+                  why += std::string(why.empty() ? "" : "; ") +
+                         "the register had this value already (set by another item)";
+                }
+                inner.error = store::RecordTransition(s, d, "applied", user.login, why, "");
+              }
+              return inner;
+            });
+            RETURN_IF_ERROR(o.error.WithContext("item " + std::to_string(d.id)));
+            if (o.refused) {
+              refused.push_back("item " + std::to_string(d.id) + " (" + d.type +
+                                "): " + o.refused->reason);
+              continue;
+            }
+            ++applied;
+            if (i == start + (end - start) / 2) store::sql::FailPoint("apply.batch");
+          }
+          return Status();
+        }));
+    store::sql::FailPoint("apply.committed");
+    result.applied += applied;
+    ++result.batches;
+    result.refused.insert(result.refused.end(), refused.begin(), refused.end());
+    if (r.progress) r.progress(end, total);
+  }
+  if (r.item != 0 && !result.refused.empty()) return FailedPrecondition(result.refused.front());
+  return result;
+}
+
+Result<UndoResult> Undo(store::Store& store, const std::string& login, int64_t item,
+                        const std::string& note) {
+  ASSIGN_OR_RETURN(store::User user, Authorize(store, login, Action::kUndo, ""));
+  UndoResult result;
+  RETURN_IF_ERROR(store.Write("undoing item " + std::to_string(item), [&](Session& s) -> Status {
+    ASSIGN_OR_RETURN(store::Discrepancy d, store::ReadItemForReview(s, item));
+    RETURN_IF_ERROR(Allow(user, Action::kUndo, d.community_code));
+    if (d.status != "applied") {
+      return FailedPrecondition("item " + std::to_string(item) + " is " + d.status +
+                                ": only an applied item can be undone");
+    }
+    ASSIGN_OR_RETURN(std::vector<store::HistoryEntry> all, store::HistoryOfItem(s, item));
+    // The rows of the latest application: those after the item's last undo, if any.
+    std::vector<store::HistoryEntry> rows;
+    for (const store::HistoryEntry& h : all) {
+      if (h.evidence.rfind(kUndoEvidence, 0) == 0) {
+        rows.clear();
+      } else {
+        rows.push_back(h);
+      }
+    }
+    // What each later change touched, to refuse an undo that would overwrite it.
+    std::vector<std::string> conflicts;
+    for (const store::HistoryEntry& h : rows) {
+      const Json before = ParseObject(h.before_json), after = ParseObject(h.after_json);
+      std::set<std::string> mine;
+      for (auto& [k, v] : after.items()) {
+        if (!before.contains(k) || before[k] != v) mine.insert(k);
+      }
+      for (auto& [k, v] : before.items()) {
+        if (!after.contains(k)) mine.insert(k);
+      }
+      ASSIGN_OR_RETURN(std::vector<store::HistoryEntry> later,
+                       store::HistoryAfter(s, h.entity, h.entity_key, h.id));
+      for (const store::HistoryEntry& l : later) {
+        if (l.item_id == item) continue;
+        const Json lb = ParseObject(l.before_json), la = ParseObject(l.after_json);
+        std::vector<std::string> touched;
+        for (const std::string& k : mine) {
+          if (l.before_json.empty() || l.after_json.empty() ||
+              lb.value(k, Json()) != la.value(k, Json())) {
+            touched.push_back(k);
+          }
+        }
+        if (!touched.empty()) {
+          std::string fields;
+          for (const std::string& t : touched) fields += (fields.empty() ? "" : ", ") + t;
+          conflicts.push_back(h.entity + " " + h.entity_key + " (" + fields + ") changed at " +
+                              l.at + " by " + l.who + ": " + l.why);
+        }
+      }
+    }
+    if (!conflicts.empty()) {
+      std::string msg = "item " + std::to_string(item) +
+                        " cannot be undone: later changes touched the same values:";
+      for (const std::string& c : conflicts) msg += "\n  " + c;
+      return FailedPrecondition(msg);
+    }
+    const store::ChangeNote n{
+        user.login, "undo of item " + std::to_string(item) + (note.empty() ? "" : ": " + note),
+        std::string(kUndoEvidence) + std::to_string(item), item};
+    // Newest first: a person removed after its card was made is put back before the card goes.
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+      const store::HistoryEntry& h = *it;
+      // Created: removed again. Removed: put back whole. Changed: only the values this item
+      // changed go back, so a later change of other values stays.
+      if (h.entity == "person") {
+        if (h.before_json.empty()) {
+          RETURN_IF_ERROR(store::RemovePerson(s, h.entity_key, n));
+        } else if (h.after_json.empty()) {
+          ASSIGN_OR_RETURN(store::Person p, store::PersonFromJson(h.before_json));
+          RETURN_IF_ERROR(store::PutPerson(s, p, n));
+        } else {
+          ASSIGN_OR_RETURN(std::optional<store::Person> now, store::GetPerson(s, h.entity_key));
+          if (!now) return DataLoss("person " + h.entity_key + " vanished without history");
+          const Json before = ParseObject(h.before_json), after = ParseObject(h.after_json);
+          for (const char* f : {"name", "sex", "birth_date", "id_number", "relation", "ethnicity",
+                                "death_date", "mother_id_number"}) {
+            if (before.value(f, "") != after.value(f, "")) FieldOf(*now, f) = before.value(f, "");
+          }
+          if (before.value("status", "") != after.value("status", "")) {
+            now->status = before.value("status", "alive");
+          }
+          RETURN_IF_ERROR(store::PutPerson(s, *now, n));
+        }
+      } else if (h.before_json.empty()) {
+        RETURN_IF_ERROR(store::RemoveHousehold(s, h.entity_key, n));
+      } else {
+        ASSIGN_OR_RETURN(store::Household hh, store::HouseholdFromJson(h.before_json));
+        RETURN_IF_ERROR(store::PutHousehold(s, hh, n));
+      }
+      ++result.changes;
+    }
+    RETURN_IF_ERROR(s.Exec("removing the forward pointers of item " + std::to_string(item),
+                           "DELETE FROM person_forwards WHERE item_id = ?1", {item})
+                        .status());
+    return store::RecordTransition(s, d, "approved", user.login,
+                                   "undone" + (note.empty() ? "" : ": " + note), "");
+  }));
+  return result;
+}
+
+}  // namespace popreg::recon

@@ -1,0 +1,59 @@
+// Who may do what: the one place that decides it (role x action x community), for the CLI and
+// the server alike. Nothing else checks roles. The table is in policy.cc and in docs/review.md.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "store/users.h"
+
+namespace popreg::recon {
+
+enum class Action {
+  kManageUsers,  // add, disable, enable users; set passwords
+  kSettings,     // the store's settings (campaigns, deadlines; later issues)
+  kImport,       // import a department's file or the register
+  kCompare,      // run a comparison (and learn from decided items)
+  kRead,         // see the register, the items, the history, reports
+  kExport,       // write the register or the items to a file
+  kVerify,       // community staff: confirm an item on the ground (may correct its values)
+  kDispute,      // community staff: the register is right, the source wrong
+  kApprove,      // district reviewer
+  kReject,       // district reviewer
+  kReopen,       // take a decision back before it is applied
+  kApply,        // change the register by approved items
+  kUndo,         // restore the values an applied item changed
+  kReadAudit,    // read the audit log
+};
+
+std::string_view ActionName(Action a);
+
+// Every action, for the matrix test and the documentation.
+inline constexpr Action kActions[] = {
+    Action::kManageUsers, Action::kSettings, Action::kImport,  Action::kCompare,  Action::kRead,
+    Action::kExport,      Action::kVerify,   Action::kDispute, Action::kApprove,  Action::kReject,
+    Action::kReopen,      Action::kApply,    Action::kUndo,    Action::kReadAudit};
+
+// True when `area` (a 6-digit county or 12-digit statistical code of any level) covers
+// `community`: the community is the area or lies inside it. A township 350902001000 covers
+// 350902001001 but not 350902002001.
+bool AreaCovers(std::string_view area, std::string_view community);
+
+// OK when `user` may do `action` on something of `community` (a community code; "" for what
+// belongs to the whole district, such as an import or an item without a community). Otherwise
+// PermissionDenied, naming the user, the role, the action and the community. A disabled user
+// may do nothing.
+Status Allow(const store::User& user, Action action, std::string_view community = "");
+
+// True when the user's areas reach every community (all_areas).
+bool CoversDistrict(const store::User& user);
+
+// Who is acting: the store's user `login`, if they may do `action` on something of `community`
+// (as Allow). No login is Unauthenticated ("give --user"); a login the store does not know is
+// Unauthenticated too, naming it. The CLI and the server call this before every command.
+Result<store::User> Authorize(store::Store& store, std::string_view login, Action action,
+                              std::string_view community = "");
+
+}  // namespace popreg::recon
