@@ -37,6 +37,8 @@ PERSON_FIELDS = ("name", "sex", "birth_date", "id_number")
 TYPES = ("missing_in_register", "absent_from_source", "field_mismatch", "unrecorded_birth",
          "unrecorded_death", "duplicate_in_register", "invalid_id_number", "incomplete_record")
 REVIEWER = "reviewer"
+# The reason of an incomplete record whose missing value no one has, not even the truth.
+NO_VALUE = "no value exists: stays on the incomplete-information list"
 
 
 def staff_login(township):
@@ -216,9 +218,9 @@ class Decider:
             filled = filled or bool(p[field])
         if not filled:
             # The truth has no value either (a child of one or more the police have not
-            # registered): the item is real, but apply has nothing to fill in and refuses it
-            # ("left for the incomplete-information list", apply.h); it stays approved.
-            return "verify", sets, person, "", "nothing to fill in"
+            # registered): the item is real; applying changes nothing and the person stays on
+            # the incomplete-information list (apply.h).
+            return "verify", sets, person, NO_VALUE, ""
         return "verify", sets, person, ""
 
     def d_unrecorded_death(self, it):
@@ -654,6 +656,8 @@ def is_silent(e, applied):
     """True when applying item e rightly changed nothing: an absent person verified present, or
     an invalid ID whose person's field_mismatch on id_number set the police number already."""
     if e["set"].get("outcome") == "present":
+        return True
+    if e["type"] == "incomplete_record" and e["why"] == NO_VALUE:
         return True
     if e["type"] != "invalid_id_number":
         return False

@@ -79,8 +79,10 @@ class ItemApplier {
         verified_(ParseObject(d.values_json)),
         memory_(memory) {}
 
-  // True when the item changed nothing: another item had made its change already.
+  // True when the item changed nothing: another item had made its change already, or an
+  // incomplete record's missing values (incomplete()) are nowhere to be had yet.
   bool unchanged() const { return unchanged_; }
+  const std::string& incomplete() const { return kept_incomplete_; }
 
   // A refusal, an error, or OK with the register changed.
   Outcome Run() {
@@ -187,8 +189,11 @@ class ItemApplier {
       ++filled;
     }
     if (filled == 0) {
-      return Refuse("nothing to fill in for " + d_.register_key + " (" + missing +
-                    "): verify the item with --set FIELD=VALUE");
+      // No one has the value yet: the person stays on the incomplete-information list, which
+      // is what applying this item means until the household brings it.
+      unchanged_ = true;
+      kept_incomplete_ = missing;
+      return Done();
     }
     RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
     return Done();
@@ -346,7 +351,10 @@ class ItemApplier {
     }
     ASSIGN_OR_RETURN(std::vector<store::Person> carded,
                      store::ChildrenOf(s_, mother_id, birth, sex, township));
-    if (static_cast<int64_t>(carded.size()) >= nth) {
+    // Twins of whom some are carded: the comparison counted those ("carded"), and this item is
+    // the nth of the rest.
+    const int64_t carded_before = action.value("carded", int64_t{0});
+    if (static_cast<int64_t>(carded.size()) >= carded_before + nth) {
       return Refuse("the child of " + mother_id + " born " + birth + " (" + sex +
                     ") has a card in the township already: " + carded[0].card_no + "/" +
                     carded[0].person_no + " (the same birth is never carded twice)");
@@ -409,6 +417,7 @@ class ItemApplier {
   std::string created_key_;
   RunMemory* memory_;
   bool unchanged_ = false;
+  std::string kept_incomplete_;
 };
 
 std::string Evidence(const store::Discrepancy& d) {
@@ -499,7 +508,10 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
               Outcome inner = applier.Run();
               if (inner.error.ok() && !inner.refused) {
                 std::string why = r.note;
-                if (applier.unchanged()) {
+                if (!applier.incomplete().empty()) {
+                  why += std::string(why.empty() ? "" : "; ") + "no one has " +
+                         applier.incomplete() + " yet: on the incomplete-information list";
+                } else if (applier.unchanged()) {
                   why += std::string(why.empty() ? "" : "; ") +
                          "the register had this value already (set by another item)";
                 }

@@ -614,7 +614,8 @@ class Comparer {
     nlohmann::json action = {
         {"name", name},
         {"child_id", child_id},
-        {"mother_key", mother != by_id.end() ? RegisterKey(reg_, mother->second) : std::string()}};
+        {"mother_key", mother != by_id.end() ? RegisterKey(reg_, mother->second) : std::string()},
+        {"carded", c.recorded}};
     d.action_json = action.dump();
     const std::string what = "create card for " + Or(name, "(name not yet given)") + " born " +
                              best.birth.Iso() + " (" + std::string(1, best.sex) + ")";
