@@ -193,5 +193,19 @@ TEST(RecordSetTest, RowsBuiltApartAndAppendedEqualTheWhole) {
   EXPECT_EQ(set.size(), 4u);
 }
 
+// A value's frequency is its share of the non-null values of both sets together (of the one set
+// when deduplicating); a null row's is 0.
+TEST(RecordSetTest, TermFrequenciesCountTheValuesOfBothSets) {
+  Sets s = MakeSets(Normalizer::kText, {"a", "b", "", "a"}, {"a", "c"});
+  const std::vector<int> field = {0};
+  ComputeTermFrequencies(&s.left, &s.right, field);
+  const std::vector<double> left = {3.0 / 5, 1.0 / 5, 0.0, 3.0 / 5}, right = {3.0 / 5, 1.0 / 5};
+  EXPECT_EQ(s.left.fields[0].frequency, left);
+  EXPECT_EQ(s.right.fields[0].frequency, right);
+  ComputeTermFrequencies(&s.left, nullptr, field);
+  const std::vector<double> alone = {2.0 / 3, 1.0 / 3, 0.0, 2.0 / 3};
+  EXPECT_EQ(s.left.fields[0].frequency, alone);
+}
+
 }  // namespace
 }  // namespace popreg::link

@@ -235,23 +235,30 @@ void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const i
   for (const int i : fields) {
     FieldColumn* cols[2] = {&left->fields[i], right ? &right->fields[i] : nullptr};
     std::unordered_map<std::u32string_view, int64_t> counts;
+    // Per set and row, its value's count (null for a null row): one hash lookup per value, as
+    // the map's entries stay where they are while it grows.
+    std::vector<const int64_t*> count_of[2];
     int64_t total = 0;
-    for (FieldColumn* c : cols) {
-      if (c == nullptr) continue;
-      for (size_t r = 0; r < c->value.size(); ++r) {
-        const std::u32string_view v = c->value[r];
+    for (int s = 0; s < 2; ++s) {
+      if (cols[s] == nullptr) continue;
+      const StringColumn& value = cols[s]->value;
+      count_of[s].assign(value.size(), nullptr);
+      for (size_t r = 0; r < value.size(); ++r) {
+        const std::u32string_view v = value[r];
         if (v.empty()) continue;
-        ++counts[v];
+        int64_t& n = counts[v];
+        ++n;
+        count_of[s][r] = &n;
         ++total;
       }
     }
-    for (FieldColumn* c : cols) {
-      if (c == nullptr) continue;
-      for (size_t r = 0; r < c->value.size(); ++r) {
-        c->frequency[r] =
-            c->value[r].empty() || total == 0
+    for (int s = 0; s < 2; ++s) {
+      if (cols[s] == nullptr) continue;
+      for (size_t r = 0; r < count_of[s].size(); ++r) {
+        cols[s]->frequency[r] =
+            count_of[s][r] == nullptr || total == 0
                 ? 0.0
-                : static_cast<double>(counts[c->value[r]]) / static_cast<double>(total);
+                : static_cast<double>(*count_of[s][r]) / static_cast<double>(total);
       }
     }
   }

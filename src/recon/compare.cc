@@ -66,7 +66,7 @@ struct DeathEvidence {
   const SourceTable* table;
   size_t record;
   double probability;
-  const std::string* explanation;
+  std::string explanation;  // JSON of the link's terms
 };
 
 class Comparer {
@@ -132,7 +132,7 @@ class Comparer {
         // Evidence dated after as_of does not count: the person was alive on the reference date.
         const std::optional<Date> d = Date::ParseIso(table.value("death_date", i));
         if (!d || *d > options_.as_of) continue;
-        deaths_[l.to_register[i]].push_back({&table, i, l.probability[i], &l.explanation[i]});
+        deaths_[l.to_register[i]].push_back({&table, i, l.probability[i], l.explanation[i]});
       }
     }
     for (const std::optional<SourceTable>* t : {&in_.births, &in_.vaccinations}) {
@@ -394,7 +394,7 @@ class Comparer {
     d.source_row = best.table->rows[best.record];
     d.source_id_number = best.table->value("id_number", best.record);
     d.match_probability = best.probability;
-    d.explanation_json = *best.explanation;
+    d.explanation_json = best.explanation;
     std::vector<std::tuple<std::string, store::ImportId, int64_t>> evidence;
     std::string where;
     for (const DeathEvidence& e : ev) {

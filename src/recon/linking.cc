@@ -35,20 +35,31 @@ const link::FieldSpec kFields[kFieldCount] = {
     {"township", Normalizer::kText},       // the first 9 digits of the community code
     {"home", Normalizer::kText}};          // the address text without its prefix (HomeOf)
 
-// A source's raw values by field name; fields not named are empty.
-using SourceFields = std::vector<std::pair<std::string_view, std::vector<std::string>>>;
+// A source's raw values by field name, read where they are (the source's columns are not
+// copied: a million-record police list's columns are hundreds of megabytes); fields not named
+// are empty.
+using SourceFields = std::vector<std::pair<std::string_view, const std::vector<std::string>*>>;
 
-Result<link::RecordSet> BuildSource(size_t n, SourceFields given, const Date& as_of) {
-  std::vector<std::vector<std::string>> raw(kFieldCount);
+Result<link::RecordSet> BuildSource(size_t n, const SourceFields& given, const Date& as_of) {
+  const std::vector<std::string> none(n);
+  std::vector<const std::vector<std::string>*> raw(kFieldCount, &none);
+  // A given column of another length, cut or padded (reserved: raw points into it).
+  std::vector<std::vector<std::string>> resized;
+  resized.reserve(given.size());
   for (int f = 0; f < kFieldCount; ++f) {
-    for (auto& [name, values] : given) {
-      if (name == kFields[f].name) raw[f] = std::move(values);
+    for (const auto& [name, values] : given) {
+      if (name != kFields[f].name) continue;
+      raw[f] = values;
+      if (values->size() != n) {
+        resized.emplace_back(values->begin(), values->begin() + std::min(n, values->size()));
+        resized.back().resize(n);
+        raw[f] = &resized.back();
+      }
     }
-    raw[f].resize(n);
   }
   std::vector<std::string> ids(n);
   for (size_t i = 0; i < n; ++i) ids[i] = std::to_string(i);
-  return link::BuildRecordSet(std::move(ids), kFields, raw, as_of.Iso());
+  return link::BuildRecordSet(std::move(ids), kFields, raw, {}, as_of.Iso());
 }
 
 // A job's rules in the engine's terms.
@@ -92,17 +103,29 @@ link::LinkSpec MakeSpec(const std::string& name, const LinkContext& ctx, const J
   return spec;
 }
 
+// What a pair's weight is made of: its level per comparison and, per comparison whose weight
+// uses it (tf), the frequency of the register record's value (kNoFrequency for the others).
+struct PairTerms {
+  std::vector<link::Level> levels;
+  std::vector<double> frequency;
+};
+
+PairTerms TermsOf(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
+                  const link::RecordSet& right, link::RecordIndex k) {
+  PairTerms t;
+  t.levels = link::PairLevels(r.comparisons, left, l, right, k);
+  t.frequency.assign(r.comparisons.size(), link::kNoFrequency);
+  for (size_t c = 0; c < r.comparisons.size(); ++c) {
+    if (r.comparisons[c].tf) t.frequency[c] = left.fields[r.comparisons[c].field].frequency[l];
+  }
+  return t;
+}
+
 // The terms of a pair's weight as JSON: [{"field", "level", "weight"}...] with the prior first,
 // and `why` (a pair's shortfall, see Candidate) when it is not empty.
-std::string ExplainPair(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
-                        const link::RecordSet& right, link::RecordIndex k,
-                        const std::string& why = "") {
-  const std::vector<link::Level> levels = link::PairLevels(r.comparisons, left, l, right, k);
-  std::vector<double> freq(r.comparisons.size(), link::kNoFrequency);
-  for (size_t c = 0; c < r.comparisons.size(); ++c) {
-    if (r.comparisons[c].tf) freq[c] = left.fields[r.comparisons[c].field].frequency[l];
-  }
-  const link::Explanation e = r.model.Explain(levels, freq);
+std::string ExplanationJson(const link::Model& model, std::span<const link::Level> levels,
+                            std::span<const double> frequency, const std::string& why) {
+  const link::Explanation e = model.Explain(levels, frequency);
   nlohmann::json terms = nlohmann::json::array();
   for (const link::ExplanationTerm& t : e.terms) {
     terms.push_back({{"field", t.name}, {"level", t.label}, {"weight", t.weight}});
@@ -110,6 +133,13 @@ std::string ExplainPair(const link::LinkResult& r, const link::RecordSet& left, 
   nlohmann::json j = {{"weight", e.weight}, {"probability", e.probability}, {"terms", terms}};
   if (!why.empty()) j["why"] = why;
   return j.dump();
+}
+
+std::string ExplainPair(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
+                        const link::RecordSet& right, link::RecordIndex k,
+                        const std::string& why = "") {
+  const PairTerms t = TermsOf(r, left, l, right, k);
+  return ExplanationJson(r.model, t.levels, t.frequency, why);
 }
 
 // The engine's progress stages under the job's name ("police_population -> register: scoring").
@@ -200,17 +230,17 @@ bool SameValidId(const link::LinkResult& r, const link::RecordSet& left, link::R
 // may not. A field with one condition (exact) only needs to agree.
 bool IdentityAgrees(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
                     const link::RecordSet& right, link::RecordIndex k) {
-  const std::vector<link::Level> levels = link::PairLevels(r.comparisons, left, l, right, k);
   int known = 0, agree = 0;
   bool strong = false;
-  for (size_t c = 0; c < r.comparisons.size(); ++c) {
-    const std::string& n = r.comparisons[c].name;
+  for (const link::Comparison& c : r.comparisons) {
+    const std::string& n = c.name;
     if (n != "id_number" && n != "name" && n != "birth_date" && n != "mother_id") continue;
-    if (levels[c] == 0) continue;
+    const link::Level level = c.Compare(left, l, right, k);
+    if (level == 0) continue;
     ++known;
-    if (levels[c] < 2) continue;
+    if (level < 2) continue;
     ++agree;
-    strong = strong || levels[c] >= 3 || r.comparisons[c].conditions.size() == 1;
+    strong = strong || level >= 3 || c.conditions.size() == 1;
   }
   return agree > 0 && (known > 1 || strong);
 }
@@ -266,7 +296,6 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   Links out;
   out.to_register.assign(source_size, kUnlinked);
   out.probability.assign(source_size, 0.0);
-  out.explanation.assign(source_size, "");
   if (rules.explain_unlinked) out.source_candidate.assign(source_size, Candidate{});
   out.summary.name = name;
   out.summary.left = static_cast<int64_t>(left->size());
@@ -282,6 +311,9 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   out.summary.candidate_pairs = r.candidate_pairs;
   out.summary.lambda = r.model.lambda;
   r.accepted.clear();
+  std::vector<bool> tf(r.comparisons.size());
+  for (size_t c = 0; c < tf.size(); ++c) tf[c] = r.comparisons[c].tf;
+  out.explanation.Reset(source_size, r.model, std::move(tf));
   // The pairs a veto rules out, with the reason (only pairs that could have been links).
   std::unordered_map<size_t, std::string> vetoed;
   for (size_t i = 0; i < r.scored.size(); ++i) {
@@ -299,10 +331,12 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
     }
   }
   if (usable.ambiguity_bits > 0) VetoAmbiguous(r, *left, usable, &vetoed);
+  // Only the pairs that can be links: the assignment drops the others first.
   std::vector<link::ScoredPair> allowed;
-  allowed.reserve(r.scored.size());
   for (size_t i = 0; i < r.scored.size(); ++i) {
-    if (!vetoed.count(i)) allowed.push_back(r.scored[i]);
+    if (r.scored[i].probability >= usable.threshold && !vetoed.count(i)) {
+      allowed.push_back(r.scored[i]);
+    }
   }
   std::vector<link::ScoredPair> links = link::AssignOneToOne(std::move(allowed), usable.threshold);
   constexpr size_t kNone = static_cast<size_t>(-1);
@@ -311,7 +345,8 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
     const link::ScoredPair& p = links[i];
     out.to_register[p.right] = static_cast<int32_t>(register_index[p.left]);
     out.probability[p.right] = p.probability;
-    out.explanation[p.right] = ExplainPair(r, *left, p.left, *right, p.right);
+    const PairTerms t = TermsOf(r, *left, p.left, *right, p.right);
+    out.explanation.Keep(p.right, t.levels, t.frequency);
     link_of_right[p.right] = i;
     link_of_left[p.left] = i;
   }
@@ -335,8 +370,9 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
       if (per_left[p.left] != 1 || per_right[p.right] != 1) continue;
       out.to_register[p.right] = static_cast<int32_t>(register_index[p.left]);
       out.probability[p.right] = p.probability;
-      out.explanation[p.right] = ExplainPair(
-          r, *left, p.left, *right, p.right,
+      const PairTerms t = TermsOf(r, *left, p.left, *right, p.right);
+      out.explanation.Keep(
+          p.right, t.levels, t.frequency,
           fmt::format("linked on the same valid ID number: the fields weigh only p = {:.4g}, "
                       "below the threshold {}, but neither record has another candidate with it",
                       p.probability, usable.threshold));
@@ -446,17 +482,12 @@ std::vector<std::string> HomesOf(const std::vector<std::string>& address) {
   return out;
 }
 
-// Each register person's dwelling: from the card's building/unit/room columns, else from its
+// A register person's dwelling: from the card's building/unit/room columns, else from its
 // address text (Dwelling).
-std::vector<std::string> RegisterDwellings(const store::RegisterColumns& reg) {
-  std::vector<std::string> out;
-  out.reserve(reg.size());
-  for (size_t i = 0; i < reg.size(); ++i) {
-    const std::string key = reg.building[i] + "/" + reg.unit[i] + "/" + reg.room[i];
-    out.push_back(key != "//" ? reg.community_code[i] + "|" + key
-                              : Dwelling(reg.community_code[i], reg.address[i]));
-  }
-  return out;
+std::string RegisterDwelling(const store::RegisterColumns& reg, size_t i) {
+  const std::string key = reg.building[i] + "/" + reg.unit[i] + "/" + reg.room[i];
+  return key != "//" ? reg.community_code[i] + "|" + key
+                     : Dwelling(reg.community_code[i], reg.address[i]);
 }
 
 // A source's dwellings from its address text and each record's community code.
@@ -473,27 +504,83 @@ std::vector<std::string> SourceDwellings(const SourceTable& source,
 
 namespace {
 
+// The records of the register persons `rows`. The fields derived from the address are derived
+// for those rows only and not kept (the other entries stay empty), so that the register's raw
+// text is held once, in RegisterColumns.
 Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
                                           const RegisterRecords& r, std::span<const uint32_t> rows,
                                           const Date& as_of) {
+  std::vector<std::string> dwellings(reg.size()), townships(reg.size()), homes(reg.size());
+  for (const uint32_t i : rows) {
+    if (i >= reg.size()) continue;  // BuildRecordSet reports it
+    dwellings[i] = RegisterDwelling(reg, i);
+    townships[i] = reg.community_code[i].substr(0, 9);
+    homes[i] = norm::AddressTail(reg.address[i]);
+  }
   const std::vector<std::string>* raw[kFieldCount] = {
-      &reg.name,           &reg.sex,     &reg.birth_date, &reg.id_number, &r.mothers, &r.dwellings,
-      &reg.community_code, &r.townships, &r.homes};
+      &reg.name,           &reg.sex,   &reg.birth_date, &reg.id_number, &r.mothers, &dwellings,
+      &reg.community_code, &townships, &homes};
   std::vector<std::string> ids(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) ids[i] = std::to_string(rows[i]);
   return link::BuildRecordSet(std::move(ids), kFields, raw, rows, as_of.Iso());
 }
 
+// A source's records: `columns` read from the source as they are, and the dwelling (and with
+// `home`, the home) derived from its address and `community` (each record's community code),
+// dropped once normalised.
+Result<link::RecordSet> SourceRecords(const SourceTable& source,
+                                      const std::vector<std::string>& community,
+                                      SourceFields columns, bool home, const Date& as_of) {
+  const std::vector<std::string> dwellings = SourceDwellings(source, community);
+  const std::vector<std::string> homes =
+      home ? HomesOf(source.column("address")) : std::vector<std::string>();
+  columns.emplace_back("dwelling", &dwellings);
+  if (home) columns.emplace_back("home", &homes);
+  return BuildSource(source.size(), columns, as_of);
+}
+
 }  // namespace
+
+std::string LinkExplanations::operator[](size_t record) const {
+  if (record >= slot_.size() || slot_[record] < 0) return "";
+  const size_t slot = static_cast<size_t>(slot_[record]), n = tf_.size();
+  std::vector<double> frequency(n, link::kNoFrequency);
+  for (size_t c = 0, t = 0; c < n; ++c) {
+    if (tf_[c]) frequency[c] = frequency_[slot * tf_count_ + t++];
+  }
+  const auto why = why_.find(static_cast<int32_t>(slot));
+  return ExplanationJson(model_, std::span(levels_).subspan(slot * n, n), frequency,
+                         why != why_.end() ? why->second : std::string());
+}
+
+void LinkExplanations::Reset(size_t records, link::Model model, std::vector<bool> tf) {
+  model_ = std::move(model);
+  tf_ = std::move(tf);
+  tf_count_ = static_cast<size_t>(std::count(tf_.begin(), tf_.end(), true));
+  kept_ = 0;
+  slot_.assign(records, -1);
+  levels_.clear();
+  frequency_.clear();
+  why_.clear();
+}
+
+void LinkExplanations::Keep(size_t record, std::span<const link::Level> levels,
+                            std::span<const double> frequencies, std::string why) {
+  assert(record < slot_.size() && slot_[record] < 0);
+  assert(levels.size() == tf_.size() && frequencies.size() == tf_.size());
+  const int32_t slot = kept_++;
+  slot_[record] = slot;
+  levels_.insert(levels_.end(), levels.begin(), levels.end());
+  for (size_t c = 0; c < tf_.size(); ++c) {
+    if (tf_[c]) frequency_.push_back(frequencies[c]);
+  }
+  if (!why.empty()) why_.emplace(slot, std::move(why));
+}
 
 Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg,
                                           std::vector<std::string> mothers, const Date& as_of) {
   RegisterRecords out;
   out.mothers = std::move(mothers);
-  out.dwellings = RegisterDwellings(reg);
-  out.homes = HomesOf(reg.address);
-  out.townships.resize(reg.size());
-  for (size_t i = 0; i < reg.size(); ++i) out.townships[i] = reg.community_code[i].substr(0, 9);
   for (size_t i = 0; i < reg.size(); ++i) {
     if (reg.status[i] == "alive") out.index.push_back(static_cast<uint32_t>(i));
   }
@@ -518,17 +605,15 @@ Status ExtendToAllPersons(const store::RegisterColumns& reg, const Date& as_of,
 Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
                          const std::vector<std::string>& source_community) {
   ASSIGN_OR_RETURN(link::RecordSet right,
-                   BuildSource(police.size(),
-                               {{"name", police.column("name")},
-                                {"sex", police.column("sex")},
-                                {"birth_date", police.column("birth_date")},
-                                {"id_number", police.column("id_number")},
-                                // A newborn's card often has no name or ID yet: its mother and
-                                // dwelling still say who it is.
-                                {"mother_id", police.column("mother_id_number")},
-                                {"dwelling", SourceDwellings(police, source_community)},
-                                {"home", HomesOf(police.column("address"))}},
-                               ctx.as_of));
+                   SourceRecords(police, source_community,
+                                 {{"name", &police.column("name")},
+                                  {"sex", &police.column("sex")},
+                                  {"birth_date", &police.column("birth_date")},
+                                  {"id_number", &police.column("id_number")},
+                                  // A newborn's card often has no name or ID yet: its mother and
+                                  // dwelling still say who it is.
+                                  {"mother_id", &police.column("mother_id_number")}},
+                                 /*home=*/true, ctx.as_of));
   JobRules rules = PersonRules();
   rules.comparisons.push_back({"mother_id", {"exact"}, false});
   rules.comparisons.push_back({"dwelling", {"exact"}, false});
@@ -545,15 +630,13 @@ Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
 Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
                          const std::vector<std::string>& source_community) {
   ASSIGN_OR_RETURN(link::RecordSet right,
-                   BuildSource(deaths.size(),
-                               {{"name", deaths.column("name")},
-                                {"sex", deaths.column("sex")},
-                                {"birth_date", deaths.column("birth_date")},
-                                {"id_number", deaths.column("id_number")},
-                                {"dwelling", SourceDwellings(deaths, source_community)},
-                                {"community", source_community},
-                                {"home", HomesOf(deaths.column("address"))}},
-                               ctx.as_of));
+                   SourceRecords(deaths, source_community,
+                                 {{"name", &deaths.column("name")},
+                                  {"sex", &deaths.column("sex")},
+                                  {"birth_date", &deaths.column("birth_date")},
+                                  {"id_number", &deaths.column("id_number")},
+                                  {"community", &source_community}},
+                                 /*home=*/true, ctx.as_of));
   JobRules rules = PersonRules();
   rules.comparisons.push_back({"community", {"exact"}, false});
   rules.comparisons.push_back({"dwelling", {"exact"}, false});
@@ -581,14 +664,14 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
 Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
                          const std::vector<std::string>& source_community) {
   const bool police = births.kind() == io::Kind::kPoliceBirths;
-  SourceFields given = {{"mother_id", births.column("mother_id_number")},
-                        {"birth_date", births.column("birth_date")},
-                        {"sex", births.column("sex")},
-                        {"name", births.column(police ? "name" : "child_name")},
-                        {"dwelling", SourceDwellings(births, source_community)}};
+  SourceFields given = {{"mother_id", &births.column("mother_id_number")},
+                        {"birth_date", &births.column("birth_date")},
+                        {"sex", &births.column("sex")},
+                        {"name", &births.column(police ? "name" : "child_name")}};
   // A registered newborn has its own ID: the strongest key when the register has it too.
-  if (police) given.emplace_back("id_number", births.column("id_number"));
-  ASSIGN_OR_RETURN(link::RecordSet right, BuildSource(births.size(), std::move(given), ctx.as_of));
+  if (police) given.emplace_back("id_number", &births.column("id_number"));
+  ASSIGN_OR_RETURN(link::RecordSet right, SourceRecords(births, source_community, std::move(given),
+                                                        /*home=*/false, ctx.as_of));
   JobRules rules;
   rules.comparisons = {
       IdComparison("mother_id"),

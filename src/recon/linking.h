@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "base/date.h"
 #include "base/status.h"
 #include "link/job.h"
+#include "link/model.h"
 #include "link/record_set.h"
 #include "recon/compare.h"
 #include "recon/sources.h"
@@ -31,12 +33,43 @@ struct Candidate {
   std::string explanation;
 };
 
+// The explanations of a job's links, per source record: each link keeps its pair's comparison
+// levels and the term frequencies its weight used, and its JSON is built when asked. A million
+// police links as JSON would hold about a gigabyte and take seconds to build, and a comparison
+// reports a few percent of them.
+class LinkExplanations {
+ public:
+  // The JSON of the link of source record `record`: {"weight", "probability", "terms": [{"field",
+  // "level", "weight"}...] with the prior first, and "why" when the link has one}; "" when the
+  // record is not linked.
+  std::string operator[](size_t record) const;
+
+  // For the jobs (linking.cc): starts over with `records` source records, none linked, whose
+  // links `model` scores; `tf[c]` says whether comparison c's weight uses the value's frequency.
+  void Reset(size_t records, link::Model model, std::vector<bool> tf);
+  // Keeps the link of `record` (not kept before): its pair's level per comparison, the value
+  // frequency per comparison (read where tf is set), and the reason it is a link when not the
+  // usual one ("" otherwise).
+  void Keep(size_t record, std::span<const link::Level> levels, std::span<const double> frequencies,
+            std::string why = "");
+
+ private:
+  link::Model model_;
+  std::vector<bool> tf_;
+  size_t tf_count_ = 0;
+  int32_t kept_ = 0;                              // links kept (slots used)
+  std::vector<int32_t> slot_;                     // per source record: its link's slot, or -1
+  std::vector<link::Level> levels_;               // per slot, one per comparison
+  std::vector<double> frequency_;                 // per slot, one per tf comparison
+  std::unordered_map<int32_t, std::string> why_;  // by slot: the few links that have one
+};
+
 // The links of one source to register persons: per source record, the register index (into
 // RegisterColumns) it links to, or kUnlinked.
 struct Links {
   std::vector<int32_t> to_register;
-  std::vector<double> probability;       // of the link; 0 when unlinked
-  std::vector<std::string> explanation;  // JSON of the link's terms; empty when unlinked
+  std::vector<double> probability;  // of the link; 0 when unlinked
+  LinkExplanations explanation;     // JSON of the link's terms; empty when unlinked
   // For the police list only: per unlinked source record its best register candidate, and per
   // unlinked register person (register index) its best source candidate.
   std::vector<Candidate> source_candidate;
@@ -52,8 +85,9 @@ struct RegisterRecords {
   link::RecordSet set;
   std::vector<uint32_t> index;
   size_t alive = 0;  // the first `alive` records are the alive persons
-  // Per register person, the raw fields the records are built from.
-  std::vector<std::string> mothers, dwellings, homes, townships;
+  // Per register person, the mother's ID (the one raw field not in RegisterColumns); the fields
+  // derived from the address (dwelling, township, home) are derived again for the rows built.
+  std::vector<std::string> mothers;
 };
 
 // The alive persons' records. `mothers` is each register person's mother's ID (RegisterMothers,
