@@ -67,7 +67,9 @@ struct RunMemory {
 };
 
 // Applies one item inside the batch's transaction. Every register change is made through
-// register_edit.h with `note`, so each has its history row.
+// register_edit.h with `note`, so each has its history row. Every refusal comes before the
+// item's first write: a refused item changes nothing, without a savepoint (which would cost
+// SQLite a statement journal of every page the item touches).
 class ItemApplier {
  public:
   ItemApplier(Session& s, const store::Discrepancy& d, const store::ChangeNote& note,
@@ -143,6 +145,7 @@ class ItemApplier {
   Step SetFields(const std::vector<std::string>& fields, bool from_police) {
     ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
     if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    const std::optional<store::Person> read = p;
     for (const std::string& field : fields) {
       std::string& current = FieldOf(*p, field);
       ASSIGN_OR_RETURN(std::string value, ValueFor(field, from_police));
@@ -164,15 +167,15 @@ class ItemApplier {
       }
       current = value;
     }
-    ASSIGN_OR_RETURN(std::optional<store::Person> was, Person(d_.register_key));
-    unchanged_ = was && store::PersonJson(*was) == store::PersonJson(*p);
-    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
+    unchanged_ = store::PersonJson(*read) == store::PersonJson(*p);
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_, &read));
     return Done();
   }
 
   Step Complete() {
     ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
     if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    const std::optional<store::Person> read = p;
     const std::string missing =
         Rule5MissingFields(p->name, p->sex, p->birth_date, p->id_number, today_);
     if (missing.empty()) return Refuse(d_.register_key + " is complete already");
@@ -195,13 +198,14 @@ class ItemApplier {
       kept_incomplete_ = missing;
       return Done();
     }
-    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_, &read));
     return Done();
   }
 
   Step Death() {
     ASSIGN_OR_RETURN(std::optional<store::Person> p, Person(d_.register_key));
     if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
+    const std::optional<store::Person> read = p;
     if (p->status != "alive") {
       return Refuse(d_.register_key + " is " + p->status + " in the register already");
     }
@@ -211,7 +215,7 @@ class ItemApplier {
     }
     p->status = "deceased";
     p->death_date = date;
-    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_));
+    RETURN_IF_ERROR(store::PutPerson(s_, *p, note_, &read));
     return Done();
   }
 
@@ -429,22 +433,6 @@ std::string Evidence(const store::Discrepancy& d) {
   return e;
 }
 
-// Runs `body` between a savepoint and its release, rolling back to it when `body` refuses or
-// fails, so that one item is applied whole or not at all inside its batch.
-Outcome InSavepoint(Session& s, const std::function<Outcome()>& body) {
-  if (Status st = s.Exec("marking an item's start", "SAVEPOINT apply_item").status(); !st.ok()) {
-    return {st, std::nullopt};
-  }
-  Outcome o = body();
-  if (!o.error.ok() || o.refused) {
-    Status back = s.Exec("undoing a refused item", "ROLLBACK TO SAVEPOINT apply_item").status();
-    if (!back.ok() && o.error.ok()) o.error = back;
-  }
-  Status rel = s.Exec("ending an item", "RELEASE SAVEPOINT apply_item").status();
-  if (!rel.ok() && o.error.ok()) o.error = rel;
-  return o;
-}
-
 }  // namespace
 
 Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
@@ -456,9 +444,9 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
   store::DiscrepancyFilter f;
   f.status = r.item != 0 ? "" : "approved";
   f.community_code = r.community;
-  ASSIGN_OR_RETURN(std::vector<store::Discrepancy> items, store.ListDiscrepancies(f));
+  ASSIGN_OR_RETURN(std::vector<store::ItemRef> items, store::ListItemRefs(store, f));
   if (r.item != 0) {
-    std::erase_if(items, [&](const store::Discrepancy& d) { return d.id != r.item; });
+    std::erase_if(items, [&](const store::ItemRef& d) { return d.id != r.item; });
     if (items.empty()) {
       return NotFound("store " + store.location() + ": there is no item " + std::to_string(r.item));
     }
@@ -467,7 +455,7 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
                                 items[0].status + ": only approved items are applied");
     }
   }
-  for (const store::Discrepancy& d : items)
+  for (const store::ItemRef& d : items)
     RETURN_IF_ERROR(Allow(user, Action::kApply, d.community_code));
   // Births and merges last: a child joins a card after its mother's values are mended, and a
   // merge does not move a person another item of the batch still names by its old key.
@@ -478,7 +466,7 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
     return 0;
   };
   std::stable_sort(items.begin(), items.end(),
-                   [&](const store::Discrepancy& a, const store::Discrepancy& b) {
+                   [&](const store::ItemRef& a, const store::ItemRef& b) {
                      return rank(a.type) < rank(b.type);
                    });
   ApplyResult result;
@@ -503,7 +491,9 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
               continue;
             }
             const store::ChangeNote note{user.login, d.proposal, Evidence(d), d.id};
-            Outcome o = InSavepoint(s, [&] {
+            // An item refuses before its first write (ItemApplier), so a refused item leaves
+            // nothing behind, and an error of the store fails the whole batch.
+            Outcome o = [&] {
               ItemApplier applier(s, d, note, today, &memory);
               Outcome inner = applier.Run();
               if (inner.error.ok() && !inner.refused) {
@@ -518,7 +508,7 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
                 inner.error = store::RecordTransition(s, d, "applied", user.login, why, "");
               }
               return inner;
-            });
+            }();
             RETURN_IF_ERROR(o.error.WithContext("item " + std::to_string(d.id)));
             if (o.refused) {
               refused.push_back("item " + std::to_string(d.id) + " (" + d.type +

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "store/backend_checks.h"
 #include "store/common_store.h"
 #include "store/sql.h"
 
@@ -265,9 +266,15 @@ Result<std::string> NextPersonNo(sql::Session& s, std::string_view card_no) {
   return std::to_string(most + 1);
 }
 
-Status PutPerson(sql::Session& s, const Person& p, const ChangeNote& note) {
+Status PutPerson(sql::Session& s, const Person& p, const ChangeNote& note,
+                 const std::optional<Person>* known) {
   const std::string key = p.card_no + "/" + p.person_no;
-  ASSIGN_OR_RETURN(std::optional<Person> before, GetPerson(s, key));
+  std::optional<Person> before;
+  if (known != nullptr) {
+    before = *known;
+  } else {
+    ASSIGN_OR_RETURN(before, GetPerson(s, key));
+  }
   const std::string after_json = PersonJson(p);
   const std::vector<sql::Value> values = {
       p.card_no,  p.person_no, p.name,   p.sex,        p.birth_date,      p.id_number,
@@ -351,6 +358,27 @@ Status AddForward(sql::Session& s, std::string_view old_key, std::string_view ne
             "INSERT INTO person_forwards (old_key, new_key, item_id, at) VALUES (?1, ?2, ?3, ?4)",
             {std::string(old_key), std::string(new_key), sql::IdOrNull(item_id), at})
       .status();
+}
+
+Result<std::vector<ItemRef>> ListItemRefs(Store& store, const DiscrepancyFilter& f) {
+  RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
+  std::vector<ItemRef> out;
+  RETURN_IF_ERROR(store.Read("listing items", [&](sql::Session& s) -> Status {
+    ASSIGN_OR_RETURN(
+        sql::Rows r,
+        s.Query("listing items",
+                "SELECT id, type, community_code, status FROM discrepancies WHERE (CAST(?1 AS "
+                "TEXT) = '' OR type = ?1) AND (CAST(?2 AS TEXT) = '' OR substr(coalesce("
+                "community_code, ''), 1, length(CAST(?2 AS TEXT))) = ?2) AND (CASE WHEN CAST(?3 "
+                "AS TEXT) = '' THEN status <> 'resolved' ELSE status = ?3 END) ORDER BY id",
+                {f.type, f.community_code, f.status}));
+    out.reserve(r.size());
+    for (size_t i = 0; i < r.size(); ++i) {
+      out.push_back({r.Int(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3)});
+    }
+    return Status();
+  }));
+  return out;
 }
 
 Result<std::string> ResolveKey(sql::Session& s, std::string_view key) {

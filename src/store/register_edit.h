@@ -56,8 +56,10 @@ Result<std::string> NextCardNo(sql::Session& s, std::string_view community_code)
 Result<std::string> NextPersonNo(sql::Session& s, std::string_view card_no);
 
 // Writes a person: inserted when its key is new, else updated to these values. A history row
-// records it (no row, and no write, when nothing differs). The card must exist.
-Status PutPerson(sql::Session& s, const Person& p, const ChangeNote& note);
+// records it (no row, and no write, when nothing differs). The card must exist. `before`, when
+// given, is the person as the caller read it in this transaction (saves reading it again).
+Status PutPerson(sql::Session& s, const Person& p, const ChangeNote& note,
+                 const std::optional<Person>* before = nullptr);
 // Removes a person (history: before, no after). NotFound when there is none.
 Status RemovePerson(sql::Session& s, std::string_view key, const ChangeNote& note);
 // Writes a household (inserted or updated, with history as PutPerson).
@@ -67,6 +69,14 @@ Status RemoveHousehold(sql::Session& s, std::string_view card_no, const ChangeNo
 // Leaves a forward pointer from a merged person's key to the person it was merged into.
 Status AddForward(sql::Session& s, std::string_view old_key, std::string_view new_key,
                   int64_t item_id);
+// An item's id, type, community and status, for choosing what to work on without reading
+// every item whole.
+struct ItemRef {
+  int64_t id = 0;
+  std::string type, community_code, status;
+};
+Result<std::vector<ItemRef>> ListItemRefs(Store& store, const DiscrepancyFilter& filter);
+
 // Where a key now lives: the key it was merged into (following pointers), or itself.
 Result<std::string> ResolveKey(sql::Session& s, std::string_view key);
 

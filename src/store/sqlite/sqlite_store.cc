@@ -611,6 +611,10 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const SqliteOption
   }
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON", "enabling foreign keys"));
   RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = FULL", "setting synchronous"));
+  // 64 MiB of page cache instead of SQLite's 2 MiB: applying 50,000 items touches persons,
+  // cards, items and history all over a million-person file, and with the default most of the
+  // time went to copying pages the OS had cached anyway.
+  RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -65536", "setting the page cache"));
   if (options.max_page_count > 0) {
     RETURN_IF_ERROR(db->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count),
                              "setting max_page_count"));
