@@ -18,6 +18,7 @@ namespace {
 struct CompareArgs {
   std::string db, as_of, since, area, user;
   int threads = 0;
+  bool learn = false;
 };
 
 void PrintSummary(const recon::RunResult& r) {
@@ -52,6 +53,20 @@ void PrintSummary(const recon::RunResult& r) {
                 static_cast<long long>(l.left), static_cast<long long>(l.right),
                 static_cast<long long>(l.candidate_pairs), static_cast<long long>(l.links));
   }
+  bool learning = false;
+  for (const recon::LinkSummary& l : r.compare.links) {
+    learning = learning || l.learned || l.labels_skipped > 0;
+  }
+  if (!learning) return;
+  std::printf("\n  %-40s %8s %12s %8s %10s\n", "learnt from reviews", "matches", "non-matches",
+              "skipped", "threshold");
+  for (const recon::LinkSummary& l : r.compare.links) {
+    if (!l.learned && l.labels_skipped == 0) continue;
+    std::printf("  %-40s %8lld %12lld %8lld %4.3g->%-5.3g\n", l.name.c_str(),
+                static_cast<long long>(l.label_matches),
+                static_cast<long long>(l.label_non_matches),
+                static_cast<long long>(l.labels_skipped), l.threshold_before, l.threshold);
+  }
 }
 
 Status RunCompare(const CompareArgs& a) {
@@ -67,6 +82,7 @@ Status RunCompare(const CompareArgs& a) {
   }
   options.area = a.area;
   options.threads = a.threads;
+  options.learn = a.learn;
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
   options.progress = MakeProgress(&bars);
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
@@ -129,6 +145,9 @@ void RegisterCompare(CLI::App& app) {
   c->add_option("--user", cmp->user, "Who runs the comparison (a clerk of the store)")
       ->envname("POPREG_USER");
   c->add_option("--threads", cmp->threads, "Worker threads (0 = all cores)")->default_val(0);
+  c->add_flag("--learn", cmp->learn,
+              "Refine each linkage model (m and threshold) with the reviewers' decisions: "
+              "approved or applied items are matches, rejected ones non-matches");
   c->callback([cmp] {
     Status s = RunCompare(*cmp);
     if (!s.ok()) Fail(s);

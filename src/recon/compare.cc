@@ -76,7 +76,13 @@ class Comparer {
         reg_(in.reg),
         options_(options),
         window_{options.since, options.as_of},
-        ctx_{in.reg, &records_, options.as_of, options.since, options.threads, options.progress} {
+        ctx_{in.reg,
+             &records_,
+             options.as_of,
+             options.since,
+             options.threads,
+             options.progress,
+             options.learn ? &options.labels : nullptr} {
     for (const store::Area& a : in.areas) areas_.Add(a.code, a.name);
   }
 
@@ -705,6 +711,13 @@ std::string CompareResult::SummaryJson() const {
                           {"candidate_pairs", l.candidate_pairs},
                           {"links", l.links},
                           {"lambda", l.lambda}});
+    if (l.learned || l.labels_skipped > 0) {
+      links_json.back()["labels"] = {{"matches", l.label_matches},
+                                     {"non_matches", l.label_non_matches},
+                                     {"skipped", l.labels_skipped},
+                                     {"threshold_before", l.threshold_before},
+                                     {"threshold", l.threshold}};
+    }
   }
   nlohmann::json j = {{"by_type", by_type}, {"by_community", by_community}, {"links", links_json}};
   return j.dump();
@@ -731,7 +744,23 @@ Result<RunResult> RunComparison(store::Store& store, const CompareOptions& optio
         "the store has no police_population import: missing_in_register, field_mismatch "
         "and absent_from_source cannot be found");
   }
-  ASSIGN_OR_RETURN(out.compare, Compare(inputs, options));
+  if (!options.learn) {
+    ASSIGN_OR_RETURN(out.compare, Compare(inputs, options));
+  } else {
+    // Every decision so far: approved, applied and rejected items (learn.h).
+    std::vector<store::Discrepancy> decided;
+    for (const char* status : {"approved", "applied", "rejected"}) {
+      store::DiscrepancyFilter filter;
+      filter.status = status;
+      ASSIGN_OR_RETURN(std::vector<store::Discrepancy> items, store.ListDiscrepancies(filter));
+      for (store::Discrepancy& d : items) decided.push_back(std::move(d));
+    }
+    CompareOptions learning = options;
+    learning.labels = LabelsFromItems(decided);
+    LogInfo("learning from {} decided items: {} labelled pairs", decided.size(),
+            learning.labels.size());
+    ASSIGN_OR_RETURN(out.compare, Compare(inputs, learning));
+  }
   store::ComparisonInfo info;
   info.as_of = options.as_of.Iso();
   info.since = options.since.Iso();

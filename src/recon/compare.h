@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/status.h"
 #include "link/job.h"
+#include "recon/learn.h"
 #include "recon/sources.h"
 #include "store/store.h"
 
@@ -24,6 +25,10 @@ struct CompareOptions {
   std::string area;         // keep only items whose community code starts with this; empty = all
   int threads = 0;          // 0 = all cores
   link::Progress progress;  // may be empty
+  // Refine each linkage job with the reviewers' decisions (learn.h). RunComparison fills
+  // `labels` from the store's approved, applied and rejected items; Compare uses them as given.
+  bool learn = false;
+  std::vector<ReviewLabel> labels;
 };
 
 // How one source linked to the register, for the summary.
@@ -31,6 +36,11 @@ struct LinkSummary {
   std::string name;  // e.g. "police_population -> register"
   int64_t left = 0, right = 0, candidate_pairs = 0, links = 0;
   double lambda = 0;
+  // With --learn: the labels the job's model learnt from, those that could not be placed (a
+  // person merged away, an older import), and the threshold before and after.
+  bool learned = false;
+  int64_t label_matches = 0, label_non_matches = 0, labels_skipped = 0;
+  double threshold_before = 0, threshold = 0;
 };
 
 struct CompareResult {

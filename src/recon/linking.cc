@@ -287,11 +287,55 @@ void VetoAmbiguous(const link::LinkResult& r, const link::RecordSet& left, const
   }
 }
 
+// A labelled pair as the trained job sees it: its levels and term frequencies, and which
+// comparisons its label left out of m's update (PairLabel::selected).
+LabelledPair Labelled(const link::LinkResult& r, const link::RecordSet& left, link::RecordIndex l,
+                      const link::RecordSet& right, link::RecordIndex k, const PairLabel& label) {
+  PairTerms t = TermsOf(r, left, l, right, k);
+  LabelledPair out;
+  out.levels = std::move(t.levels);
+  out.frequency = std::move(t.frequency);
+  out.match = label.match;
+  out.selected.assign(r.comparisons.size(), false);
+  for (size_t c = 0; c < r.comparisons.size(); ++c) {
+    out.selected[c] = std::find(label.selected.begin(), label.selected.end(),
+                                r.comparisons[c].name) != label.selected.end();
+  }
+  return out;
+}
+
+// The job run again with its model and threshold refined by the labelled pairs (learn.h): the
+// engine scores the same candidate pairs with the given model (no training). `r` is returned as
+// it is when no label could be placed, so that --learn without labels changes nothing.
+Result<link::LinkResult> Relearn(const std::string& name, const LinkContext& ctx,
+                                 link::LinkSpec spec, const std::vector<LabelledPair>& pairs,
+                                 const JobLabels& labels, link::RecordSet* left,
+                                 link::RecordSet* right, double* threshold, LinkSummary* summary,
+                                 link::LinkResult r) {
+  summary->threshold_before = summary->threshold = *threshold;
+  summary->labels_skipped =
+      labels.gone + labels.old_import + static_cast<int64_t>(labels.pairs.size() - pairs.size());
+  if (pairs.empty()) return r;
+  const Learned learned = LearnFromLabels(r.model, *threshold, pairs);
+  summary->learned = true;
+  summary->label_matches = learned.matches;
+  summary->label_non_matches = learned.non_matches;
+  summary->threshold = learned.threshold;
+  *threshold = learned.threshold;
+  spec.model = learned.model;
+  spec.threshold = learned.threshold;
+  ASSIGN_OR_RETURN(link::LinkResult again,
+                   link::RunLink(spec, left, right, Named(name + " (learnt)", ctx.progress)));
+  again.em = std::move(r.em);
+  again.u_pairs = std::move(r.u_pairs);
+  return again;
+}
+
 // Runs a one-to-one job of register persons (`left`, whose record i is register person
 // register_index[i]) against a source (`right`), returning the links per source record.
 Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::RecordSet* left,
                        const std::vector<uint32_t>& register_index, link::RecordSet* right,
-                       const JobRules& rules) {
+                       const JobRules& rules, const JobLabels* labels = nullptr) {
   const size_t source_size = right->size();
   Links out;
   out.to_register.assign(source_size, kUnlinked);
@@ -300,7 +344,7 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   out.summary.name = name;
   out.summary.left = static_cast<int64_t>(left->size());
   out.summary.right = static_cast<int64_t>(source_size);
-  const JobRules usable = ForData(rules, *left, *right);
+  JobRules usable = ForData(rules, *left, *right);
   if (left->size() == 0 || source_size == 0 || usable.blocking.empty() ||
       usable.comparisons.empty()) {
     return out;
@@ -308,6 +352,20 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   link::LinkSpec spec = MakeSpec(name, ctx, usable);
   spec.one_to_one = false;  // assigned below, after the vetoes
   ASSIGN_OR_RETURN(link::LinkResult r, link::RunLink(spec, left, right, Named(name, ctx.progress)));
+  if (labels != nullptr) {
+    std::vector<int32_t> record_of(ctx.reg.size(), -1);
+    for (size_t i = 0; i < register_index.size(); ++i) {
+      record_of[register_index[i]] = static_cast<int32_t>(i);
+    }
+    std::vector<LabelledPair> pairs;
+    for (const PairLabel& p : labels->pairs) {
+      if (p.reg >= record_of.size() || record_of[p.reg] < 0 || p.other >= source_size) continue;
+      pairs.push_back(
+          Labelled(r, *left, static_cast<link::RecordIndex>(record_of[p.reg]), *right, p.other, p));
+    }
+    ASSIGN_OR_RETURN(r, Relearn(name, ctx, spec, pairs, *labels, left, right, &usable.threshold,
+                                &out.summary, std::move(r)));
+  }
   out.summary.candidate_pairs = r.candidate_pairs;
   out.summary.lambda = r.model.lambda;
   r.accepted.clear();
@@ -623,8 +681,10 @@ Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
   rules.threshold = 0.5;
   rules.explain_unlinked = true;
   assert(ctx.records->set.size() == ctx.records->alive);
+  JobLabels labels;
+  if (ctx.labels != nullptr) labels = LabelsForSource(*ctx.labels, ctx.reg, police);
   return OneToOne("police_population -> register", ctx, &ctx.records->set, ctx.records->index,
-                  &right, rules);
+                  &right, rules, ctx.labels != nullptr ? &labels : nullptr);
 }
 
 Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
@@ -657,8 +717,10 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
   rules.threshold = 0.9;
   rules.ambiguity_bits = 3;
   RETURN_IF_ERROR(ExtendToAllPersons(ctx.reg, ctx.as_of, ctx.records));
+  JobLabels labels;
+  if (ctx.labels != nullptr) labels = LabelsForSource(*ctx.labels, ctx.reg, deaths);
   return OneToOne(std::string(deaths.kind_name()) + " -> register", ctx, &ctx.records->set,
-                  ctx.records->index, &right, rules);
+                  ctx.records->index, &right, rules, ctx.labels != nullptr ? &labels : nullptr);
 }
 
 Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
@@ -741,16 +803,30 @@ Result<Duplicates> FindDuplicates(const LinkContext& ctx) {
   rules.em_rules = {{"township", "birth_date"}, {"id_number"}};
   rules.threshold = 0.9;
   link::RecordSet& set = ctx.records->set;
-  const JobRules usable = ForData(rules, set, set);
+  JobRules usable = ForData(rules, set, set);
   if (usable.blocking.empty() || usable.comparisons.empty()) return out;
   const link::LinkSpec spec = MakeSpec(out.summary.name, ctx, usable);
   ASSIGN_OR_RETURN(link::LinkResult r,
                    link::RunLink(spec, &set, nullptr, Named(out.summary.name, ctx.progress)));
+  if (ctx.labels != nullptr) {
+    const JobLabels labels = LabelsForDuplicates(*ctx.labels, ctx.reg);
+    std::vector<int32_t> record_of(ctx.reg.size(), -1);
+    for (size_t i = 0; i < alive.size(); ++i) record_of[alive[i]] = static_cast<int32_t>(i);
+    std::vector<LabelledPair> pairs;
+    for (const PairLabel& p : labels.pairs) {
+      // A card closed since (a person who died) is no longer in the job's records.
+      if (record_of[p.reg] < 0 || record_of[p.other] < 0) continue;
+      pairs.push_back(Labelled(r, set, static_cast<link::RecordIndex>(record_of[p.reg]), set,
+                               static_cast<link::RecordIndex>(record_of[p.other]), p));
+    }
+    ASSIGN_OR_RETURN(r, Relearn(out.summary.name, ctx, spec, pairs, labels, &set, nullptr,
+                                &usable.threshold, &out.summary, std::move(r)));
+  }
   out.summary.candidate_pairs = r.candidate_pairs;
   out.summary.lambda = r.model.lambda;
   for (size_t i = 0; i < alive.size(); ++i) out.cluster[alive[i]] = alive[r.clusters[i]];
   for (const link::ScoredPair& p : r.scored) {
-    if (p.probability < rules.threshold || r.clusters[p.left] != r.clusters[p.right]) continue;
+    if (p.probability < usable.threshold || r.clusters[p.left] != r.clusters[p.right]) continue;
     out.pairs.push_back(
         {alive[p.left], alive[p.right], p.probability, ExplainPair(r, set, p.left, set, p.right)});
   }

@@ -1,6 +1,7 @@
 // How each source links to the register: one linkage job of the engine (src/link/) per source,
 // each with its own fields, comparisons, blocking and training rules, trained on the data at hand
-// (u from random pairs, the prior from deterministic rules, m by EM; no labels).
+// (u from random pairs, the prior from deterministic rules, m by EM; no labels), and with
+// LinkContext::labels refined by the reviewers' decisions (learn.h).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "link/model.h"
 #include "link/record_set.h"
 #include "recon/compare.h"
+#include "recon/learn.h"
 #include "recon/sources.h"
 #include "store/store.h"
 
@@ -105,6 +107,9 @@ struct LinkContext {
   Date since;  // the window's start: birth records describe children born in [since, as_of]
   int threads = 0;
   link::Progress progress;
+  // The reviewers' decisions to learn from (learn.h), or nullptr: each job then keeps its
+  // unsupervised model and threshold. The police list, death and duplicate jobs learn.
+  const std::vector<ReviewLabel>* labels = nullptr;
 };
 
 // The police list to alive register persons, one to one, on ID number, name, birth date, sex,
