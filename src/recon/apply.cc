@@ -117,12 +117,18 @@ class ItemApplier {
     return store::GetPerson(s_, now);
   }
 
-  // The police (or other source) record the item rests on, as normalised values.
+  // The police (or other source) record the item rests on, as normalised values: read from the
+  // store once per item, however many of its fields are asked for.
   Result<Json> Source() {
-    if (d_.source_import_id == 0 || d_.source_row == 0) return Json::object();
-    ASSIGN_OR_RETURN(std::string text,
-                     store::SourceRecordJson(s_, d_.source_import_id, d_.source_row));
-    return ParseObject(text);
+    if (!source_) {
+      source_ = Json::object();
+      if (d_.source_import_id != 0 && d_.source_row != 0) {
+        ASSIGN_OR_RETURN(std::string text,
+                         store::SourceRecordJson(s_, d_.source_import_id, d_.source_row));
+        source_ = ParseObject(text);
+      }
+    }
+    return *source_;
   }
 
   // The value to set for `field`: what staff verified, else the source's (the police list's for
@@ -180,12 +186,7 @@ class ItemApplier {
         Rule5MissingFields(p->name, p->sex, p->birth_date, p->id_number, today_);
     if (missing.empty()) return Refuse(d_.register_key + " is complete already");
     int filled = 0;
-    size_t start = 0;
-    while (start <= missing.size()) {
-      size_t end = missing.find(',', start);
-      if (end == std::string::npos) end = missing.size();
-      const std::string field = missing.substr(start, end - start);
-      start = end + 1;
+    for (const std::string& field : MissingFieldList(missing)) {
       ASSIGN_OR_RETURN(std::string value, ValueFor(field, /*from_source=*/true));
       if (value.empty()) continue;  // left for the incomplete-information list
       FieldOf(*p, field) = value;
@@ -420,6 +421,7 @@ class ItemApplier {
   Json verified_;
   std::string created_key_;
   RunMemory* memory_;
+  std::optional<Json> source_;  // Source(), once read
   bool unchanged_ = false;
   std::string kept_incomplete_;
 };

@@ -324,14 +324,9 @@ class Comparer {
     if (police_of_[i] != kUnlinked) {
       const SourceTable& police = *in_.police;
       const size_t r = static_cast<size_t>(police_of_[i]);
-      size_t start = 0;
-      while (start < missing.size()) {
-        size_t end = missing.find(',', start);
-        if (end == std::string::npos) end = missing.size();
-        const std::string field = missing.substr(start, end - start);
+      for (const std::string& field : MissingFieldList(missing)) {
         const std::string& v = police.value(field, r);
         if (!v.empty()) fill += (fill.empty() ? "" : ", ") + field + " = " + v;
-        start = end + 1;
       }
       AttachPolice(r, &d);
     }

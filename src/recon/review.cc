@@ -218,20 +218,6 @@ Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
   ASSIGN_OR_RETURN(std::optional<store::User> user, store::FindUser(store, r.user));
   if (!user) RETURN_IF_ERROR(Authorize(store, r.user, Action::kRead).status());
 
-  std::string values_json;
-  if (!r.set.empty()) {
-    store::DiscrepancyFilter one;
-    ASSIGN_OR_RETURN(std::vector<store::Discrepancy> all, store.ListDiscrepancies(one));
-    std::string type;
-    for (const store::Discrepancy& d : all) {
-      if (d.id == r.item) type = d.type;
-    }
-    ASSIGN_OR_RETURN(auto checked, CheckVerifiedValues(type, r.set));
-    nlohmann::ordered_json j = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : checked) j[k] = v;
-    values_json = j.dump();
-  }
-
   // The state before a decision, for reopening one (read outside the write: the review rows
   // of an approved item do not change while it stays approved).
   std::map<int64_t, std::string> before_decision;
@@ -239,7 +225,17 @@ Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
   const std::string what = std::string(ReviewActionName(r.action)) + " by " + r.user;
   // Items to reopen need their earlier state; collect them first.
   std::vector<store::Discrepancy> selected;
-  {
+  if (r.item != 0) {
+    // One item: read it alone (a resolved one is no longer reviewed).
+    RETURN_IF_ERROR(
+        store.Read("reading item " + std::to_string(r.item), [&](store::sql::Session& s) -> Status {
+          Result<store::Discrepancy> d = store::ReadItemForReview(s, r.item);
+          if (d.ok() && d->status != "resolved") {
+            selected.push_back(*std::move(d));
+          }
+          return d.ok() || d.status().code() == ErrorCode::kNotFound ? Status() : d.status();
+        }));
+  } else {
     store::DiscrepancyFilter f;
     f.type = r.type;
     f.community_code = r.community;
@@ -248,7 +244,6 @@ Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
     }
     ASSIGN_OR_RETURN(std::vector<store::Discrepancy> items, store.ListDiscrepancies(f));
     for (store::Discrepancy& d : items) {
-      if (r.item != 0 && d.id != r.item) continue;
       if (!r.household.empty() && !OfHousehold(d, r.household)) continue;
       selected.push_back(std::move(d));
     }
@@ -256,6 +251,14 @@ Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
   if (r.item != 0 && selected.empty()) {
     return NotFound("store " + store.location() + ": there is no item " + std::to_string(r.item) +
                     " (or it was resolved)");
+  }
+  // The values staff verified, checked for the item's type (--set goes with one --item).
+  std::string values_json;
+  if (!r.set.empty()) {
+    ASSIGN_OR_RETURN(auto checked, CheckVerifiedValues(selected.front().type, r.set));
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : checked) j[k] = v;
+    values_json = j.dump();
   }
   if (r.action == ReviewAction::kReopen) {
     for (const store::Discrepancy& d : selected) {

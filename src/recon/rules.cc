@@ -78,6 +78,18 @@ std::string Rule5MissingFields(std::string_view name, std::string_view sex,
   return out;
 }
 
+std::vector<std::string> MissingFieldList(std::string_view missing) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < missing.size()) {
+    size_t end = missing.find(',', start);
+    if (end == std::string_view::npos) end = missing.size();
+    out.emplace_back(missing.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 bool Rule6AbsentUnlessNewborn(const Window& window, std::string_view birth_date) {
   return !window.Contains(birth_date);
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/date.h"
 
@@ -55,6 +56,9 @@ bool Rule4InvalidIdNumber(std::string_view register_id, const Date& as_of);
 std::string Rule5MissingFields(std::string_view name, std::string_view sex,
                                std::string_view birth_date, std::string_view id_number,
                                const Date& as_of);
+
+// The fields of a Rule5MissingFields list ("name,birth_date" -> {"name", "birth_date"}).
+std::vector<std::string> MissingFieldList(std::string_view missing);
 
 // Rule 6. A child born in the window who is not on the police list yet is not
 // absent_from_source: newborns reach the police list late. True when a register person not on

@@ -93,5 +93,11 @@ TEST(RulesTest, Rule7OnlyThePrimaryCardIsJudged) {
   EXPECT_FALSE(Rule7JudgedOnItsOwn(true, false));
 }
 
+TEST(RulesTest, MissingFieldListSplitsRule5sList) {
+  EXPECT_EQ(MissingFieldList("name,birth_date"), (std::vector<std::string>{"name", "birth_date"}));
+  EXPECT_EQ(MissingFieldList("id_number"), (std::vector<std::string>{"id_number"}));
+  EXPECT_TRUE(MissingFieldList("").empty());
+}
+
 }  // namespace
 }  // namespace popreg::recon

@@ -16,12 +16,8 @@ bool Lacks(const std::string& json, const std::string& missing) {
   if (json.empty()) return false;
   const nlohmann::json p = nlohmann::json::parse(json, nullptr, false);
   if (!p.is_object()) return false;
-  size_t start = 0;
-  while (start <= missing.size()) {
-    size_t end = missing.find(',', start);
-    if (end == std::string::npos) end = missing.size();
-    if (!p.value(missing.substr(start, end - start), std::string()).empty()) return false;
-    start = end + 1;
+  for (const std::string& field : recon::MissingFieldList(missing)) {
+    if (!p.value(field, std::string()).empty()) return false;
   }
   return true;
 }

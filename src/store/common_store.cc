@@ -15,6 +15,11 @@ const std::string_view kItemColumns =
     "birth_key, match_probability, proposal, evidence_json, explanation_json, status, "
     "first_comparison, last_comparison, action_json, values_json";
 
+const std::string_view kItemFilterWhere =
+    "(CAST(?1 AS TEXT) = '' OR type = ?1) AND (CAST(?2 AS TEXT) = '' OR "
+    "substr(coalesce(community_code, ''), 1, length(CAST(?2 AS TEXT))) = ?2) AND (CASE WHEN "
+    "CAST(?3 AS TEXT) = '' THEN status <> 'resolved' ELSE status = ?3 END)";
+
 Discrepancy ReadItem(const sql::Rows& r, size_t i) {
   Discrepancy d;
   d.id = r.Int(i, 0);
@@ -47,17 +52,13 @@ Result<int64_t> NextId(sql::Session& s, std::string_view table) { return s.NextI
 
 Result<std::vector<Discrepancy>> SelectItems(sql::Session& s, const DiscrepancyFilter& f) {
   RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
-  ASSIGN_OR_RETURN(
-      sql::Rows r,
-      s.Query("listing discrepancies",
-              "SELECT " + std::string(kItemColumns) +
-                  " FROM discrepancies WHERE (CAST(?1 AS TEXT) = '' OR type = ?1) AND "
-                  "(CAST(?2 AS TEXT) = '' OR substr(coalesce(community_code, ''), 1, "
-                  "length(CAST(?2 AS TEXT))) = ?2) AND (CASE WHEN CAST(?3 AS TEXT) = '' THEN "
-                  "status <> 'resolved' ELSE status = ?3 END) AND (CAST(?4 AS BIGINT) = 0 OR id "
-                  "IN (SELECT discrepancy_id FROM comparison_items WHERE comparison_id = ?4)) "
-                  "ORDER BY id",
-              {f.type, f.community_code, f.status, f.comparison_id}));
+  ASSIGN_OR_RETURN(sql::Rows r,
+                   s.Query("listing discrepancies",
+                           "SELECT " + std::string(kItemColumns) + " FROM discrepancies WHERE " +
+                               std::string(kItemFilterWhere) +
+                               " AND (CAST(?4 AS BIGINT) = 0 OR id IN (SELECT discrepancy_id FROM "
+                               "comparison_items WHERE comparison_id = ?4)) ORDER BY id",
+                           {f.type, f.community_code, f.status, f.comparison_id}));
   std::vector<Discrepancy> out;
   out.reserve(r.size());
   for (size_t i = 0; i < r.size(); ++i) out.push_back(ReadItem(r, i));

@@ -24,6 +24,10 @@ class CommonStore : public Store {
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
 };
 
+// The WHERE clause of DiscrepancyFilter's type (?1), area prefix (?2) and status (?3; "" = all
+// but resolved), for every query that selects items by a filter.
+extern const std::string_view kItemFilterWhere;
+
 // The columns of an item as ReadItem reads them (SELECT kItemColumns FROM discrepancies).
 extern const std::string_view kItemColumns;
 // Item `row` of rows selected with kItemColumns.

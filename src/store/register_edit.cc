@@ -364,14 +364,11 @@ Result<std::vector<ItemRef>> ListItemRefs(Store& store, const DiscrepancyFilter&
   RETURN_IF_ERROR(CheckDiscrepancyFilter(f));
   std::vector<ItemRef> out;
   RETURN_IF_ERROR(store.Read("listing items", [&](sql::Session& s) -> Status {
-    ASSIGN_OR_RETURN(
-        sql::Rows r,
-        s.Query("listing items",
-                "SELECT id, type, community_code, status FROM discrepancies WHERE (CAST(?1 AS "
-                "TEXT) = '' OR type = ?1) AND (CAST(?2 AS TEXT) = '' OR substr(coalesce("
-                "community_code, ''), 1, length(CAST(?2 AS TEXT))) = ?2) AND (CASE WHEN CAST(?3 "
-                "AS TEXT) = '' THEN status <> 'resolved' ELSE status = ?3 END) ORDER BY id",
-                {f.type, f.community_code, f.status}));
+    ASSIGN_OR_RETURN(sql::Rows r,
+                     s.Query("listing items",
+                             "SELECT id, type, community_code, status FROM discrepancies WHERE " +
+                                 std::string(kItemFilterWhere) + " ORDER BY id",
+                             {f.type, f.community_code, f.status}));
     out.reserve(r.size());
     for (size_t i = 0; i < r.size(); ++i) {
       out.push_back({r.Int(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3)});
