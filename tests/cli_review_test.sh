@@ -133,6 +133,35 @@ check_show "compare again" compare_run 2
 check_show "no applied item is reported again as open, nothing new is open" oracle second
 # 4. The register is the true one.
 check_show "the register equals population.csv (persons, values, cards)" oracle register
+# 4b. The incomplete-information list: exactly the living persons who still lack a value, among
+# them every incomplete record whose value no one has; totals count them apart; the workbook is
+# for people (Chinese headers, 男/女, the missing fields by their Chinese names).
+check_show "the incomplete list holds who still lacks a value; totals count them apart" bash -c "
+  '$popreg' incomplete --db '$db' --user $REVIEWER_LOGIN --as-of 2026-09-30 \
+    --out '$work/incomplete.csv' &&
+  '$popreg' incomplete --db '$db' --user $REVIEWER_LOGIN --as-of 2026-09-30 \
+    --out '$work/incomplete.xlsx' &&
+  '$popreg' totals --db '$db' --user $REVIEWER_LOGIN --as-of 2026-09-30 >'$work/totals.txt' &&
+  cat '$work/totals.txt' &&
+  python3 - '$work' <<'PY'
+import csv, json, re, sys, zipfile
+work = sys.argv[1]
+rows = list(csv.DictReader(open(work + '/incomplete.csv', encoding='utf-8')))
+keys = {r['register_key'] for r in rows}
+assert all(r['missing'] for r in rows), rows
+plan = json.load(open(work + '/plan.json'))
+want = {e['register_key'] for e in plan
+        if e['type'] == 'incomplete_record' and e['why'].startswith('no value exists')}
+assert want and want <= keys, (sorted(want), sorted(keys))
+line = [l.split() for l in open(work + '/totals.txt') if l.startswith('register')][0]
+assert int(line[5]) == len(rows), (line, len(rows))
+sheet = zipfile.ZipFile(work + '/incomplete.xlsx').read('xl/worksheets/sheet1.xml').decode()
+cells = re.findall(r'<t[^>]*>([^<]*)</t>', sheet)
+assert cells[:8] == ['社区代码', '人员编号', '姓名', '性别', '出生日期', '公民身份号码',
+                     '缺少项目', '缺少起始'], cells[:8]
+assert set(cells[8:]) & {'男', '女'} and '公民身份号码' in cells[8:], cells[8:20]
+print(len(rows), 'incomplete persons;', len(want), 'of them items no one could complete')
+PY"
 # 5. Every change has its history row.
 check_show "every applied item has its history rows" oracle history
 # 6. Undo of each kind restores the values before it; applying again the values after.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "io/csv.h"
+#include "io/schema.h"
 #include "io/xlsx_writer.h"
 #include "recon/rules.h"
 
@@ -86,7 +87,23 @@ Status WriteIncomplete(const std::vector<IncompletePerson>& persons, std::string
     RETURN_IF_ERROR(out->WriteRow(std::vector<std::string_view>{"社区代码", "人员编号", "姓名",
                                                                 "性别", "出生日期", "公民身份号码",
                                                                 "缺少项目", "缺少起始"}));
-    for (const IncompletePerson& p : persons) RETURN_IF_ERROR(out->WriteRow(row(p)));
+    // For people: sex as 男/女 and the missing fields by the spec's Chinese column names.
+    auto alias = [](const std::string& field) {
+      for (const io::ColumnSpec& c : io::Columns(io::Kind::kRegister)) {
+        if (c.name == field) return std::string(c.alias);
+      }
+      return field;
+    };
+    for (const IncompletePerson& p : persons) {
+      std::vector<std::string> cells = row(p);
+      cells[3] = p.sex == "M" ? "男" : p.sex == "F" ? "女" : p.sex;
+      std::string missing;
+      for (const std::string& f : recon::MissingFieldList(p.missing)) {
+        missing += (missing.empty() ? "" : "、") + alias(f);
+      }
+      cells[6] = missing;
+      RETURN_IF_ERROR(out->WriteRow(cells));
+    }
     return out->Close();
   }
   return InvalidArgument("--format: '" + std::string(format) + "' is not csv or xlsx");
