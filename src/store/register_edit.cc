@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "store/backend_checks.h"
@@ -162,6 +164,59 @@ Result<std::vector<Person>> PersonsOfCard(sql::Session& s, std::string_view card
   std::sort(out.begin(), out.end(), [](const Person& a, const Person& b) {
     return std::make_pair(a.person_no.size(), a.person_no) <
            std::make_pair(b.person_no.size(), b.person_no);
+  });
+  return out;
+}
+
+Result<std::vector<std::string>> RegisterCommunities(sql::Session& s,
+                                                     std::string_view area_prefix) {
+  ASSIGN_OR_RETURN(sql::Rows r, s.Query("listing the register's communities",
+                                        "SELECT DISTINCT community_code FROM households WHERE "
+                                        "substr(community_code, 1, length(CAST(?1 AS TEXT))) = "
+                                        "?1 ORDER BY community_code",
+                                        {std::string(area_prefix)}));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(r.String(i, 0));
+  return out;
+}
+
+Result<std::vector<Household>> HouseholdsOfCommunity(sql::Session& s,
+                                                     std::string_view community_code) {
+  ASSIGN_OR_RETURN(sql::Rows r,
+                   s.Query("reading the households of community " + std::string(community_code),
+                           "SELECT " + std::string(kHouseholdColumns) +
+                               " FROM households WHERE community_code = ?1 ORDER "
+                               "BY card_no",
+                           {std::string(community_code)}));
+  std::vector<Household> out;
+  out.reserve(r.size());
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(ReadHousehold(r, i));
+  return out;
+}
+
+Result<std::vector<Person>> PersonsOfCards(sql::Session& s,
+                                           const std::vector<std::string>& card_nos) {
+  constexpr size_t kPerStatement = 500;
+  std::vector<Person> out;
+  for (size_t from = 0; from < card_nos.size(); from += kPerStatement) {
+    const size_t n = std::min(kPerStatement, card_nos.size() - from);
+    std::string sql = "SELECT " + std::string(kPersonColumns) + " FROM persons WHERE card_no IN (";
+    std::vector<sql::Value> params;
+    for (size_t i = 0; i < n; ++i) {
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(i + 1);
+      params.emplace_back(card_nos[from + i]);
+    }
+    ASSIGN_OR_RETURN(sql::Rows r, s.Query("reading the persons of " + std::to_string(n) +
+                                              " cards from " + card_nos[from],
+                                          sql + ")", params));
+    for (size_t i = 0; i < r.size(); ++i) out.push_back(ReadPerson(r, i));
+  }
+  // In the order of the cards given, and person numbers as numbers.
+  std::unordered_map<std::string_view, size_t> rank;
+  for (size_t i = 0; i < card_nos.size(); ++i) rank.emplace(card_nos[i], i);
+  std::sort(out.begin(), out.end(), [&](const Person& a, const Person& b) {
+    return std::make_tuple(rank.at(a.card_no), a.person_no.size(), std::string_view(a.person_no)) <
+           std::make_tuple(rank.at(b.card_no), b.person_no.size(), std::string_view(b.person_no));
   });
   return out;
 }

@@ -37,6 +37,18 @@ Result<std::optional<Person>> GetPerson(sql::Session& s, std::string_view key);
 Result<std::optional<Household>> GetHousehold(sql::Session& s, std::string_view card_no);
 // The persons of one card, by person number.
 Result<std::vector<Person>> PersonsOfCard(sql::Session& s, std::string_view card_no);
+// The register read in pieces, for what prints it area by area without holding it whole
+// (report/books.h); run them inside one Store::Read to see one snapshot.
+// The community codes of the register's households that start with `area_prefix` ("" = all),
+// ascending.
+Result<std::vector<std::string>> RegisterCommunities(sql::Session& s, std::string_view area_prefix);
+// The households of one community (its exact code), by card number.
+Result<std::vector<Household>> HouseholdsOfCommunity(sql::Session& s,
+                                                     std::string_view community_code);
+// The persons of these cards (any number; read 500 cards a statement), by card number as given
+// in `card_nos`, then by person number ("2" before "10").
+Result<std::vector<Person>> PersonsOfCards(sql::Session& s,
+                                           const std::vector<std::string>& card_nos);
 // The persons whose ID number is `id_number` (exact text).
 Result<std::vector<Person>> PersonsWithId(sql::Session& s, std::string_view id_number);
 // Persons of the cards whose community code starts with `area_prefix` whose mother is

@@ -1,0 +1,84 @@
+// The register read in pieces (store/register_edit.h: RegisterCommunities,
+// HouseholdsOfCommunity, PersonsOfCards) on a real store of each backend.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/register_edit.h"
+#include "store/store.h"
+#include "store/store_test_util.h"
+
+namespace popreg::store {
+namespace {
+
+class RegisterReadTest : public testing::StoreFileTest {
+ protected:
+  void SetUp() override {
+    StoreFileTest::SetUp();
+    // Three communities of two townships; card C3 has persons 1, 2 and 10; 600 cards in
+    // community ...002001 so that PersonsOfCards reads them in two statements.
+    std::vector<RegisterRow> rows;
+    auto add = [&](std::string card, std::string community, std::string person_no) {
+      RegisterRow r;
+      r.source_row = static_cast<int64_t>(rows.size()) + 1;
+      r.household = {card, std::move(community), "1", "2", "301", "蕉城路1号"};
+      r.person.card_no = std::move(card);
+      r.person.person_no = std::move(person_no);
+      r.person.name = "王小明";
+      rows.push_back(std::move(r));
+    };
+    add("C3", "350902001001", "10");
+    add("C3", "350902001001", "2");
+    add("C3", "350902001001", "1");
+    add("C1", "350902001001", "1");
+    add("C2", "350902001002", "1");
+    for (int i = 0; i < 600; ++i) add("D" + std::to_string(1000 + i), "350902002001", "1");
+    ImportInfo info;
+    info.kind = io::Kind::kRegister;
+    info.file_name = info.sha256 = "register.csv";
+    auto t = store_->BeginImport(info);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    ASSERT_TRUE((*t)->AddRegisterRows(rows).ok());
+    ASSERT_TRUE((*t)->Commit().ok());
+  }
+};
+
+TEST_F(RegisterReadTest, CommunitiesHouseholdsAndPersonsInPieces) {
+  Status st = store_->Read("reading", [&](sql::Session& s) -> Status {
+    ASSIGN_OR_RETURN(auto all, RegisterCommunities(s, ""));
+    EXPECT_EQ(all, (std::vector<std::string>{"350902001001", "350902001002", "350902002001"}));
+    ASSIGN_OR_RETURN(auto township, RegisterCommunities(s, "350902001"));
+    EXPECT_EQ(township, (std::vector<std::string>{"350902001001", "350902001002"}));
+    ASSIGN_OR_RETURN(auto none, RegisterCommunities(s, "350902009"));
+    EXPECT_TRUE(none.empty());
+
+    ASSIGN_OR_RETURN(auto households, HouseholdsOfCommunity(s, "350902001001"));
+    if (households.size() != 2u) return Internal("expected 2 households");
+    EXPECT_EQ(households[0].card_no, "C1");
+    EXPECT_EQ(households[1].card_no, "C3");
+    EXPECT_EQ(households[1].room, "301");
+    ASSIGN_OR_RETURN(auto prefix_only, HouseholdsOfCommunity(s, "350902001"));
+    EXPECT_TRUE(prefix_only.empty()) << "an exact code, not a prefix";
+
+    // In the order of the cards given; person numbers as numbers.
+    ASSIGN_OR_RETURN(auto persons, PersonsOfCards(s, {"C3", "C1"}));
+    std::vector<std::string> keys;
+    for (const Person& p : persons) keys.push_back(p.card_no + "/" + p.person_no);
+    EXPECT_EQ(keys, (std::vector<std::string>{"C3/1", "C3/2", "C3/10", "C1/1"}));
+
+    std::vector<std::string> many;
+    for (int i = 599; i >= 0; --i) many.push_back("D" + std::to_string(1000 + i));
+    ASSIGN_OR_RETURN(auto all_persons, PersonsOfCards(s, many));
+    EXPECT_EQ(all_persons.size(), 600u);
+    EXPECT_EQ(all_persons.front().card_no, "D1599");
+    EXPECT_EQ(all_persons.back().card_no, "D1000");
+    ASSIGN_OR_RETURN(auto nobody, PersonsOfCards(s, {}));
+    EXPECT_TRUE(nobody.empty());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+}  // namespace
+}  // namespace popreg::store
