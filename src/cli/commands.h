@@ -41,6 +41,9 @@ Result<std::string> ReadPassword(const std::string& file, const std::string& who
 // `popreg compare` and `popreg discrepancies`: the comparison (src/recon/, src/report/).
 void RegisterCompare(CLI::App& app);
 
+// `popreg stats`: the statistics comparison (src/report/stats.h).
+void RegisterStats(CLI::App& app);
+
 // Progress bars per stage of a linkage, on stderr when it is a terminal; `bars` keeps them.
 link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars);
 

@@ -11,6 +11,7 @@
 #include "base/env.h"
 #include "norm/address.h"
 #include "norm/id_number.h"
+#include "recon/item_parts.h"
 #include "recon/policy.h"
 #include "recon/rules.h"
 #include "store/register_edit.h"
@@ -38,16 +39,9 @@ struct Outcome {
   std::optional<Refusal> refused;
 };
 
-Json ParseObject(const std::string& text) {
-  if (text.empty()) return Json::object();
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() ? j : Json::object();
-}
-
-std::string Get(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The item's JSON objects, read as effects.cc reads them (item_parts.h).
+Json ParseObject(const std::string& text) { return ItemObject(text); }
+std::string Get(const Json& j, const char* key) { return ItemString(j, key); }
 
 std::string& FieldOf(store::Person& p, std::string_view field) {
   if (field == "name") return p.name;
@@ -319,18 +313,14 @@ class ItemApplier {
 
   Step Birth() {
     const Json action = ParseObject(d_.action_json);
-    // birth_key = mother's 18-digit ID | ISO date | M or F
-    const std::string& key = d_.birth_key;
-    if (key.size() < 18 + 1 + 10 + 2) return Refuse("the item has no birth key");
-    const std::string mother_id = key.substr(0, 18);
-    const std::string birth = key.substr(19, 10);
-    const std::string sex = key.substr(30, 1);
-    // Twins share a key: the item's number among them (identity "...|n").
-    const size_t bar = d_.identity.rfind('|');
-    const int64_t nth = bar == std::string::npos ? 1 : std::atoll(d_.identity.c_str() + bar + 1);
-    // Never card one birth twice in a township (the first 9 digits of a 12-digit code).
-    std::string township =
-        d_.community_code.size() == 12 ? d_.community_code.substr(0, 9) : d_.community_code;
+    const std::optional<ItemBirth> b = BirthOfItem(d_);
+    if (!b) return Refuse("the item has no birth key");
+    const std::string& mother_id = b->mother_id;
+    const std::string& birth = b->birth_date;
+    const std::string& sex = b->sex;
+    const int64_t nth = b->nth;  // twins share a key: the item's number among them
+    // Never card one birth twice in a township.
+    std::string township = BirthArea(d_.community_code);
     std::string card;
     ASSIGN_OR_RETURN(Json src, Source());
     store::Household where = Dwelling(Get(src, "address"));
@@ -341,7 +331,7 @@ class ItemApplier {
       if (mother) {
         card = mother->card_no;
         ASSIGN_OR_RETURN(std::optional<store::Household> h, store::GetHousehold(s_, card));
-        if (h && h->community_code.size() == 12) township = h->community_code.substr(0, 9);
+        if (h && h->community_code.size() == 12) township = BirthArea(h->community_code);
       }
     }
     if (card.empty()) {
@@ -387,12 +377,7 @@ class ItemApplier {
   }
 
   Step Merge() {
-    const Json action = ParseObject(d_.action_json);
-    std::string keep = Get(action, "keep"), gone = Get(action, "remove");
-    if (keep.empty() || gone.empty()) {
-      keep = d_.register_key;
-      gone = d_.register_key_2;
-    }
+    const auto [keep, gone] = MergeOfItem(d_, ParseObject(d_.action_json));
     ASSIGN_OR_RETURN(std::string keep_now, store::ResolveKey(s_, keep));
     ASSIGN_OR_RETURN(std::string gone_now, store::ResolveKey(s_, gone));
     if (keep_now == gone_now) return Refuse(keep + " and " + gone + " are one card already");

@@ -16,6 +16,7 @@
 #include "norm/address.h"
 #include "norm/id_number.h"
 #include "recon/births.h"
+#include "recon/counts.h"
 #include "recon/linking.h"
 #include "recon/rules.h"
 
@@ -92,6 +93,7 @@ class Comparer {
     RegisterItems();
     PoliceItems();
     BirthItems();
+    CountSources();
     return Finish();
   }
 
@@ -128,10 +130,12 @@ class Comparer {
       if (!t->has_value()) continue;
       const SourceTable& table = **t;
       JobLog log;
-      ASSIGN_OR_RETURN(Links links, LinkDeaths(ctx_, table, SourceCommunities(table)));
+      const std::vector<std::string>& community = community_of_[&table] = SourceCommunities(table);
+      ASSIGN_OR_RETURN(Links links, LinkDeaths(ctx_, table, community));
       log.Done(links.summary);
       result_.links.push_back(links.summary);
       death_links_.push_back(std::move(links));
+      death_tables_.push_back(&table);
       const Links& l = death_links_.back();
       for (size_t i = 0; i < table.size(); ++i) {
         if (l.to_register[i] == kUnlinked) continue;
@@ -144,7 +148,8 @@ class Comparer {
     for (const std::optional<SourceTable>* t : {&in_.births, &in_.vaccinations}) {
       if (!t->has_value()) continue;
       JobLog log;
-      ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t, SourceCommunities(**t)));
+      const std::vector<std::string>& community = community_of_[&**t] = SourceCommunities(**t);
+      ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t, community));
       log.Done(links.summary);
       result_.links.push_back(links.summary);
       birth_links_.emplace_back(&**t, std::move(links));
@@ -324,11 +329,17 @@ class Comparer {
     if (police_of_[i] != kUnlinked) {
       const SourceTable& police = *in_.police;
       const size_t r = static_cast<size_t>(police_of_[i]);
+      nlohmann::json values = nlohmann::json::object();
       for (const std::string& field : MissingFieldList(missing)) {
         const std::string& v = police.value(field, r);
-        if (!v.empty()) fill += (fill.empty() ? "" : ", ") + field + " = " + v;
+        if (!v.empty()) {
+          fill += (fill.empty() ? "" : ", ") + field + " = " + v;
+          values[field] = v;
+        }
       }
       AttachPolice(r, &d);
+      // The values applying fills in (unless staff verify others): for the counts (effects.h).
+      if (!values.empty()) d.action_json = nlohmann::json{{"fill", values}}.dump();
     }
     d.proposal = fill.empty() ? "complete the card of " + Who(reg_, i) + ": " + missing +
                                     " missing; ask the household"
@@ -407,6 +418,9 @@ class Comparer {
     d.evidence_json = EvidenceJson(evidence);
     d.proposal = "set status of " + Who(reg_, i) + " to deceased with death_date " +
                  best.table->value("death_date", best.record) + " (" + where + ")";
+    // The date applying sets (unless staff verify another): for the counts (effects.h).
+    d.action_json =
+        nlohmann::json{{"death_date", best.table->value("death_date", best.record)}}.dump();
     return d;
   }
 
@@ -511,7 +525,7 @@ class Comparer {
   // -- Births --------------------------------------------------------------------------------
 
   void BirthItems() {
-    std::vector<BirthMention> mentions;
+    std::vector<BirthMention>& mentions = birth_mentions_;
     // Mother IDs by child ID, from the police births, for newborns of the police list.
     std::unordered_map<std::string, std::string> mother_by_child;
     for (const auto& [table, links] : birth_links_) {
@@ -564,7 +578,8 @@ class Comparer {
         person_by_id.emplace(reg_.id_number[i], i);
       }
     }
-    for (const Child& c : ConsolidateBirths(mentions)) {
+    children_ = ConsolidateBirths(mentions);
+    for (const Child& c : children_) {
       if (c.birth_key.empty()) {
         ++unkeyed_births_;
         continue;
@@ -635,6 +650,86 @@ class Comparer {
     return d;
   }
 
+  // -- Statistics (counts.h) -----------------------------------------------------------------
+
+  // What each department's file says per community, and the departments together, while the
+  // links are at hand: a few passes over the records, linear in their number.
+  void CountSources() {
+    SourceCounts& out = result_.counts;
+    out.since = options_.since;
+    out.as_of = options_.as_of;
+    std::vector<std::string> police_community;
+    auto records = [&](const SourceTable& table, const std::vector<std::string>& community,
+                       const std::vector<int32_t>& to_register, std::vector<CountedRecord>* rs) {
+      const bool has_id = table.kind() != io::Kind::kVaccinations;
+      const bool deaths =
+          table.kind() == io::Kind::kCremations || table.kind() == io::Kind::kDeathCertificates;
+      for (size_t i = 0; i < table.size(); ++i) {
+        CountedRecord r;
+        r.community = community[i];
+        r.linked = to_register[i];
+        if (has_id) r.id_number = table.value("id_number", i);
+        r.birth_date = table.value("birth_date", i);
+        if (deaths) {
+          r.death_date = table.value("death_date", i);
+          // Two death records of one name and one death date are one person, also without an
+          // ID and a link (people from outside the district).
+          const std::string& name = table.value("name", i);
+          if (!name.empty() && !r.death_date.empty()) {
+            r.same_person = name + "|" + std::string(r.death_date);
+          }
+        }
+        rs->push_back(std::move(r));
+      }
+    };
+    auto count = [&](const SourceTable& table, const std::vector<CountedRecord>& rs) {
+      std::map<std::string, SourceFigures> per;
+      CountPersons(rs, window_, reg_.community_code, &per);
+      const std::string kind(table.kind_name());
+      out.kinds.push_back(kind);
+      for (auto& [community, f] : per) out.communities[community].sources[kind] = f;
+    };
+    if (in_.police) {
+      const SourceTable& police = *in_.police;
+      police_community.resize(police.size());
+      for (size_t r = 0; r < police.size(); ++r) police_community[r] = PoliceCommunity(r);
+      std::vector<CountedRecord> rs;
+      records(police, police_community, police_.to_register, &rs);
+      count(police, rs);
+      for (auto& [community, c] : out.communities) {
+        c.departments.total = c.sources["police_population"].persons;
+      }
+    }
+    for (const auto& [table, links] : birth_links_) {
+      std::vector<CountedRecord> rs;
+      records(*table, community_of_.at(table), links.to_register, &rs);
+      count(*table, rs);
+    }
+    std::vector<CountedRecord> all_deaths;
+    for (size_t k = 0; k < death_tables_.size(); ++k) {
+      const SourceTable& table = *death_tables_[k];
+      std::vector<CountedRecord> rs;
+      records(table, community_of_.at(&table), death_links_[k].to_register, &rs);
+      count(table, rs);
+      all_deaths.insert(all_deaths.end(), rs.begin(), rs.end());
+    }
+    // Deaths from any source, once per person.
+    std::map<std::string, SourceFigures> deaths;
+    CountPersons(all_deaths, window_, reg_.community_code, &deaths);
+    for (const auto& [community, f] : deaths) {
+      if (f.deaths > 0) out.communities[community].departments.deaths = f.deaths;
+    }
+    // Births from any source, once per child (twins are two): the children the births found.
+    for (const Child& c : children_) {
+      const BirthMention& best = birth_mentions_[c.mentions.front()];
+      std::string community = best.kind == io::Kind::kPolicePopulation
+                                  ? police_community[best.record]
+                                  : community_of_.at(best.table)[best.record];
+      if (community.empty() && best.linked >= 0) community = reg_.community_code[best.linked];
+      out.communities[community].departments.births += c.count;
+    }
+  }
+
   // -- Result --------------------------------------------------------------------------------
 
   Result<CompareResult> Finish() {
@@ -682,6 +777,11 @@ class Comparer {
   std::vector<std::string> police_community_;  // per police record: SourceCommunities
   std::vector<int32_t> police_of_;             // per register person: police record or kUnlinked
   std::vector<Links> death_links_;
+  std::vector<const SourceTable*> death_tables_;  // the table of each of death_links_
+  // Per source table but the police list: each record's community (SourceCommunities).
+  std::unordered_map<const SourceTable*, std::vector<std::string>> community_of_;
+  std::vector<BirthMention> birth_mentions_;        // the births of the window, every source
+  std::vector<Child> children_;                     // ConsolidateBirths of them
   std::vector<std::vector<DeathEvidence>> deaths_;  // per register person
   Duplicates dups_;
   std::vector<int32_t> primary_;  // per register person: its cluster's primary, or -1
@@ -714,7 +814,10 @@ std::string CompareResult::SummaryJson() const {
                                      {"threshold", l.threshold}};
     }
   }
-  nlohmann::json j = {{"by_type", by_type}, {"by_community", by_community}, {"links", links_json}};
+  nlohmann::json j = {{"by_type", by_type},
+                      {"by_community", by_community},
+                      {"links", links_json},
+                      {"statistics", nlohmann::json::parse(CountsJson(counts))}};
   return j.dump();
 }
 

@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/status.h"
 #include "link/job.h"
+#include "recon/counts.h"
 #include "recon/learn.h"
 #include "recon/sources.h"
 #include "store/store.h"
@@ -49,7 +50,11 @@ struct CompareResult {
   // Items per type (spec order) and per community and type.
   std::map<std::string, int64_t> by_type;
   std::map<std::string, std::map<std::string, int64_t>> by_community;
-  // The summary as JSON (for the store's comparisons.summary_json).
+  // What each department's file says per community (counts.h), for `popreg stats`; counted for
+  // the whole store whatever CompareOptions::area keeps.
+  SourceCounts counts;
+  // The summary as JSON (for the store's comparisons.summary_json), the counts under
+  // "statistics".
   std::string SummaryJson() const;
 };
 
