@@ -149,6 +149,42 @@ TEST(XlsxWriterTest, PlainSheetWithoutHeaderFeatures) {
   std::filesystem::remove(path);
 }
 
+TEST(XlsxWriterTest, NumbersMergedCellsFrozenPanesAndSheets) {
+  const std::string path = TempPath("cells.xlsx");
+  XlsxWriterOptions options;
+  options.header_row = false;
+  options.autofilter = false;
+  options.constant_memory = false;
+  Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::Create(path, "一", options);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  XlsxWriter& out = **w;
+  ASSERT_TRUE(out.MergeCells(0, 1, 0, 2, "登记").ok());
+  ASSERT_TRUE(out.WriteCells({{"代码", std::nullopt, "", true}}).ok());
+  ASSERT_TRUE(out.WriteCells({{"350902"}, {"", 1234567, "#,##0"}, {"", -3, "+0;-0"}}).ok());
+  ASSERT_TRUE(out.FreezePanes(1, 1).ok());
+  EXPECT_EQ(out.MergeCells(2, 3, 1, 3, "x").code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(out.AddSheet("二").ok());
+  EXPECT_EQ(out.rows_written(), 0);
+  ASSERT_TRUE(out.WriteRow(std::vector<std::string>{"second"}).ok());
+  EXPECT_EQ(out.AddSheet("a/b").code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(out.Close().ok());
+  const std::string sheet = PartOf(path, "xl/worksheets/sheet1.xml");
+  EXPECT_NE(sheet.find(R"(<mergeCell ref="B1:C1"/>)"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(R"(<pane xSplit="1" ySplit="1")"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("<v>1234567</v>"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("<v>-3</v>"), std::string::npos) << sheet;
+  const std::string styles = PartOf(path, "xl/styles.xml");
+  EXPECT_NE(styles.find(R"(formatCode="#,##0")"), std::string::npos) << styles;
+  EXPECT_NE(PartOf(path, "xl/worksheets/sheet2.xml").find(R"(<c r="A1")"), std::string::npos);
+  EXPECT_NE(PartOf(path, "xl/sharedStrings.xml").find("second"), std::string::npos);
+  EXPECT_NE(PartOf(path, "xl/workbook.xml").find(R"(name="二")"), std::string::npos);
+  // Merged cells are written out of row order: not in constant memory.
+  Result<std::unique_ptr<XlsxWriter>> flat = XlsxWriter::Create(path);
+  ASSERT_TRUE(flat.ok());
+  EXPECT_EQ((*flat)->MergeCells(0, 0, 0, 1, "x").code(), ErrorCode::kFailedPrecondition);
+  std::filesystem::remove(path);
+}
+
 TEST(XlsxWriterTest, Errors) {
   EXPECT_EQ(XlsxWriter::Create("/nonexistent-dir/out.xlsx").status().code(), ErrorCode::kIoError);
   EXPECT_NE(XlsxWriter::Create("/nonexistent-dir/out.xlsx")
