@@ -139,6 +139,30 @@ for dept in ["公安户籍", "公安出生登记", "预防接种", "火化登记
 assert "2026-07" in sec and "逾期" in sec, sec[:400]
 assert "2026-08" in sec and "缺报" in sec, sec[:400]
 PY
+# A police file of one community (handed over on time for August) counts for the hand-over but
+# is not the department's list: a comparison still reads the district's file, and says so.
+python3 - "$work/d/police_population.csv" "$work/one.csv" "${prefix}001" <<'PY'
+import csv, sys
+data = open(sys.argv[1], "rb").read()
+try:
+    text = data.decode("utf-8-sig")
+except UnicodeDecodeError:  # departments hand over GB18030 too
+    text = data.decode("gb18030")
+rows = list(csv.reader(text.splitlines()))
+col = rows[0].index("community_code") if "community_code" in rows[0] else rows[0].index("社区代码")
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f).writerows([rows[0]] + [r for r in rows[1:] if r[col] == sys.argv[3]])
+PY
+check "a community's own file: on time in the hand-over, not compared as the whole list" bash -c "
+  POPREG_NOW=2026-09-02T09:00:00Z '$popreg' import --db '$db' --kind police_population \
+    --community ${prefix}001 --month 2026-08 '$work/one.csv' >/dev/null &&
+  POPREG_NOW=2026-09-10T09:00:00Z '$popreg' intake --db '$db' --month 2026-08 --as-of 2026-09-10 \
+    --out '$work/intake.csv' >/dev/null &&
+  grep -q '^received,police_population,.*,${prefix}001,' '$work/intake.csv' &&
+  POPREG_NOW=2026-09-11T09:00:00Z '$popreg' compare --db '$db' --as-of 2026-07-31 \
+    --since 2025-08-01 >'$work/compare2.txt' 2>&1 &&
+  grep -q 'holds community ${prefix}001 only' '$work/compare2.txt' &&
+  ! grep -q 'missing_in_register *[0-9]\{4\}' '$work/compare2.txt'"
 check "errors: no campaign, a bad date, not a .pdf" bash -c "
   '$popreg' init --db '$work/empty.db' --admin a --admin-password-file '$work/password' >/dev/null
   '$popreg' user add --db '$work/empty.db' --user a --login v --role viewer --all-areas \

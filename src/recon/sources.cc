@@ -106,11 +106,22 @@ Result<Inputs> LoadInputs(store::Store& store) {
   ASSIGN_OR_RETURN(in.reg, store.LoadRegisterColumns());
   ASSIGN_OR_RETURN(in.areas, store.ListAreas());
   ASSIGN_OR_RETURN(std::vector<store::ImportRecord> imports, store.ListImports());
-  // The newest import of each kind (ListImports is oldest first).
+  // The newest import of each kind that covers the whole district (ListImports is oldest
+  // first). A file of one community (import --community) counts for the monthly hand-over, but
+  // is not half a department's list: comparing it as the whole list would report everyone else
+  // as missing. It is left out, and said so.
   auto latest = [&](io::Kind kind) -> const store::ImportRecord* {
     const store::ImportRecord* found = nullptr;
     for (const store::ImportRecord& r : imports) {
-      if (r.info.kind == kind) found = &r;
+      if (r.info.kind != kind) continue;
+      if (!r.info.community_code.empty()) {
+        LogWarn(
+            "import {} ({}) holds community {} only: the comparison reads the newest file "
+            "of the whole district",
+            r.id, r.info.file_name, r.info.community_code);
+        continue;
+      }
+      found = &r;
     }
     return found;
   };

@@ -1,4 +1,5 @@
-// What a comparison reads: the register and the latest import of each department, as columns of
+// What a comparison reads: the register and the latest district-wide import of each department
+// (a file of one community is not the department's list: recon/sources.cc), as columns of
 // the normalised values the import stored (ISO dates, M/F, canonical names, 18-character IDs).
 #pragma once
 
