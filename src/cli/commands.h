@@ -44,6 +44,9 @@ void RegisterCompare(CLI::App& app);
 // `popreg stats`: the statistics comparison (src/report/stats.h).
 void RegisterStats(CLI::App& app);
 
+// `popreg print`: the household-card books (src/report/books.h).
+void RegisterPrint(CLI::App& app);
+
 // Progress bars per stage of a linkage, on stderr when it is a terminal; `bars` keeps them.
 link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars);
 

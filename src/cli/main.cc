@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterReview(app);
   popreg::cli::RegisterCompare(app);
   popreg::cli::RegisterStats(app);
+  popreg::cli::RegisterPrint(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

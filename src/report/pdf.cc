@@ -75,6 +75,7 @@ void ReleaseFontsAtExit() { pango_cairo_font_map_set_default(nullptr); }
 extern "C" const char* __lsan_default_suppressions() {
   return "leak:libcairo.so\nleak:libfontconfig.so\n";
 }
+extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }
 
 struct Document::Impl {
   std::string path;

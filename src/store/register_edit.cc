@@ -180,6 +180,15 @@ Result<std::vector<std::string>> RegisterCommunities(sql::Session& s,
   return out;
 }
 
+Result<int64_t> CountHouseholds(sql::Session& s, std::string_view area_prefix) {
+  ASSIGN_OR_RETURN(sql::Rows r,
+                   s.Query("counting the households of area " + std::string(area_prefix),
+                           "SELECT COUNT(*) FROM households WHERE "
+                           "substr(community_code, 1, length(CAST(?1 AS TEXT))) = ?1",
+                           {std::string(area_prefix)}));
+  return r.Int(0, 0);
+}
+
 Result<std::vector<Household>> HouseholdsOfCommunity(sql::Session& s,
                                                      std::string_view community_code) {
   ASSIGN_OR_RETURN(sql::Rows r,

@@ -42,6 +42,8 @@ Result<std::vector<Person>> PersonsOfCard(sql::Session& s, std::string_view card
 // The community codes of the register's households that start with `area_prefix` ("" = all),
 // ascending.
 Result<std::vector<std::string>> RegisterCommunities(sql::Session& s, std::string_view area_prefix);
+// The number of households whose community code starts with `area_prefix` ("" = all).
+Result<int64_t> CountHouseholds(sql::Session& s, std::string_view area_prefix);
 // The households of one community (its exact code), by card number.
 Result<std::vector<Household>> HouseholdsOfCommunity(sql::Session& s,
                                                      std::string_view community_code);

@@ -1,5 +1,5 @@
 // The register read in pieces (store/register_edit.h: RegisterCommunities,
-// HouseholdsOfCommunity, PersonsOfCards) on a real store of each backend.
+// CountHouseholds, HouseholdsOfCommunity, PersonsOfCards) on a real store of each backend.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -52,6 +52,11 @@ TEST_F(RegisterReadTest, CommunitiesHouseholdsAndPersonsInPieces) {
     EXPECT_EQ(township, (std::vector<std::string>{"350902001001", "350902001002"}));
     ASSIGN_OR_RETURN(auto none, RegisterCommunities(s, "350902009"));
     EXPECT_TRUE(none.empty());
+
+    ASSIGN_OR_RETURN(const int64_t n_all, CountHouseholds(s, ""));
+    EXPECT_EQ(n_all, 603);
+    ASSIGN_OR_RETURN(const int64_t n_township, CountHouseholds(s, "350902001"));
+    EXPECT_EQ(n_township, 3);
 
     ASSIGN_OR_RETURN(auto households, HouseholdsOfCommunity(s, "350902001001"));
     if (households.size() != 2u) return Internal("expected 2 households");
