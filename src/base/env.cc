@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <limits>
@@ -215,18 +217,81 @@ double WeightedIndex::Probability(size_t i) const {
 // ---------------------------------------------------------------------------------------------
 // Env
 
+std::optional<int64_t> ParseInstant(std::string_view t) {
+  if (t.size() < 10) return std::nullopt;
+  const std::optional<Date> date = Date::ParseIso(t.substr(0, 10));
+  if (!date) return std::nullopt;
+  int64_t ms = date->ToDays() * 86'400'000;
+  t.remove_prefix(10);
+  if (t.empty()) return ms;
+  if (t.back() == 'Z') t.remove_suffix(1);
+  // "THH:MM:SS" and an optional fraction.
+  auto digits = [](std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (t.size() < 9 || (t[0] != 'T' && t[0] != ' ') || t[3] != ':' || t[6] != ':' ||
+      !digits(t.substr(1, 2)) || !digits(t.substr(4, 2)) || !digits(t.substr(7, 2))) {
+    return std::nullopt;
+  }
+  const int h = (t[1] - '0') * 10 + (t[2] - '0');
+  const int m = (t[4] - '0') * 10 + (t[5] - '0');
+  const int s = (t[7] - '0') * 10 + (t[8] - '0');
+  if (h > 23 || m > 59 || s > 59) return std::nullopt;
+  ms += ((h * 60 + m) * 60 + s) * int64_t{1000};
+  t.remove_prefix(9);
+  if (t.empty()) return ms;
+  if (t[0] != '.' || !digits(t.substr(1))) return std::nullopt;
+  int64_t frac = 0;
+  for (size_t i = 1; i <= 3; ++i) frac = frac * 10 + (i < t.size() ? t[i] - '0' : 0);
+  return ms + frac;
+}
+
+std::string FormatInstant(int64_t unix_millis) {
+  int64_t days = unix_millis / 86'400'000;
+  int64_t rest = unix_millis % 86'400'000;
+  if (rest < 0) {
+    rest += 86'400'000;
+    --days;
+  }
+  const Date d = Date::FromDays(days);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", d.Iso().c_str(),
+                static_cast<int>(rest / 3'600'000), static_cast<int>(rest / 60'000 % 60),
+                static_cast<int>(rest / 1000 % 60), static_cast<int>(rest % 1000));
+  return buf;
+}
+
+Env Env::ProcessClock(uint64_t seed) {
+  static const std::optional<int64_t> fixed = []() -> std::optional<int64_t> {
+    const char* text = std::getenv("POPREG_NOW");
+    if (text == nullptr || *text == '\0') return std::nullopt;
+    std::optional<int64_t> ms = ParseInstant(text);
+    if (!ms) {
+      std::fprintf(stderr,
+                   "popreg: POPREG_NOW='%s' is not an instant (2026-03-04T10:00:00Z or "
+                   "2026-03-04); using the real clock\n",
+                   text);
+    }
+    return ms;
+  }();
+  if (!fixed) return {seed, std::nullopt};
+  return {seed, Date::FromDays(*fixed >= 0 ? *fixed / 86'400'000 : (*fixed + 1) / 86'400'000 - 1),
+          fixed};
+}
+
 const Env& Env::Default() {
   static const Env* const env = [] {
     std::random_device device;
     const uint64_t seed =
         (static_cast<uint64_t>(device()) << 32) ^ device() ^
         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-    return new Env(seed, std::nullopt);
+    return new Env(ProcessClock(seed));
   }();
   return *env;
 }
 
-Env Env::WithSeed(uint64_t seed) { return {seed, std::nullopt}; }
+Env Env::WithSeed(uint64_t seed) { return ProcessClock(seed); }
 
 Env Env::ForTest(Date today, uint64_t seed) {
   assert(today.Valid());
@@ -245,11 +310,14 @@ Date Env::Today() const {
 }
 
 int64_t Env::NowUnixMillis() const {
+  if (frozen_ms_) return *frozen_ms_;
   if (frozen_today_) return frozen_today_->ToDays() * 86'400'000;
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+std::string Env::NowIso() const { return FormatInstant(NowUnixMillis()); }
 
 Rng Env::MakeRng(uint64_t stream_id) const { return Rng(seed_).Fork(stream_id); }
 

@@ -140,9 +140,12 @@ class WeightedIndex {
 
 // The clock, the file system and the seed.
 //
-// Env::Default() is the real thing. Env::ForTest(date, seed) has a frozen clock and a fixed seed;
-// its files are the real file system (tests use a temporary directory). All methods are const and
-// may be called from any thread.
+// Env::Default() is the real thing, with one door for end-to-end tests: when the environment
+// variable POPREG_NOW holds an instant (ParseInstant), the process's clock (Default and
+// WithSeed) is frozen there, and the store dates what it records (imports, comparisons,
+// reviews) with it, so that a test can say when each step happened. Env::ForTest(date, seed) has a
+// frozen clock and a fixed seed; its files are the real file system (tests use a temporary
+// directory). All methods are const and may be called from any thread.
 class Env {
  public:
   // The process-wide real environment: the system clock, and a seed taken from
@@ -156,10 +159,15 @@ class Env {
 
   // -- Clock --
 
-  // Today's date in the process's local time zone (or the frozen date).
+  // Today's date in the process's local time zone (or the frozen date; under POPREG_NOW the
+  // UTC date of its instant).
   Date Today() const;
   // Milliseconds since 1970-01-01T00:00:00Z (or the frozen instant).
   int64_t NowUnixMillis() const;
+  // NowUnixMillis() as ISO 8601 UTC with milliseconds, "2026-12-05T10:00:00.000Z".
+  std::string NowIso() const;
+  // True when the clock is frozen (Env::ForTest, or POPREG_NOW for Default and WithSeed).
+  bool clock_frozen() const { return frozen_today_.has_value(); }
 
   // -- Randomness --
 
@@ -193,10 +201,21 @@ class Env {
   Status CreateDirs(const std::string& path) const;
 
  private:
-  Env(uint64_t seed, std::optional<Date> frozen_today) : seed_(seed), frozen_today_(frozen_today) {}
+  Env(uint64_t seed, std::optional<Date> frozen_today, std::optional<int64_t> frozen_ms = {})
+      : seed_(seed), frozen_today_(frozen_today), frozen_ms_(frozen_ms) {}
+  // Default's and WithSeed's clock: the instant of POPREG_NOW, read once per process.
+  static Env ProcessClock(uint64_t seed);
 
   uint64_t seed_;
   std::optional<Date> frozen_today_;  // set: a test clock
+  std::optional<int64_t> frozen_ms_;  // its instant; unset = midnight UTC of frozen_today_
 };
+
+// Milliseconds since 1970-01-01T00:00:00Z of an instant written "2026-03-04T10:00:00Z" (seconds
+// may carry a fraction, ".5" or ".250"; the Z may be left out: UTC either way) or a date
+// "2026-03-04" (its midnight UTC); nullopt for anything else.
+std::optional<int64_t> ParseInstant(std::string_view text);
+// Milliseconds since the epoch as ISO 8601 UTC with milliseconds, "2026-12-05T10:00:00.000Z".
+std::string FormatInstant(int64_t unix_millis);
 
 }  // namespace popreg

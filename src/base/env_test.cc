@@ -323,6 +323,24 @@ TEST(WeightedIndexTest, RejectsBadWeights) {
 // ---------------------------------------------------------------------------------------------
 // Env: clock and seed
 
+TEST(EnvTest, InstantsParseAndFormat) {
+  EXPECT_EQ(ParseInstant("1970-01-01"), 0);
+  EXPECT_EQ(ParseInstant("2026-03-04"), Date(2026, 3, 4).ToDays() * 86'400'000);
+  EXPECT_EQ(ParseInstant("2026-03-04T10:00:00Z"),
+            Date(2026, 3, 4).ToDays() * 86'400'000 + 36'000'000);
+  EXPECT_EQ(ParseInstant("2026-03-04T10:00:01.5Z"), *ParseInstant("2026-03-04T10:00:00Z") + 1500);
+  EXPECT_EQ(ParseInstant("2026-03-04T10:00:00.250"), *ParseInstant("2026-03-04T10:00:00Z") + 250);
+  for (const char* bad : {"", "2026-13-01", "2026-03-04T25:00:00Z", "2026-03-04T10:00Z",
+                          "2026-03-04T10:00:00.x", "yesterday"}) {
+    EXPECT_FALSE(ParseInstant(bad)) << bad;
+  }
+  EXPECT_EQ(FormatInstant(*ParseInstant("2026-12-05T10:07:09.042Z")), "2026-12-05T10:07:09.042Z");
+  EXPECT_EQ(FormatInstant(-1), "1969-12-31T23:59:59.999Z");
+  const Env env = Env::ForTest(Date{2024, 3, 15}, 9);
+  EXPECT_EQ(env.NowIso(), "2024-03-15T00:00:00.000Z");
+  EXPECT_TRUE(env.clock_frozen());
+}
+
 TEST(EnvTest, ForTestFreezesTheClock) {
   const Env env = Env::ForTest(Date{2024, 3, 15}, 9);
   EXPECT_EQ(env.Today(), (Date{2024, 3, 15}));

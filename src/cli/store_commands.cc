@@ -66,6 +66,8 @@ Status RunImport(const ImportArgs& a) {
   std::printf("  rows      %lld\n  imported  %lld\n  rejected  %lld\n",
               static_cast<long long>(s.rows), static_cast<long long>(s.imported),
               static_cast<long long>(s.rejected));
+  std::printf("  month     %s (%s)\n  community %s\n", s.month.c_str(), s.month_source.c_str(),
+              s.community.empty() ? "all" : s.community.c_str());
   if (!s.first_rejects.empty()) {
     std::printf("\n  %-6s %-18s %-24s %s\n", "row", "column", "value", "reason");
     for (const store::Reject& r : s.first_rejects) {
@@ -133,7 +135,11 @@ void RegisterStore(CLI::App& app) {
       ->envname("POPREG_USER");
   cmd->add_flag("--strict", imp->options.strict, "Fail the whole file on any rejected row");
   cmd->add_flag("--replace", imp->options.replace, "Replace the store's register (kind register)");
-  cmd->add_option("--period", imp->options.period, "The period the file covers, e.g. 2026-03");
+  cmd->add_option("--month,--period", imp->options.month,
+                  "The month YYYY-MM the file covers (default: the month of its latest event "
+                  "date; the month before today for kinds without event dates)");
+  cmd->add_option("--community", imp->options.community,
+                  "The community whose data the file holds (default: the whole district)");
   cmd->add_option("--as-of", imp->options.as_of,
                   "Reference date YYYY-MM-DD for ID number checks (default: today)");
   cmd->callback([imp] {

@@ -11,6 +11,7 @@ namespace {
 // the columns follow store::kRoles: admin, reviewer, community, clerk, viewer, auditor.
 // - admin keeps users and settings and changes nothing of the register;
 // - reviewer (district office) decides and applies, and may take its decisions back;
+// - admin and reviewer add campaigns and set their dates;
 // - community staff verify or dispute the items of their own communities;
 // - clerk imports, compares, reads and exports;
 // - viewer reads and exports; auditor reads the audit log and nothing else.
@@ -22,6 +23,7 @@ constexpr Row kTable[] = {
     // action              admin  review community clerk  viewer auditor
     {Action::kManageUsers, true, false, false, false, false, false},
     {Action::kSettings, true, false, false, false, false, false},
+    {Action::kCampaigns, true, true, false, false, false, false},
     {Action::kImport, false, false, false, true, false, false},
     {Action::kCompare, false, false, false, true, false, false},
     {Action::kRead, false, true, true, true, true, false},
@@ -85,6 +87,8 @@ std::string_view ActionName(Action a) {
       return "manage users";
     case Action::kSettings:
       return "change settings";
+    case Action::kCampaigns:
+      return "manage campaigns";
     case Action::kImport:
       return "import";
     case Action::kCompare:

@@ -13,7 +13,8 @@ namespace popreg::recon {
 
 enum class Action {
   kManageUsers,  // add, disable, enable users; set passwords
-  kSettings,     // the store's settings (campaigns, deadlines; later issues)
+  kSettings,     // the store's settings
+  kCampaigns,    // add campaigns and change their dates (store/campaigns.h)
   kImport,       // import a department's file or the register
   kCompare,      // run a comparison (and learn from decided items)
   kRead,         // see the register, the items, the history, reports
@@ -31,10 +32,11 @@ enum class Action {
 std::string_view ActionName(Action a);
 
 // Every action, for the matrix test and the documentation.
-inline constexpr Action kActions[] = {
-    Action::kManageUsers, Action::kSettings, Action::kImport,  Action::kCompare,  Action::kRead,
-    Action::kExport,      Action::kVerify,   Action::kDispute, Action::kApprove,  Action::kReject,
-    Action::kReopen,      Action::kApply,    Action::kUndo,    Action::kReadAudit};
+inline constexpr Action kActions[] = {Action::kManageUsers, Action::kSettings, Action::kCampaigns,
+                                      Action::kImport,      Action::kCompare,  Action::kRead,
+                                      Action::kExport,      Action::kVerify,   Action::kDispute,
+                                      Action::kApprove,     Action::kReject,   Action::kReopen,
+                                      Action::kApply,       Action::kUndo,     Action::kReadAudit};
 
 // True when `area` (a 6-digit county or 12-digit statistical code of any level) covers
 // `community`: the community is the area or lies inside it. A township 350902001000 covers

@@ -22,6 +22,7 @@
 #include "norm/id_number.h"
 #include "norm/name.h"
 #include "norm/sex.h"
+#include "store/campaigns.h"
 
 namespace popreg::store {
 namespace {
@@ -241,9 +242,42 @@ Result<std::string> ImportDigest(const std::string& file_sha256, const ImportPro
   return Hex(digest, sizeof digest);
 }
 
+std::vector<std::string_view> MonthDateColumns(io::Kind kind) {
+  switch (kind) {
+    case io::Kind::kPoliceBirths:
+      return {"registered_date", "birth_date"};
+    case io::Kind::kVaccinations:
+      return {"birth_date"};
+    case io::Kind::kCremations:
+    case io::Kind::kDeathCertificates:
+      return {"death_date"};
+    default:
+      return {};
+  }
+}
+
+std::string InferMonth(const std::string& latest, const Date& today) {
+  if (!latest.empty()) return latest.substr(0, 7);
+  return MonthOf(AddMonths(today, -1));
+}
+
 Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string& path,
                                  const ImportOptions& options) {
-  Date as_of = Env::Default().Today();
+  if (!options.month.empty() && !ParseMonth(options.month)) {
+    return InvalidArgument("month '" + options.month + "' is not a month YYYY-MM (e.g. 2026-03)");
+  }
+  if (!options.community.empty()) {
+    ASSIGN_OR_RETURN(std::vector<Area> areas, store.ListAreas());
+    bool known = areas.empty();  // a store without areas yet takes any code
+    for (const Area& a : areas) known = known || a.code == options.community;
+    if (!known) {
+      return InvalidArgument("community '" + options.community +
+                             "' is not among the store's areas (import the areas first, or check "
+                             "the code)");
+    }
+  }
+  const Date today = Env::Default().Today();
+  Date as_of = today;
   if (!options.as_of.empty()) {
     auto d = Date::ParseIso(options.as_of);
     if (!d) return InvalidArgument("as-of '" + options.as_of + "' is not a date YYYY-MM-DD");
@@ -261,6 +295,8 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     summary.imported = previous->rows_imported;
     summary.rejected = previous->rows_rejected;
     summary.imported_at = previous->info.imported_at;
+    summary.month = previous->info.month;
+    summary.community = previous->info.community_code;
     return summary;
   }
   if (kind == io::Kind::kRegister && !options.replace) {
@@ -298,7 +334,8 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   info.kind = kind;
   info.file_name = FileName(path);
   info.sha256 = sha;
-  info.period = options.period;
+  info.month = options.month;
+  info.community_code = options.community;
   info.rows_total = 0;
   info.imported_by = options.user;
   ASSIGN_OR_RETURN(auto txn, store.BeginImport(info));
@@ -316,6 +353,14 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     }
     return -1;
   };
+  // The event dates that say which month the file covers (the first column present of
+  // MonthDateColumns, per row), and the latest of them up to today.
+  std::vector<int> month_columns;
+  for (std::string_view c : MonthDateColumns(kind)) {
+    if (const int i = col(c); i >= 0 && map.index[i] >= 0) month_columns.push_back(i);
+  }
+  const std::string today_iso = today.Iso();
+  std::string latest_event;
   std::vector<RegisterRow> register_rows;
   std::vector<Area> areas;
   std::vector<SourceRecord> records;
@@ -368,6 +413,12 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
         const int i = col(name);
         return i < 0 ? std::string() : r.values[i];
       };
+      for (int c : month_columns) {
+        const std::string& d = r.values[c];
+        if (d.empty() || !Date::ParseIso(d)) continue;  // unreadable: the next column's
+        if (d <= today_iso && d > latest_event) latest_event = d;
+        break;
+      }
       if (kind == io::Kind::kRegister) {
         RegisterRow row;
         row.source_row = rec.record;
@@ -398,6 +449,16 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   if (kind == io::Kind::kAreas) {
     // Areas are a few thousand rows at most; they are replaced whole.
     RETURN_IF_ERROR(txn->ReplaceAreas(areas).WithContext(path));
+  }
+  summary.community = options.community;
+  if (options.month.empty()) {
+    summary.month = InferMonth(latest_event, today);
+    summary.month_source = latest_event.empty() ? "the month before the import date"
+                                                : "the latest event date " + latest_event;
+    RETURN_IF_ERROR(txn->SetMonth(summary.month).WithContext(path));
+  } else {
+    summary.month = options.month;
+    summary.month_source = "given";
   }
   RETURN_IF_ERROR(txn->Commit().WithContext(path));
   bar.Done();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/date.h"
 #include "base/status.h"
 #include "io/schema.h"
 #include "store/profile.h"
@@ -16,9 +17,13 @@ namespace popreg::store {
 struct ImportOptions {
   bool strict = false;   // any reject fails the whole file
   bool replace = false;  // a register may replace the store's register
-  std::string period;    // the period the file covers (free text)
-  std::string user;      // who imports; may be empty
-  std::string as_of;     // ISO date for ID checks; empty = today
+  // The month the file covers, "YYYY-MM"; empty = inferred from the rows (InferMonth).
+  std::string month;
+  // The community (or other area) of the department that sent it; empty = the whole district.
+  // Must be one of the store's areas once it has areas.
+  std::string community;
+  std::string user;   // who imports; may be empty
+  std::string as_of;  // ISO date for ID checks; empty = today
   // Maps a department's own layout onto the spec (see store/profile.h); nullopt = the spec's.
   std::optional<ImportProfile> profile;
 };
@@ -31,6 +36,10 @@ struct ImportSummary {
   std::string imported_at;            // when already_imported: when it was imported
   std::vector<Reject> first_rejects;  // at most kMaxListedRejects
   ImportId id = 0;
+  std::string month;         // the month recorded (when already_imported: the first import's)
+  std::string month_source;  // how it was found: "given", "the latest event date YYYY-MM-DD",
+                             // "the month before the import date"
+  std::string community;     // the community recorded ("" = the whole district)
 };
 
 inline constexpr size_t kMaxListedRejects = 20;
@@ -45,11 +54,25 @@ Result<std::string> FileSha256(const std::string& path);
 // import; through the same settings, the same one.
 Result<std::string> ImportDigest(const std::string& file_sha256, const ImportProfile* profile);
 
+// The column whose dates say which month a file of `kind` covers: births by the registration
+// date (registered_date, else birth_date), vaccinations by birth_date, deaths by death_date;
+// "" for kinds without event dates (areas, register, police list, manual report).
+std::vector<std::string_view> MonthDateColumns(io::Kind kind);
+
+// The month a file covers when it is not given: the month of the latest event date among its
+// imported rows (MonthDateColumns; dates after `today` are typing mistakes and do not count),
+// else, for kinds without event dates or files without any, the month before `today` (the
+// import date). `latest` is the latest event date ("" when none).
+std::string InferMonth(const std::string& latest, const Date& today);
+
 // Imports `path` as a file of `kind`. The same kind, bytes and profile (ImportDigest) imported
 // before is a no-op (already_imported). The file's rows are read once. A missing required column,
 // an unreadable file or row, a reject under `strict`, or a register into a store that has one
 // without `replace`, is an error naming the file (and the column or row), and the store is left
 // exactly as before.
+//
+// The import records options.month, or the month InferMonth finds, and options.community; a
+// month that is not YYYY-MM, or a community the store's areas do not have, is InvalidArgument.
 //
 // A row whose required value cannot be read (empty, or a date or sex that is no known spelling)
 // is rejected; in a register, an empty name, sex, birth_date or id_number is imported as empty

@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdlib>
 
+#include "base/env.h"
+
 namespace popreg::store::sql {
 
 int64_t Rows::Int(size_t row, int col) const {
@@ -27,9 +29,19 @@ Result<int64_t> Session::Changed(std::string_view step, std::string_view sql,
   return changed;
 }
 
+std::optional<std::string> FixedNow() {
+  const Env& env = Env::Default();
+  if (!env.clock_frozen()) return std::nullopt;
+  return env.NowIso();
+}
+
 Result<std::string> Session::Now() {
   if (now_.empty()) {
-    ASSIGN_OR_RETURN(now_, ClockNow());
+    if (std::optional<std::string> fixed = FixedNow()) {
+      now_ = *fixed;
+    } else {
+      ASSIGN_OR_RETURN(now_, ClockNow());
+    }
   }
   return now_;
 }

@@ -120,6 +120,10 @@ class Session {
   std::vector<std::pair<std::string, int64_t>> next_ids_;
 };
 
+// The time the process's clock is frozen at (POPREG_NOW, base/env.h), in the clock's text form,
+// or nullopt for the backend's own clock. Every place a backend reads its clock asks this first.
+std::optional<std::string> FixedNow();
+
 // `sql` with each ?N outside quotes turned into $N (for PostgreSQL).
 std::string DollarParameters(std::string_view sql);
 

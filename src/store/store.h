@@ -41,10 +41,14 @@ struct Area {
 // What is known about an import before its rows are added.
 struct ImportInfo {
   io::Kind kind = io::Kind::kRegister;
-  std::string file_name;    // as given by the user, for messages and listings
-  std::string sha256;       // the import's identity: lower-case hex SHA-256 of the file's
-                            // bytes, folded with its profile if any (store::ImportDigest)
-  std::string period;       // the period the file covers, free text (e.g. "2026-03"); may be empty
+  std::string file_name;  // as given by the user, for messages and listings
+  std::string sha256;     // the import's identity: lower-case hex SHA-256 of the file's
+                          // bytes, folded with its profile if any (store::ImportDigest)
+  // The month the file covers, "YYYY-MM" (the monthly hand-over, docs/reports.md); empty =
+  // unknown (imports of stores before schema 4 whose free-text period was not a month).
+  std::string month;
+  // The community (or other area) whose data the file holds; empty = the whole district.
+  std::string community_code;
   int64_t rows_total = 0;   // data rows in the file; 0 = counted at Commit (records + rejects)
   std::string imported_by;  // user login; may be empty for the CLI
   std::string imported_at;  // ISO 8601 UTC; empty = the store's clock at BeginImport
@@ -243,6 +247,9 @@ class ImportTransaction {
   virtual Status AddRegisterRows(std::span<const RegisterRow> rows) = 0;
   // Replaces all areas with these (an `areas` import).
   virtual Status ReplaceAreas(std::span<const Area> areas) = 0;
+  // Sets the month the import covers ("YYYY-MM", or empty), replacing ImportInfo::month: for a
+  // month known only once the rows are read (store/import.h infers it from their dates).
+  virtual Status SetMonth(std::string_view month) = 0;
 
   // Makes the import durable and visible (rows_imported and rows_rejected are counted from what
   // was added). On error nothing is visible. Calling it twice is a FailedPrecondition error.

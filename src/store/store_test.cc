@@ -53,7 +53,7 @@ ImportInfo Info(std::string sha, io::Kind kind = io::Kind::kPolicePopulation) {
   i.kind = kind;
   i.file_name = "police.csv";
   i.sha256 = std::move(sha);
-  i.period = "2026-03";
+  i.month = "2026-03";
   i.rows_total = 3;
   i.imported_by = "clerk";
   i.imported_at = "2026-03-31T08:00:00Z";
@@ -206,7 +206,7 @@ TEST_F(StoreTest, CommittedImportIsListedAndFoundBySha) {
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->rows_imported, 3);
   EXPECT_EQ((*found)->rows_rejected, 1);
-  EXPECT_EQ((*found)->info.period, "2026-03");
+  EXPECT_EQ((*found)->info.month, "2026-03");
   EXPECT_EQ((*found)->info.imported_at, "2026-03-31T08:00:00Z");
   EXPECT_FALSE(s->FindImportBySha256(io::Kind::kCremations, "aa11")->has_value());
   // The same file again is refused.

@@ -301,10 +301,31 @@ CREATE TABLE person_forwards (
 );
 )sql";
 
+// Migration 4: campaigns and the month and community of imports, as the SQLite backend's.
+constexpr std::string_view kSchema4 = R"sql(
+ALTER TABLE imports ADD COLUMN month TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports ADD COLUMN community_code TEXT COLLATE "C" NOT NULL DEFAULT '';
+UPDATE imports SET month = period WHERE period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$';
+
+CREATE TABLE campaigns (
+  id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  start_date TEXT NOT NULL,
+  startup_end TEXT NOT NULL,
+  reporting_deadline TEXT NOT NULL,
+  entry_deadline TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  handover_day INTEGER NOT NULL DEFAULT 3 CHECK (handover_day BETWEEN 1 AND 28),
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
     {2, "discrepancy items across comparisons", kSchema2},
     {3, "review workflow: roles, areas, disputes, actions, merges", kSchema3},
+    {4, "campaigns; the month and community of imports", kSchema4},
 };
 
 }  // namespace

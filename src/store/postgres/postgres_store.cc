@@ -59,7 +59,8 @@ constexpr std::string_view kTables[] = {"schema_migrations",
                                         "comparison_items",
                                         "reviews",
                                         "user_areas",
-                                        "person_forwards"};
+                                        "person_forwards",
+                                        "campaigns"};
 
 int LatestVersion() { return pg::Migrations().back().version; }
 
@@ -102,6 +103,7 @@ class WriteTxn {
 };
 
 Result<std::string> NowText(Conn& c) {
+  if (std::optional<std::string> fixed = sql::FixedNow()) return *fixed;
   ASSIGN_OR_RETURN(Rows r, c.Query("reading the clock", "SELECT " + std::string(kNow)));
   return std::string(r.Text(0, 0));
 }
@@ -235,8 +237,8 @@ Status WriteAreas(Conn& c, std::span<const Area> areas) {
 }
 
 constexpr std::string_view kImportColumns =
-    "id, kind, file_name, sha256, period, rows_total, imported_by, imported_at, rows_imported, "
-    "rows_rejected";
+    "id, kind, file_name, sha256, month, rows_total, imported_by, imported_at, rows_imported, "
+    "rows_rejected, community_code";
 
 Result<ImportRecord> ReadImport(const Rows& r, int row, const std::string& shown) {
   ImportRecord out;
@@ -249,12 +251,13 @@ Result<ImportRecord> ReadImport(const Rows& r, int row, const std::string& shown
   out.info.kind = *kind;
   out.info.file_name = r.Text(row, 2);
   out.info.sha256 = r.Text(row, 3);
-  out.info.period = r.Text(row, 4);
+  out.info.month = r.Text(row, 4);
   out.info.rows_total = r.Int(row, 5);
   out.info.imported_by = r.Text(row, 6);
   out.info.imported_at = r.Text(row, 7);
   out.rows_imported = r.Int(row, 8);
   out.rows_rejected = r.Int(row, 9);
+  out.info.community_code = r.Text(row, 10);
   return out;
 }
 
@@ -381,6 +384,15 @@ class PgImportTransaction final : public ImportTransaction {
   Status ReplaceAreas(std::span<const Area> areas) override {
     RETURN_IF_ERROR(CheckOpen());
     return Guard([&] { return WriteAreas(*c_, areas); });
+  }
+
+  Status SetMonth(std::string_view month) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return Guard([&] {
+      return c_->Exec("setting the month of import " + std::to_string(id_),
+                      "UPDATE imports SET month = $2 WHERE id = $1",
+                      Params().Add(int64_t{id_}).Add(month));
+    });
   }
 
   Status Commit() override {
@@ -834,18 +846,20 @@ class PgStore final : public CommonStore {
     }
     ASSIGN_OR_RETURN(Rows ins,
                      c->Query("recording an import",
-                              "INSERT INTO imports (id, kind, file_name, sha256, period, "
-                              "rows_total, imported_by, imported_at) SELECT coalesce(max(id), 0) "
-                              "+ 1, $1, $2, $3, $4, $5, $6, coalesce($7, " +
-                                  std::string(kNow) + ") FROM imports RETURNING id",
+                              "INSERT INTO imports (id, kind, file_name, sha256, month, "
+                              "rows_total, imported_by, imported_at, community_code) SELECT "
+                              "coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6, coalesce($7, " +
+                                  std::string(kNow) + "), $8 FROM imports RETURNING id",
                               Params()
                                   .Add(kind)
                                   .Add(info.file_name)
                                   .Add(info.sha256)
-                                  .Add(info.period)
+                                  .Add(info.month)
                                   .Add(info.rows_total)
                                   .Add(info.imported_by)
-                                  .AddOrNull(info.imported_at)));
+                                  .AddOrNull(info.imported_at.empty() ? sql::FixedNow().value_or("")
+                                                                      : info.imported_at)
+                                  .Add(info.community_code)));
     const ImportId id = ins.Int(0, 0);
     FailPoint("import.begun");
     txn.Release();  // the import transaction owns the open transaction from here

@@ -387,6 +387,30 @@ CREATE TABLE person_forwards (
 ) WITHOUT ROWID;
 )sql";
 
+// Migration 4: the campaign and the monthly hand-over (docs/reports.md). An import records the
+// month it covers and its department's community ('' = the whole district); schema 1's free-text
+// `period` stays as it was, and becomes the month where it already was one. A campaign has its
+// phases' dates (ISO dates) and the hand-over day of the month.
+constexpr std::string_view kSchema4 = R"sql(
+ALTER TABLE imports ADD COLUMN month TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports ADD COLUMN community_code TEXT NOT NULL DEFAULT '';
+UPDATE imports SET month = period WHERE period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'
+  AND substr(period, 6, 2) BETWEEN '01' AND '12';
+
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  start_date TEXT NOT NULL,
+  startup_end TEXT NOT NULL,
+  reporting_deadline TEXT NOT NULL,
+  entry_deadline TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  handover_day INTEGER NOT NULL DEFAULT 3 CHECK (handover_day BETWEEN 1 AND 28),
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+)sql";
+
 struct Migration {
   int version;
   std::string_view name;
@@ -398,6 +422,7 @@ constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
     {2, "discrepancy items across comparisons", kSchema2},
     {3, "review workflow: roles, areas, disputes, actions, merges", kSchema3, true},
+    {4, "campaigns; the month and community of imports", kSchema4},
 };
 
 // Fault injection for tests: when the environment variable POPREG_FAILPOINT names `point`, the
@@ -707,6 +732,14 @@ Status Migrate(Db& db, int target_version) {
   return Status();
 }
 
+// The store's clock (sql::FixedNow first), as the text kNow gives.
+Result<std::string> ReadClock(Db& db) {
+  if (std::optional<std::string> fixed = sql::FixedNow()) return *fixed;
+  ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT " + std::string(kNow), "reading the clock"));
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? std::string(s.Text(0)) : std::string();
+}
+
 Status WriteAreas(Db& db, std::span<const Area> areas) {
   RETURN_IF_ERROR(db.Exec("DELETE FROM areas", "deleting areas"));
   ASSIGN_OR_RETURN(Stmt ins, db.Prepare("INSERT INTO areas (code, name, level, parent_code) "
@@ -758,8 +791,8 @@ std::string WithAlias(std::string_view pattern, std::string_view alias,
 }
 
 constexpr std::string_view kImportColumns =
-    "id, kind, file_name, sha256, period, rows_total, imported_by, imported_at, rows_imported, "
-    "rows_rejected";
+    "id, kind, file_name, sha256, month, rows_total, imported_by, imported_at, rows_imported, "
+    "rows_rejected, community_code";
 
 Result<ImportRecord> ReadImport(const Stmt& s, const std::string& path) {
   ImportRecord r;
@@ -772,12 +805,13 @@ Result<ImportRecord> ReadImport(const Stmt& s, const std::string& path) {
   r.info.kind = *kind;
   r.info.file_name = s.Text(2);
   r.info.sha256 = s.Text(3);
-  r.info.period = s.Text(4);
+  r.info.month = s.Text(4);
   r.info.rows_total = s.Int(5);
   r.info.imported_by = s.Text(6);
   r.info.imported_at = s.Text(7);
   r.rows_imported = s.Int(8);
   r.rows_rejected = s.Int(9);
+  r.info.community_code = s.Text(10);
   return r;
 }
 
@@ -913,6 +947,15 @@ class SqliteImportTransaction final : public ImportTransaction {
     return Guard([&] { return WriteAreas(*db_, areas); });
   }
 
+  Status SetMonth(std::string_view month) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return Guard([&]() -> Status {
+      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("UPDATE imports SET month = ?2 WHERE id = ?1",
+                                            "setting the month of import " + std::to_string(id_)));
+      return s.Bind(1, id_).Bind(2, month).Run();
+    });
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     insert_record_.reset();
@@ -1025,11 +1068,7 @@ class SqliteImportTransaction final : public ImportTransaction {
   // register before, all with the same time.
   Status WriteRegisterHistory() {
     std::string at;
-    {
-      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT " + std::string(kNow), "reading the clock"));
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (row) at = s.Text(0);
-    }
+    ASSIGN_OR_RETURN(at, ReadClock(*db_));
     const std::string why =
         "register replaced by import " + std::to_string(id_) + " (" + info_.file_name + ")";
     const std::string evidence = "import " + std::to_string(id_);
@@ -1282,18 +1321,21 @@ class SqliteStore final : public CommonStore {
                              std::string(s.Text(1)) + ")");
       }
     }
-    ASSIGN_OR_RETURN(Stmt ins, db->Prepare("INSERT INTO imports (kind, file_name, sha256, period, "
-                                           "rows_total, imported_by, imported_at) VALUES (?1, "
-                                           "?2, ?3, ?4, ?5, ?6, coalesce(?7, " +
-                                               std::string(kNow) + "))",
+    ASSIGN_OR_RETURN(Stmt ins, db->Prepare("INSERT INTO imports (kind, file_name, sha256, month, "
+                                           "rows_total, imported_by, imported_at, "
+                                           "community_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                           "coalesce(?7, " +
+                                               std::string(kNow) + "), ?8)",
                                            "recording an import"));
     RETURN_IF_ERROR(ins.Bind(1, kind)
                         .Bind(2, info.file_name)
                         .Bind(3, info.sha256)
-                        .Bind(4, info.period)
+                        .Bind(4, info.month)
                         .Bind(5, info.rows_total)
                         .Bind(6, info.imported_by)
-                        .BindOrNull(7, info.imported_at)
+                        .BindOrNull(7, info.imported_at.empty() ? sql::FixedNow().value_or("")
+                                                                : info.imported_at)
+                        .Bind(8, info.community_code)
                         .Run());
     const ImportId id = sqlite3_last_insert_rowid(db->raw());
     FailPoint("import.begun");
@@ -1401,11 +1443,7 @@ class SqliteStore final : public CommonStore {
     RETURN_IF_ERROR(txn.Begin("saving a comparison"));
     SaveComparisonResult result;
     std::string at;
-    {
-      ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT " + std::string(kNow), "reading the clock"));
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (row) at = s.Text(0);
-    }
+    ASSIGN_OR_RETURN(at, ReadClock(*db_));
     {
       ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT INTO comparisons (as_of, since, area_code, "
                                             "started_by, started_at, finished_at, summary_json) "
