@@ -41,6 +41,9 @@ Result<std::string> ReadPassword(const std::string& file, const std::string& who
 // `popreg compare` and `popreg discrepancies`: the comparison (src/recon/, src/report/).
 void RegisterCompare(CLI::App& app);
 
+// `popreg campaign ...`, `progress`, `intake`, `assess` and `imports`: the campaign, its
+// progress, the monthly hand-over and the year-end assessment.
+void RegisterCampaign(CLI::App& app);
 // `popreg stats`: the statistics comparison (src/report/stats.h).
 void RegisterStats(CLI::App& app);
 

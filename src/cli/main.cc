@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterUsers(app);
   popreg::cli::RegisterReview(app);
   popreg::cli::RegisterCompare(app);
+  popreg::cli::RegisterCampaign(app);
   popreg::cli::RegisterStats(app);
   popreg::cli::RegisterPrint(app);
   try {
