@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end: the statistics comparison (issue 13). A generated district is imported and
-# compared; `popreg stats` writes every level as csv, the workbook and the manual report's
-# layout; tests/stats_oracle.py counts the same figures again from the imported files and the
-# generator's identities.csv (which person each row is), checks that every township is the sum
-# of its communities and the district the sum of its townships, and reads the workbook back
-# (headers, merged group headers, frozen panes, numbers). Then staff verify and a reviewer
-# approves every item (tests/review_oracle.py), and applying them makes the register's figures
-# exactly what the statistics projected for "after approved".
+# compared; `popreg stats` writes every level as csv, the workbook, the PDF and the manual
+# report's layout; tests/stats_oracle.py counts the same figures again from the imported files
+# and the generator's identities.csv (which person each row is), checks that every township is
+# the sum of its communities and the district the sum of its townships, reads the workbook back
+# (headers, merged group headers, frozen panes, numbers) and the PDF's text. Then staff verify
+# and a reviewer approves every item (tests/review_oracle.py), and applying them makes the
+# register's figures exactly what the statistics projected for "after approved".
 # usage: cli_stats_test.sh POPREG SHARED_DIR
 set -uo pipefail
 popreg=$1
@@ -43,6 +43,7 @@ check_show "stats at every level (csv), the workbook and the manual report's lay
     '$popreg' stats --db '$db' --as-of $as_of --level \$level --out '$work/'\$level.csv || exit 1
   done &&
   '$popreg' stats --db '$db' --as-of $as_of --out '$work/stats.xlsx' &&
+  '$popreg' stats --db '$db' --as-of $as_of --out '$work/stats.pdf' &&
   '$popreg' stats --db '$db' --as-of $as_of --layout manual --out '$work/manual.csv' &&
   '$popreg' stats --db '$db' --as-of $as_of --level township"
 check_show "another window than the comparison's is refused, naming the compare to run" bash -c "
@@ -52,6 +53,8 @@ check_show "the figures, counted again from the files; townships and district ad
   stats_oracle counts "$work/d" "$work" $as_of $since
 check_show "the workbook: a sheet per level, merged group headers, frozen panes, numbers" \
   stats_oracle xlsx "$work"
+check_show "the PDF: an A4 landscape table per level with the same figures" \
+  stats_oracle pdf "$work"
 check_show "the manual report's layout: Chinese headers, the register's figures" \
   stats_oracle manual "$work"
 check "the manual report's layout imports as a manual_report" \

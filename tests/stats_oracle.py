@@ -8,6 +8,7 @@ usage: stats_oracle.py COMMAND ARGS
   counts DISTRICT_DIR WORK_DIR AS_OF SINCE   the csv files WORK/{community,township,district}.csv
                                              against the district's files; sums across levels
   xlsx WORK_DIR                              WORK/stats.xlsx against the csv files
+  pdf WORK_DIR                               WORK/stats.pdf (poppler's pdftotext) against them
   manual WORK_DIR                            WORK/manual.csv: the register's figures, Chinese headers
   projection BEFORE.csv AFTER.csv            the register after applying = the projection before
 Each command prints what it compared and exits 1 when a check fails.
@@ -242,6 +243,30 @@ def cmd_xlsx(work):
         c.equal(sheet + " number format", ws.cell(4, 3).number_format, "#,##0")
         c.true(sheet + " numbers are numbers", isinstance(ws.cell(4, 3).value, int))
         c.true(sheet + " the total row is bold", ws.cell(ws.max_row, 3).font.b)
+    return c.done()
+
+
+def cmd_pdf(work):
+    """WORK/stats.pdf: three A4 landscape pages, a table per level, with the csv's figures."""
+    import subprocess
+    c = Checks()
+    path = os.path.join(work, "stats.pdf")
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+    c.true("three pages", re.search(r"Pages:\s+3\b", info) is not None)
+    c.true("A4 landscape", re.search(r"Page size:\s+841\.\d+ x 595\.\d+", info) is not None)
+    for page, (name, level) in enumerate(zip(("community", "township", "district"),
+                                             ("社区（村）", "乡镇（街道）", "区县")), start=1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), path,
+                               "-"], capture_output=True, text=True).stdout
+        c.true("page %d is the table of the %s level" % (page, name), level in text)
+        for head in ("登记", "各部门合计", "手工报表", "审核后", "全部处理后"):
+            c.true("page %d has the group %s" % (page, head), head in text)
+        rows = stats_rows(os.path.join(work, name + ".csv"))
+        for r in rows:
+            line = next((l for l in text.splitlines() if l.split()[:1] == [r["name"] or r["code"]]),
+                        "")
+            want = ["{:,}".format(int(r[k])) for k in ("reg_total", "reg_births", "reg_deaths")]
+            c.equal("page %d: %s's register figures" % (page, r["name"]), line.split()[1:4], want)
     return c.done()
 
 

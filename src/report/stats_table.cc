@@ -261,8 +261,4 @@ Status WriteManualLayout(const Statistics& s, const std::string& format, const s
   return InvalidArgument("--format: '" + format + "' is not csv or xlsx (the manual layout)");
 }
 
-Status WriteStatsPdf(const Statistics&, const std::string& path) {
-  return FailedPrecondition(path + ": PDF statistics are not written yet (report/pdf.h)");
-}
-
 }  // namespace popreg::report
