@@ -11,7 +11,8 @@ usage: campaign_oracle.py COMMAND WORK [ARGS]
   progress-xlsx DATE FILE    checks the workbook against the CSV of the same date
   intake DATE FILE.csv [M]   checks `popreg intake --as-of DATE [--month M]`
   intake-xlsx FILE           checks the workbook's headers and state names
-  assess FILE.csv [W]        checks `popreg assess --year 2026` (W: weights c,t,a)
+  assess FILE.csv [W]        checks `popreg assess --year 2026` (W: the weights c,t,a,g) with
+                             the gap from `popreg stats` (WORK/stats.csv)
 """
 import csv
 import json
@@ -246,8 +247,18 @@ def covers(area, community):
     return community.startswith(prefix)
 
 
+def gaps():
+    """Per community, the register and the police list as `popreg stats` counts them."""
+    out = {}
+    for r in read_csv(work + "/stats.csv"):
+        if r["level"] == "community" and r["police_population_persons"] not in ("", "0"):
+            out[r["code"]] = (int(r["reg_total"]), int(r["police_population_persons"]))
+    return out
+
+
 def assess_rows(weights):
-    wc, wt, wa = weights
+    wc, wt, wa, wg = weights
+    full, zero = 0.005, 0.05
     evaluated = min("2026-12-31", END)
     at_end = progress_rows(evaluated)
     at_deadline = {m: progress_rows(DEADLINE[m]) for m in ("reporting", "entry", "acceptance")}
@@ -280,7 +291,16 @@ def assess_rows(weights):
         rejected = [x for x in verified if state_on(ev[x["id"]], evaluated) == "rejected"]
         accuracy = 1.0 - (0.0 if not verified else len(rejected) / len(verified))
         total = ((0 + wc * completion) + wt * timeliness) + wa * accuracy
-        score = 100.0 * (total / (wc + wt + wa))
+        weights = ((0 + wc) + wt) + wa
+        reg = police = gap = gap_score = None
+        if code in gaps():
+            reg, police = gaps()[code]
+            gap = abs(reg - police) / police
+            gap_score = (1.0 if gap <= full else 0.0 if gap >= zero else
+                         1.0 - (gap - full) / (zero - full))
+            total += wg * gap_score
+            weights += wg
+        score = 100.0 * (total / weights)
         out.append({"rank": "", "township_code": r["township_code"],
                     "township_name": r["township_name"], "community_code": code,
                     "community_name": r["community_name"], "items": str(items_n),
@@ -289,7 +309,10 @@ def assess_rows(weights):
                     "handovers": str(handovers), "handovers_on_time": str(on_time),
                     "timeliness": "%.4f" % timeliness, "verified": str(len(verified)),
                     "verified_rejected": str(len(rejected)), "accuracy": "%.4f" % accuracy,
-                    "register_total": "", "police_total": "", "gap": "", "gap_score": "",
+                    "register_total": "" if reg is None else str(reg),
+                    "police_total": "" if police is None else str(police),
+                    "gap": "" if gap is None else "%.4f" % gap,
+                    "gap_score": "" if gap_score is None else "%.4f" % gap_score,
                     "score": "%.1f" % score, "_score": score})
     out.sort(key=lambda x: -round(x["_score"] * 10))
     for i, x in enumerate(out):
@@ -396,10 +419,12 @@ elif cmd == "intake-xlsx":
     print(f"the workbook has {len(cells) - 1} rows, states {sorted(states)}")
 elif cmd == "assess":
     path = args[0]
-    weights = tuple(float(w) for w in args[1].split(",")) if len(args) > 1 else (40, 25, 20)
+    weights = tuple(float(w) for w in args[1].split(",")) if len(args) > 1 else (40, 25, 20, 15)
     want = assess_rows(weights)
     compare_rows(want, read_csv(path), "assessment")
+    if not any(r["gap"] for r in want):
+        fail("no community has a gap to the police list")
     print("assessment as expected: " + "; ".join(
-        f"{r['rank']}. {r['community_code']} {r['score']}" for r in want))
+        f"{r['rank']}. {r['community_code']} {r['score']} (gap {r['gap']})" for r in want))
 else:
     fail("unknown command " + cmd)

@@ -200,15 +200,16 @@ check_show "intake as xlsx" bash -c "
 check_show "a bad month is a clear error" expect_error "'2026-9' is not a month" \
   "$popreg" intake --db "$db" --month 2026-9
 
-# 6. The year-end assessment.
+# 6. The year-end assessment; the gap to the police list from the statistics comparison.
 check_show "assess 2026 with the default settings" bash -c "
+  '$popreg' stats --db '$db' --as-of 2026-09-30 --out '$work/stats.csv' >/dev/null &&
   '$popreg' assess --db '$db' --year 2026 --out '$work/assess.csv' &&
   '$py' '$oracle_py' assess '$work' '$work/assess.csv'"
 printf '[weights]\ncompletion = 1\ntimeliness = 0\naccuracy = 0\ngap = 0\n' >"$work/only.toml"
 check_show "assess with --settings: completion alone" bash -c "
   '$popreg' assess --db '$db' --year 2026 --settings '$work/only.toml' \
     --out '$work/assess_only.csv' &&
-  '$py' '$oracle_py' assess '$work' '$work/assess_only.csv' 1,0,0"
+  '$py' '$oracle_py' assess '$work' '$work/assess_only.csv' 1,0,0,0"
 check_show "assess as xlsx: Chinese headers, shares as percentages" bash -c "
   '$popreg' assess --db '$db' --year 2026 --out '$work/assess.xlsx' &&
   '$py' - '$work/assess.xlsx' '$work/assess.csv' <<'PY'

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -16,7 +17,9 @@
 #include "recon/policy.h"
 #include "report/intake.h"
 #include "report/progress.h"
+#include "report/stats.h"
 #include "report/table_out.h"
+#include "store/comparisons.h"
 
 extern "C" const char popreg_assessment_toml[];
 extern "C" const uint64_t popreg_assessment_toml_size;
@@ -42,6 +45,35 @@ double WeightedMean(const std::vector<std::pair<double, double>>& weight_part) {
     weights += w;
   }
   return weights > 0 ? sum / weights : 1.0;
+}
+
+// The statistics of the newest comparison whose reference date is on or before `day` and that
+// counted the departments' figures (older comparisons did not: they are passed over), or
+// nullopt when there is none.
+Result<std::optional<Statistics>> StatisticsUpTo(store::Store& store, const Date& day) {
+  ASSIGN_OR_RETURN(std::vector<store::ComparisonRecord> all, store::ListComparisons(store));
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.info.as_of, a.id) > std::make_pair(b.info.as_of, b.id);
+  });
+  for (const store::ComparisonRecord& c : all) {
+    const std::optional<Date> as_of = Date::ParseIso(c.info.as_of);
+    if (!as_of || *as_of > day) continue;
+    StatsOptions o;
+    o.as_of = *as_of;
+    o.since = Date::ParseIso(c.info.since);
+    o.level = "community";
+    Result<Statistics> s = ComputeStatistics(store, o);
+    if (s.ok()) return std::optional<Statistics>(std::move(s).value());
+    if (s.status().code() != ErrorCode::kFailedPrecondition) return s.status();
+  }
+  return std::optional<Statistics>();
+}
+
+// The gap's part: 1 at or below full_marks_at, 0 at or above zero_at, linear between.
+double GapScore(double gap, const AssessmentSettings& s) {
+  if (gap <= s.gap_full_marks_at) return 1.0;
+  if (gap >= s.gap_zero_at) return 0.0;
+  return 1.0 - (gap - s.gap_full_marks_at) / (s.gap_zero_at - s.gap_full_marks_at);
 }
 
 }  // namespace
@@ -185,6 +217,10 @@ Result<Assessment> ComputeAssessment(store::Store& store, const AssessmentOption
     }
   }
 
+  // The register and the police list per community, for the gap.
+  ASSIGN_OR_RETURN(std::optional<Statistics> stats, StatisticsUpTo(store, a.evaluated_on));
+  if (stats) a.statistics_as_of = stats->as_of.Iso();
+
   for (size_t i = 0; i < at_end.rows.size(); i += kN) {
     const ProgressRow& acc = at_end.rows[i + kN - 1];
     if (acc.community_code.empty()) continue;  // items without a community are no one's score
@@ -217,6 +253,19 @@ Result<Assessment> ComputeAssessment(store::Store& store, const AssessmentOption
     row.verified = acc.ever_verified;
     row.verified_rejected = acc.verified_then_rejected;
     row.accuracy = 1.0 - (row.verified == 0 ? 0.0 : Share(row.verified_rejected, row.verified));
+    if (stats) {
+      for (const StatsRow& s : stats->rows) {
+        if (s.code != row.community_code) continue;
+        const auto police = s.source.find("police_population");
+        if (police == s.source.end() || police->second.total <= 0) break;
+        row.has_gap = true;
+        row.register_total = s.reg.total;
+        row.police_total = police->second.total;
+        row.gap = static_cast<double>(std::llabs(row.register_total - row.police_total)) /
+                  static_cast<double>(row.police_total);
+        row.gap_score = GapScore(row.gap, a.settings);
+      }
+    }
     std::vector<std::pair<double, double>> parts = {{a.settings.completion, row.completion},
                                                     {a.settings.timeliness, row.timeliness},
                                                     {a.settings.accuracy, row.accuracy}};

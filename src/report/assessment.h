@@ -10,8 +10,10 @@
 // - accuracy at review: 1 - rejected / verified, of the items the community verified by the
 //   evaluation day, those the district rejected (1 when it verified none);
 // - the residual gap to the police list: |register - police| / police of the community in the
-//   newest statistics comparison up to the evaluation day (report/stats.h), scored 1 at or below
-//   [gap] full_marks_at and 0 at or above zero_at, linear between; left out when there is none.
+//   statistics (report/stats.h) of the newest comparison whose reference date is on or before
+//   the evaluation day (the register as it stands now, the police list as that comparison read
+//   it), scored 1 at or below [gap] full_marks_at and 0 at or above zero_at, linear between;
+//   left out for a community without police figures, and for all when there is no comparison.
 // score = 100 x sum(weight x part) / sum(weight) over the parts computed. The campaign is the
 // newest that overlaps the year.
 #pragma once
