@@ -247,14 +247,15 @@ std::optional<int64_t> ParseInstant(std::string_view t) {
   return ms + frac;
 }
 
-std::string FormatInstant(int64_t unix_millis) {
+Date DayOfInstant(int64_t unix_millis) {
   int64_t days = unix_millis / 86'400'000;
-  int64_t rest = unix_millis % 86'400'000;
-  if (rest < 0) {
-    rest += 86'400'000;
-    --days;
-  }
-  const Date d = Date::FromDays(days);
+  if (unix_millis % 86'400'000 < 0) --days;
+  return Date::FromDays(days);
+}
+
+std::string FormatInstant(int64_t unix_millis) {
+  const Date d = DayOfInstant(unix_millis);
+  int64_t rest = unix_millis - d.ToDays() * 86'400'000;
   char buf[40];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", d.Iso().c_str(),
                 static_cast<int>(rest / 3'600'000), static_cast<int>(rest / 60'000 % 60),
@@ -276,8 +277,7 @@ Env Env::ProcessClock(uint64_t seed) {
     return ms;
   }();
   if (!fixed) return {seed, std::nullopt};
-  return {seed, Date::FromDays(*fixed >= 0 ? *fixed / 86'400'000 : (*fixed + 1) / 86'400'000 - 1),
-          fixed};
+  return {seed, DayOfInstant(*fixed), fixed};
 }
 
 const Env& Env::Default() {

@@ -217,5 +217,7 @@ class Env {
 std::optional<int64_t> ParseInstant(std::string_view text);
 // Milliseconds since the epoch as ISO 8601 UTC with milliseconds, "2026-12-05T10:00:00.000Z".
 std::string FormatInstant(int64_t unix_millis);
+// The UTC day of an instant.
+Date DayOfInstant(int64_t unix_millis);
 
 }  // namespace popreg

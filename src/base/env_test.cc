@@ -336,6 +336,8 @@ TEST(EnvTest, InstantsParseAndFormat) {
   }
   EXPECT_EQ(FormatInstant(*ParseInstant("2026-12-05T10:07:09.042Z")), "2026-12-05T10:07:09.042Z");
   EXPECT_EQ(FormatInstant(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(DayOfInstant(-1), Date(1969, 12, 31));
+  EXPECT_EQ(DayOfInstant(*ParseInstant("2026-10-03T23:59:59.999Z")), Date(2026, 10, 3));
   const Env env = Env::ForTest(Date{2024, 3, 15}, 9);
   EXPECT_EQ(env.NowIso(), "2024-03-15T00:00:00.000Z");
   EXPECT_TRUE(env.clock_frozen());

@@ -31,9 +31,7 @@ std::string_view IntakeStateName(std::string_view state) {
 }
 
 Date ReceivedOn(const store::ImportRecord& r) {
-  if (std::optional<int64_t> ms = ParseInstant(r.info.imported_at)) {
-    return Date::FromDays(*ms >= 0 ? *ms / 86'400'000 : (*ms + 1) / 86'400'000 - 1);
-  }
+  if (std::optional<int64_t> ms = ParseInstant(r.info.imported_at)) return DayOfInstant(*ms);
   return Date::ParseIso(r.info.imported_at.substr(0, 10)).value_or(Date{});
 }
 
