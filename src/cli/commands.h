@@ -46,6 +46,8 @@ void RegisterCompare(CLI::App& app);
 void RegisterCampaign(CLI::App& app);
 // `popreg stats`: the statistics comparison (src/report/stats.h).
 void RegisterStats(CLI::App& app);
+// `popreg bulletin`: the two-weekly supervision bulletin (src/report/bulletin.h).
+void RegisterBulletin(CLI::App& app);
 
 // `popreg print`: the household-card books (src/report/books.h).
 void RegisterPrint(CLI::App& app);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterCompare(app);
   popreg::cli::RegisterCampaign(app);
   popreg::cli::RegisterStats(app);
+  popreg::cli::RegisterBulletin(app);
   popreg::cli::RegisterPrint(app);
   try {
     app.parse(argc, argv);
