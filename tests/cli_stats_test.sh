@@ -16,12 +16,6 @@ trap 'rm -rf "$work"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 stats_oracle() { /usr/bin/python3 "$here/stats_oracle.py" "$@"; }
-show() { sed 's/^/      /' "$work/out"; }
-check_show() {
-  local before=$failed
-  check "$@"
-  [ "$failed" -ne "$before" ] || show
-}
 db=$work/store.db
 as_of=2026-09-30
 since=2025-10-01

@@ -16,6 +16,14 @@ check() {
     sed 's/^/      /' "$work/out" | tail -20
   fi
 }
+# show: what the last check printed, also when it passed; check_show NAME COMMAND...: check,
+# and show the output when it passed (the counts a test prints are its report).
+show() { sed 's/^/      /' "$work/out"; }
+check_show() {
+  local before=$failed
+  check "$@"
+  [ "$failed" -ne "$before" ] || show
+}
 summary() {
   echo "$1: $passed passed, $failed failed"
   [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -5,7 +5,9 @@
 
 #include "cli/commands.h"
 #include "io/schema.h"
+#include "recon/changes.h"
 #include "recon/policy.h"
+#include "report/changes.h"
 #include "store/export.h"
 #include "store/import.h"
 #include "store/profile.h"
@@ -43,10 +45,21 @@ struct ImportArgs {
   store::ImportOptions options;
 };
 
+// A changes file (popreg export --kind changes) applied to the register, whole or not at all.
+Status RunImportChanges(const ImportArgs& a) {
+  ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
+  ASSIGN_OR_RETURN(recon::ChangesImportResult r, recon::ImportChanges(*store, a.file, a.user));
+  std::printf("Applied %lld changes of %s to the register (%lld of persons, %lld of cards)\n",
+              static_cast<long long>(r.rows), a.file.c_str(), static_cast<long long>(r.persons),
+              static_cast<long long>(r.households));
+  return Status::Ok();
+}
+
 Status RunImport(const ImportArgs& a) {
   if (a.db.empty()) return InvalidArgument("--db is required");
   if (a.kind.empty()) return InvalidArgument("--kind is required");
   if (a.file.empty()) return InvalidArgument("a FILE to import is required");
+  if (a.kind == "changes") return RunImportChanges(a);
   ASSIGN_OR_RETURN(io::Kind kind, io::ParseKind(a.kind));
   store::ImportOptions options = a.options;
   if (!a.profile.empty()) {
@@ -83,12 +96,24 @@ Status RunImport(const ImportArgs& a) {
 }
 
 struct ExportArgs {
-  std::string db, kind = "register", out;
+  std::string db, kind = "register", out, since;
 };
+
+// Every change of the register since a date (src/report/changes.h).
+Status RunExportChanges(const ExportArgs& a) {
+  if (a.since.empty()) return InvalidArgument("--since is required with --kind changes");
+  ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
+  ASSIGN_OR_RETURN(report::ChangesExport r, report::ExportChanges(*store, a.since, a.out));
+  std::printf("Exported %lld changes since %s (%lld of persons, %lld of cards) to %s\n",
+              static_cast<long long>(r.rows), a.since.c_str(), static_cast<long long>(r.persons),
+              static_cast<long long>(r.households), a.out.c_str());
+  return Status::Ok();
+}
 
 Status RunExport(const ExportArgs& a) {
   if (a.db.empty()) return InvalidArgument("--db is required");
   if (a.out.empty()) return InvalidArgument("--out is required");
+  if (a.kind == "changes") return RunExportChanges(a);
   ASSIGN_OR_RETURN(io::Kind kind, io::ParseKind(a.kind));
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
   ASSIGN_OR_RETURN(int64_t n, store::ExportKind(*store, kind, a.out));
@@ -127,7 +152,9 @@ void RegisterStore(CLI::App& app) {
   cmd->add_option("--db", imp->db, "The store (a SQLite file path)");
   cmd->add_option("--kind", imp->kind,
                   "The kind of file: areas, register, police_population, police_births, "
-                  "vaccinations, cremations, death_certificates, manual_report");
+                  "vaccinations, cremations, death_certificates, manual_report; or changes (a "
+                  "file of popreg export --kind changes, applied to the register, whole or not "
+                  "at all)");
   cmd->add_option("FILE", imp->file, "The file to import (CSV, xlsx or xls)");
   cmd->add_option("--profile", imp->profile,
                   "A TOML profile mapping a department's own layout onto the spec (see profiles/)");
@@ -155,8 +182,11 @@ void RegisterStore(CLI::App& app) {
                  "The kind to export: register (the store's register), areas (the store's "
                  "areas), or police_population, police_births, vaccinations, cremations, "
                  "death_certificates, manual_report (the normalised rows of the latest import "
-                 "of that kind)")
+                 "of that kind), or changes (every change of the register since --since)")
       ->default_str("register");
+  ec->add_option("--since", exp->since,
+                 "With --kind changes: from this date YYYY-MM-DD or UTC time "
+                 "YYYY-MM-DDTHH:MM:SS on");
   ec->add_option("--out", exp->out,
                  "The file to write: FILE.xlsx for a workbook, anything else UTF-8 CSV");
   ec->callback([exp] {

@@ -43,17 +43,6 @@ struct Outcome {
 Json ParseObject(const std::string& text) { return ItemObject(text); }
 std::string Get(const Json& j, const char* key) { return ItemString(j, key); }
 
-std::string& FieldOf(store::Person& p, std::string_view field) {
-  if (field == "name") return p.name;
-  if (field == "sex") return p.sex;
-  if (field == "birth_date") return p.birth_date;
-  if (field == "id_number") return p.id_number;
-  if (field == "relation") return p.relation;
-  if (field == "ethnicity") return p.ethnicity;
-  if (field == "death_date") return p.death_date;
-  return p.mother_id_number;  // mother_id_number; callers pass known fields only
-}
-
 // What one apply run remembers between its items: the card made for a police household none of
 // whose members had a card, so that its other members join it.
 struct RunMemory {
@@ -147,7 +136,7 @@ class ItemApplier {
     if (!p) return Refuse("person " + d_.register_key + " is no longer in the register");
     const std::optional<store::Person> read = p;
     for (const std::string& field : fields) {
-      std::string& current = FieldOf(*p, field);
+      std::string& current = PersonField(*p, field);
       ASSIGN_OR_RETURN(std::string value, ValueFor(field, from_police));
       if (value.empty()) {
         // Another item of the person (a field_mismatch on the ID) may have mended it already.
@@ -183,7 +172,7 @@ class ItemApplier {
     for (const std::string& field : MissingFieldList(missing)) {
       ASSIGN_OR_RETURN(std::string value, ValueFor(field, /*from_source=*/true));
       if (value.empty()) continue;  // left for the incomplete-information list
-      FieldOf(*p, field) = value;
+      PersonField(*p, field) = value;
       ++filled;
     }
     if (filled == 0) {
@@ -276,7 +265,7 @@ class ItemApplier {
     for (const char* f :
          {"name", "sex", "birth_date", "id_number", "relation", "ethnicity", "mother_id_number"}) {
       ASSIGN_OR_RETURN(std::string v, ValueFor(f, /*from_source=*/true));
-      FieldOf(p, f) = v;
+      PersonField(p, f) = v;
     }
     p.status = "alive";
     if (!p.id_number.empty()) {
@@ -388,8 +377,8 @@ class ItemApplier {
     // Values only the other card has are copied; where both have one, the card kept wins.
     for (const char* f : {"name", "sex", "birth_date", "id_number", "relation", "ethnicity",
                           "death_date", "mother_id_number"}) {
-      std::string& mine = FieldOf(*k, f);
-      if (mine.empty()) mine = FieldOf(*g, f);
+      std::string& mine = PersonField(*k, f);
+      if (mine.empty()) mine = PersonField(*g, f);
     }
     RETURN_IF_ERROR(store::PutPerson(s_, *k, note_));
     RETURN_IF_ERROR(store::RemovePerson(s_, gone_now, note_));
@@ -595,7 +584,8 @@ Result<UndoResult> Undo(store::Store& store, const std::string& login, int64_t i
           const Json before = ParseObject(h.before_json), after = ParseObject(h.after_json);
           for (const char* f : {"name", "sex", "birth_date", "id_number", "relation", "ethnicity",
                                 "death_date", "mother_id_number"}) {
-            if (before.value(f, "") != after.value(f, "")) FieldOf(*now, f) = before.value(f, "");
+            if (before.value(f, "") != after.value(f, ""))
+              PersonField(*now, f) = before.value(f, "");
           }
           if (before.value("status", "") != after.value("status", "")) {
             now->status = before.value("status", "alive");

@@ -34,6 +34,29 @@ std::pair<std::string, std::string> MergeOfItem(const store::Discrepancy& d,
   return {keep, gone};
 }
 
+std::string& PersonField(store::Person& p, std::string_view column) {
+  if (column == "card_no") return p.card_no;
+  if (column == "person_no") return p.person_no;
+  if (column == "name") return p.name;
+  if (column == "sex") return p.sex;
+  if (column == "birth_date") return p.birth_date;
+  if (column == "id_number") return p.id_number;
+  if (column == "relation") return p.relation;
+  if (column == "ethnicity") return p.ethnicity;
+  if (column == "status") return p.status;
+  if (column == "death_date") return p.death_date;
+  return p.mother_id_number;
+}
+
+std::string& HouseholdField(store::Household& h, std::string_view column) {
+  if (column == "card_no") return h.card_no;
+  if (column == "community_code") return h.community_code;
+  if (column == "building") return h.building;
+  if (column == "unit") return h.unit;
+  if (column == "room") return h.room;
+  return h.address;
+}
+
 std::string BirthArea(const std::string& community_code) {
   return community_code.size() == 12 ? community_code.substr(0, 9) : community_code;
 }

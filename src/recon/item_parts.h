@@ -1,11 +1,13 @@
 // What applying an item (apply.cc) and counting its effect (effects.cc) read of it alike: its
-// JSON objects, read leniently, and the parts of its keys. Internal to recon/.
+// JSON objects (and the history's), read leniently, and the parts of its keys. For recon/ and
+// the reports above it.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "store/store.h"
@@ -30,6 +32,12 @@ std::optional<ItemBirth> BirthOfItem(const store::Discrepancy& d);
 // register keys.
 std::pair<std::string, std::string> MergeOfItem(const store::Discrepancy& d,
                                                 const nlohmann::json& action);
+
+// The value of a register person (or household) named by its spec register column (card_no,
+// person_no, name, ... mother_id_number; card_no, community_code, ... address). Callers pass
+// known columns only: any other name gives the last column (mother_id_number, address).
+std::string& PersonField(store::Person& p, std::string_view column);
+std::string& HouseholdField(store::Household& h, std::string_view column);
 
 // The area in which the same birth is never carded twice: a 12-digit community's township (its
 // first 9 digits); any other code is its own area.

@@ -1,6 +1,7 @@
 #include "store/register_edit.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
@@ -531,6 +532,31 @@ Result<std::string> SourceRecordJson(sql::Session& s, ImportId import_id, int64_
                     " has no row " + std::to_string(source_row));
   }
   return r.String(0, 0);
+}
+
+Result<std::vector<RegisterChange>> ChangesSince(Store& store, std::string_view since) {
+  std::vector<RegisterChange> out;
+  RETURN_IF_ERROR(store.Read("reading the register's changes", [&](sql::Session& s) -> Status {
+    ASSIGN_OR_RETURN(sql::Rows r, s.Query("reading the history since " + std::string(since),
+                                          "SELECT " + std::string(kHistoryColumns) +
+                                              " FROM history WHERE at >= ?1 ORDER BY id",
+                                          {std::string(since)}));
+    ASSIGN_OR_RETURN(sql::Rows f, s.Query("reading the forward pointers",
+                                          "SELECT old_key, new_key FROM person_forwards"));
+    std::map<std::string, std::string> forward;
+    for (size_t i = 0; i < f.size(); ++i) forward[f.String(i, 0)] = f.String(i, 1);
+    for (HistoryEntry& h : ReadHistory(r)) {
+      RegisterChange c;
+      if (h.entity == "person" && h.after_json.empty()) {
+        auto it = forward.find(h.entity_key);
+        if (it != forward.end()) c.merged_into = it->second;
+      }
+      c.entry = std::move(h);
+      out.push_back(std::move(c));
+    }
+    return Status();
+  }));
+  return out;
 }
 
 }  // namespace popreg::store

@@ -112,6 +112,16 @@ Result<PersonHistoryResult> PersonHistory(Store& store, std::string_view key);
 // The history of a card: the household's rows and those of every person ever on it.
 Result<std::vector<HistoryEntry>> CardHistory(Store& store, std::string_view card_no);
 
+// A change of the register as the changes export reports it (report/changes.h): a history row,
+// and for a person removed by a merge the key it was merged into (its forward pointer now).
+struct RegisterChange {
+  HistoryEntry entry;
+  std::string merged_into;  // "" when the person was not merged, or for a household
+};
+// Every history row written at or after `since` (an ISO 8601 date, or a UTC time such as
+// "2026-10-02T09:00:00", compared as text with the rows' times), in the order written.
+Result<std::vector<RegisterChange>> ChangesSince(Store& store, std::string_view since);
+
 // An imported row's normalised values (a JSON object by the spec's English column names), or
 // NotFound.
 Result<std::string> SourceRecordJson(sql::Session& s, ImportId import_id, int64_t source_row);
