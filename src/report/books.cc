@@ -172,6 +172,9 @@ class BookPrinter {
     for (Card& c : cards) PlaceCard(c, layout);
     for (size_t i = 0; i < cards.size(); ++i)
       catalogue.rows[i].back() = std::to_string(cards[i].page);
+    // Laid out: the pages go straight into the file.
+    const size_t per_page = kLabelColumns * kLabelRows;
+    doc_.SetPageCount(layout.page + static_cast<int>((cards.size() + per_page - 1) / per_page));
 
     DrawCover(cards);
     RETURN_IF_ERROR(pdf::DrawTable(doc_, catalogue));
@@ -462,9 +465,6 @@ int CompareNatural(std::string_view a, std::string_view b) {
 }
 
 Result<std::vector<BookFile>> PrintBooks(store::Store& store, const BookOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.out_dir, ec);
-  if (ec) return IoError("creating " + options.out_dir + ": " + ec.message());
   ASSIGN_OR_RETURN(const std::vector<store::Area> areas, store.ListAreas());
   std::vector<BookFile> out;
   Status st = store.Read("printing the household-card books", [&](store::sql::Session& s) {
@@ -480,6 +480,9 @@ Result<std::vector<BookFile>> PrintBooks(store::Store& store, const BookOptions&
                                   "': no area of the store has this code or a code starting "
                                   "with it");
     }
+    std::error_code ec;
+    std::filesystem::create_directories(options.out_dir, ec);
+    if (ec) return IoError("creating " + options.out_dir + ": " + ec.message());
     ASSIGN_OR_RETURN(const int64_t total, store::CountHouseholds(s, options.area));
     int64_t done = 0;
     for (const std::string& community : communities) {

@@ -22,9 +22,10 @@ namespace {
 constexpr double kA4Short = 595.276;  // 210 mm in points
 constexpr double kA4Long = 841.890;   // 297 mm
 
-// How many laid-out texts are kept: a table row is measured, then drawn, so a layout made for
-// TextHeight is found again by Text (a row of a wide table has a few dozen cells).
-constexpr size_t kLayoutCacheSize = 96;
+// How many laid-out texts are kept: a caller that measures a book's cards first and draws them
+// after finds every text laid out once (a book of 100 household cards has about 5,000 texts).
+// A few MB at most.
+constexpr size_t kLayoutCacheSize = 8192;
 
 // Text that Pango accepts: invalid UTF-8 becomes U+FFFD rather than a warning and nothing.
 std::string ValidUtf8(std::string_view text) {
@@ -83,13 +84,22 @@ struct Document::Impl {
   double width = kA4Short, height = kA4Long;
   std::string footer;
   std::vector<cairo_surface_t*> pages;  // one recording per page, owned
-  cairo_t* cr = nullptr;                // drawing into pages.back()
+  cairo_t* cr = nullptr;                // drawing into pages.back(), or into `surface`
   bool finished = false;
+
+  // The file: a PDF surface writing to PATH.tmp, made by Open (at Finish, or at the first page
+  // when the page count is known: then the pages are drawn straight into it).
+  cairo_surface_t* surface = nullptr;
+  WriteState out;
+  int expected_pages = 0;  // SetPageCount; 0 = record the pages
+  int direct_pages = 0;    // pages begun straight in the file
+  Status failed;           // an error of Open in NewPage, for Finish to return
 
   PangoContext* context = nullptr;  // owned; its font map is Pango's per-thread default
   // Font descriptions by (size, bold).
   std::vector<std::pair<std::pair<double, bool>, PangoFontDescription*>> fonts;
-  // Layouts by key (text, style, width), reused round-robin.
+  // Layouts by key (text, style, width), replaced round-robin. A layout is never changed once
+  // made (a text waiting to be drawn holds a reference to it).
   struct Slot {
     std::string key;
     PangoLayout* layout = nullptr;
@@ -98,9 +108,37 @@ struct Document::Impl {
   size_t next_slot = 0;
   std::unordered_map<std::string, size_t> slot_of;
 
+  // What the page draws, kept until the page ends (or cr() is asked for) and then drawn in
+  // three layers: the fills in order, every outline (one path per line width), the texts in
+  // order. Fewer, larger operations make a smaller PDF, faster (texts one after another share
+  // one text object), and no fill covers a rule or a text.
+  struct Fill {
+    double x, y, w, h;
+    std::array<double, 3> rgb;
+  };
+  struct Stroke {
+    bool rect;  // a rectangle (x, y, w, h), else a line (x1, y1, x2, y2)
+    double a, b, c, d, width;
+  };
+  struct PendingText {
+    PangoLayout* layout;  // a reference of its own
+    double x, y;
+    TextStyle style;
+  };
+  std::vector<Fill> fills;
+  std::vector<Stroke> strokes;
+  std::vector<PendingText> texts;
+
   ~Impl() {
+    for (PendingText& t : texts) g_object_unref(t.layout);
     if (cr != nullptr) cairo_destroy(cr);
     for (cairo_surface_t* s : pages) cairo_surface_destroy(s);
+    if (surface != nullptr) {  // never finished: no file
+      cairo_surface_destroy(surface);
+      std::fclose(out.file);
+      std::error_code ec;
+      std::filesystem::remove(path + ".tmp", ec);
+    }
     for (Slot& s : slots) {
       if (s.layout != nullptr) g_object_unref(s.layout);
     }
@@ -135,10 +173,9 @@ struct Document::Impl {
     next_slot = (next_slot + 1) % slots.size();
     Slot& slot = slots[i];
     if (!slot.key.empty()) slot_of.erase(slot.key);
-    if (slot.layout == nullptr) {
-      slot.layout = pango_layout_new(context);
-      pango_layout_set_wrap(slot.layout, PANGO_WRAP_WORD_CHAR);
-    }
+    if (slot.layout != nullptr) g_object_unref(slot.layout);
+    slot.layout = pango_layout_new(context);
+    pango_layout_set_wrap(slot.layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_font_description(slot.layout, Font(s.size, s.bold));
     pango_layout_set_width(slot.layout, w > 0 ? static_cast<int>(w * PANGO_SCALE) : -1);
     pango_layout_set_alignment(slot.layout, s.align == Align::kCenter  ? PANGO_ALIGN_CENTER
@@ -156,6 +193,98 @@ struct Document::Impl {
     cairo_set_source_rgb(c, s.r, s.g, s.b);
     cairo_move_to(c, x, y);
     pango_cairo_show_layout(c, layout);
+  }
+
+  // Draws what the page has kept (see Fill), onto `cr`.
+  void Flush() {
+    if (cr == nullptr) return;
+    for (size_t i = 0; i < fills.size();) {
+      const std::array<double, 3> rgb = fills[i].rgb;
+      cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+      for (; i < fills.size() && fills[i].rgb == rgb; ++i) {
+        cairo_rectangle(cr, fills[i].x, fills[i].y, fills[i].w, fills[i].h);
+      }
+      cairo_fill(cr);
+    }
+    std::vector<double> widths;
+    for (const Stroke& st : strokes) {
+      if (std::find(widths.begin(), widths.end(), st.width) == widths.end()) {
+        widths.push_back(st.width);
+      }
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (double w : widths) {
+      for (const Stroke& st : strokes) {
+        if (st.width != w) continue;
+        if (st.rect) {
+          cairo_rectangle(cr, st.a, st.b, st.c, st.d);
+        } else {
+          cairo_move_to(cr, st.a, st.b);
+          cairo_line_to(cr, st.c, st.d);
+        }
+      }
+      cairo_set_line_width(cr, w);
+      cairo_stroke(cr);
+    }
+    for (PendingText& t : texts) {
+      Show(cr, t.layout, t.x, t.y, t.style);
+      g_object_unref(t.layout);
+    }
+    fills.clear();
+    strokes.clear();
+    texts.clear();
+  }
+
+  // Opens PATH.tmp and the PDF surface on it, with the document's metadata.
+  Status Open() {
+    out.file = std::fopen((path + ".tmp").c_str(), "wb");
+    if (out.file == nullptr) return IoError("writing " + path + ": " + std::strerror(errno));
+    surface = cairo_pdf_surface_create_for_stream(WriteToFile, &out, width, height);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, info.title.c_str());
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, info.author.c_str());
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, info.subject.c_str());
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "popreg");
+    if (const std::string date = MetadataDate(info.date); !date.empty()) {
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+    }
+    return Status::Ok();
+  }
+
+  // The footer of page `page` of `total`.
+  void Footer(cairo_t* c, int page, int total) {
+    const TextStyle style{8, false, Align::kLeft, 0.3, 0.3, 0.3};
+    const double y = height - kFooter + 18;
+    if (!footer.empty())
+      Show(c, Layout(footer, style, width / 2 - kMargin - 60), kMargin, y, style);
+    const std::string n = "第 " + std::to_string(page) + " 页 共 " + std::to_string(total) + " 页";
+    TextStyle centred = style;
+    centred.align = Align::kCenter;
+    Show(c, Layout(n, centred, width - 2 * kMargin), kMargin, y, centred);
+  }
+
+  // Finishes the surface and the file: renamed to `path` when all went well (and `st` is OK),
+  // else removed. Returns the first error.
+  Status Close(Status st) {
+    cairo_surface_finish(surface);
+    const cairo_status_t cs = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    surface = nullptr;
+    const bool closed = std::fclose(out.file) == 0;
+    if (out.error == 0 && !closed) out.error = errno != 0 ? errno : EIO;
+    const std::string tmp = path + ".tmp";
+    std::error_code ec;
+    if (st.ok() && (out.error != 0 || cs != CAIRO_STATUS_SUCCESS)) {
+      st = IoError("writing " + path + ": " +
+                   (out.error != 0 ? std::string(std::strerror(out.error))
+                                   : std::string(cairo_status_to_string(cs))));
+    }
+    if (st.ok()) {
+      std::filesystem::rename(tmp, path, ec);
+      if (ec) st = IoError("writing " + path + ": " + ec.message());
+    }
+    if (!st.ok()) std::filesystem::remove(tmp, ec);
+    return st;
   }
 };
 
@@ -209,10 +338,37 @@ Result<std::unique_ptr<Document>> Document::Create(const std::string& path, Orie
 
 double Document::width() const { return impl_->width; }
 double Document::height() const { return impl_->height; }
-int Document::page() const { return static_cast<int>(impl_->pages.size()); }
+int Document::page() const {
+  return impl_->surface != nullptr ? impl_->direct_pages : static_cast<int>(impl_->pages.size());
+}
+
+void Document::SetPageCount(int pages) {
+  if (page() == 0 && pages > 0) impl_->expected_pages = pages;
+}
 
 void Document::NewPage() {
   Impl& d = *impl_;
+  if (d.expected_pages > 0 && d.pages.empty()) {
+    // Straight into the file: the page before gets its footer and ends.
+    if (d.surface == nullptr) {
+      if (Status st = d.Open(); !st.ok()) {
+        d.failed = st;  // Finish returns it; meanwhile the pages are recorded
+        d.expected_pages = 0;
+      } else {
+        d.cr = cairo_create(d.surface);
+        cairo_set_line_join(d.cr, CAIRO_LINE_JOIN_MITER);
+      }
+    } else {
+      d.Flush();
+      d.Footer(d.cr, d.direct_pages, d.expected_pages);
+      cairo_show_page(d.cr);
+    }
+    if (d.surface != nullptr) {
+      ++d.direct_pages;
+      return;
+    }
+  }
+  d.Flush();
   if (d.cr != nullptr) cairo_destroy(d.cr);
   const cairo_rectangle_t extents{0, 0, d.width, d.height};
   cairo_surface_t* s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
@@ -233,7 +389,8 @@ double Document::Text(double x, double y, double w, std::string_view text, const
   if (w <= 0 && style.align != Align::kLeft) {
     x -= style.align == Align::kCenter ? lw / 2.0 / PANGO_SCALE : 1.0 * lw / PANGO_SCALE;
   }
-  impl_->Show(impl_->cr, layout, x, y, style);
+  g_object_ref(layout);
+  impl_->texts.push_back({layout, x, y, style});
   return 1.0 * lh / PANGO_SCALE;
 }
 
@@ -251,38 +408,21 @@ double Document::TextWidth(std::string_view text, const TextStyle& style) {
 
 void Document::Line(double x1, double y1, double x2, double y2, double width) {
   EnsurePage();
-  cairo_t* c = impl_->cr;
-  cairo_set_source_rgb(c, 0, 0, 0);
-  cairo_set_line_width(c, width);
-  cairo_move_to(c, x1, y1);
-  cairo_line_to(c, x2, y2);
-  cairo_stroke(c);
+  impl_->strokes.push_back({false, x1, y1, x2, y2, width});
 }
 
 void Document::Rect(double x, double y, double w, double h, double stroke_width,
                     std::optional<std::array<double, 3>> fill) {
   EnsurePage();
-  cairo_t* c = impl_->cr;
-  cairo_rectangle(c, x, y, w, h);
-  if (fill) {
-    cairo_set_source_rgb(c, (*fill)[0], (*fill)[1], (*fill)[2]);
-    if (stroke_width > 0) {
-      cairo_fill_preserve(c);
-    } else {
-      cairo_fill(c);
-    }
-  }
-  if (stroke_width > 0) {
-    cairo_set_source_rgb(c, 0, 0, 0);
-    cairo_set_line_width(c, stroke_width);
-    cairo_stroke(c);
-  }
+  if (fill) impl_->fills.push_back({x, y, w, h, *fill});
+  if (stroke_width > 0) impl_->strokes.push_back({true, x, y, w, h, stroke_width});
 }
 
 void Document::SetFooter(std::string left) { impl_->footer = std::move(left); }
 
 cairo_t* Document::cr() {
   EnsurePage();
+  impl_->Flush();  // what came before is under what the caller draws now
   return impl_->cr;
 }
 
@@ -290,67 +430,42 @@ Status Document::Finish() {
   Impl& d = *impl_;
   if (d.finished) return FailedPrecondition("writing " + d.path + ": the document is finished");
   d.finished = true;
+  if (d.surface != nullptr) {
+    // Drawn straight into the file: end the last page.
+    d.Flush();
+    d.Footer(d.cr, d.direct_pages, d.expected_pages);
+    cairo_show_page(d.cr);
+    cairo_destroy(d.cr);
+    d.cr = nullptr;
+    Status st;
+    if (d.direct_pages != d.expected_pages) {
+      st = Internal("writing " + d.path + ": " + std::to_string(d.direct_pages) + " pages drawn, " +
+                    std::to_string(d.expected_pages) + " announced");
+    }
+    return d.Close(st);
+  }
+  if (!d.failed.ok()) return d.failed;
   if (d.pages.empty()) NewPage();
+  d.Flush();
   if (d.cr != nullptr) {
     cairo_destroy(d.cr);
     d.cr = nullptr;
   }
-  const std::string tmp = d.path + ".tmp";
-  WriteState out;
-  out.file = std::fopen(tmp.c_str(), "wb");
-  if (out.file == nullptr) {
-    return IoError("writing " + d.path + ": " + std::strerror(errno));
-  }
-  cairo_surface_t* surface =
-      cairo_pdf_surface_create_for_stream(WriteToFile, &out, d.width, d.height);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, d.info.title.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, d.info.author.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, d.info.subject.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "popreg");
-  if (const std::string date = MetadataDate(d.info.date); !date.empty()) {
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
-  }
-  cairo_t* c = cairo_create(surface);
+  RETURN_IF_ERROR(d.Open());
+  cairo_t* c = cairo_create(d.surface);
   const int total = static_cast<int>(d.pages.size());
-  const TextStyle footer_style{8, false, Align::kLeft, 0.3, 0.3, 0.3};
-  const double footer_y = d.height - kFooter + 18;
   for (int i = 0; i < total; ++i) {
     cairo_set_source_surface(c, d.pages[i], 0, 0);
     cairo_paint(c);
-    // The recording is in the PDF now (a page's sources are written when the page ends).
-    if (!d.footer.empty()) {
-      d.Show(c, d.Layout(d.footer, footer_style, d.width / 2 - kMargin - 60), kMargin, footer_y,
-             footer_style);
-    }
-    const std::string n = "第 " + std::to_string(i + 1) + " 页 共 " + std::to_string(total) + " 页";
-    TextStyle centred = footer_style;
-    centred.align = Align::kCenter;
-    d.Show(c, d.Layout(n, centred, d.width - 2 * kMargin), kMargin, footer_y, centred);
+    d.Footer(c, i + 1, total);
     cairo_show_page(c);
-    cairo_surface_destroy(d.pages[i]);  // the PDF surface keeps its own reference while it needs
+    // The PDF surface keeps its own reference to the recording while it needs it.
+    cairo_surface_destroy(d.pages[i]);
     d.pages[i] = nullptr;
   }
   d.pages.clear();
   cairo_destroy(c);
-  cairo_surface_finish(surface);
-  const cairo_status_t st = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  const bool closed = std::fclose(out.file) == 0;
-  if (out.error == 0 && !closed) out.error = errno != 0 ? errno : EIO;
-  std::error_code ec;
-  if (out.error != 0 || st != CAIRO_STATUS_SUCCESS) {
-    std::filesystem::remove(tmp, ec);
-    return IoError("writing " + d.path + ": " +
-                   (out.error != 0 ? std::string(std::strerror(out.error))
-                                   : std::string(cairo_status_to_string(st))));
-  }
-  std::filesystem::rename(tmp, d.path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return IoError("writing " + d.path + ": " + ec.message());
-  }
-  return Status::Ok();
+  return d.Close(Status::Ok());
 }
 
 // ---- Tables ----
@@ -610,10 +725,13 @@ void BarChart(Document& doc, double x, double y, double w, double h, const std::
       doc.Text(px0 + slot * i, py1 - bh - value_h - 1, slot, FormatNumber(values[i]), value_style);
     }
     if (i < labels.size()) {
+      // A label longer than its band is cut: drawn (cr() draws what is kept) inside the clip.
+      doc.cr();
       cairo_save(c);
       cairo_rectangle(c, px0 + slot * i, py1 + 2, slot, label_h + 1);
       cairo_clip(c);
       doc.Text(px0 + slot * i + 1, py1 + 3, slot - 2, labels[i], label_style);
+      doc.cr();
       cairo_restore(c);
     }
   }

@@ -8,6 +8,8 @@
 // How "共 m 页" is known before the end: each page is recorded (a Cairo recording surface)
 // and the pages are replayed into the PDF at Finish, with their footers. A document's memory is
 // therefore bounded by its own size (its pages' drawing commands), never by what came before it.
+// A caller that lays out first and knows the number of pages says so (SetPageCount), and its
+// pages go straight into the file.
 //
 // Threads: a Document is used by one thread at a time; different documents may be drawn on
 // different threads.
@@ -68,6 +70,12 @@ class Document {
   // The lowest y the body may use (above the footer band).
   double body_bottom() const { return height() - kFooter; }
 
+  // Optional, before the first page: the number of pages the document will have, when the
+  // caller has laid it out first. The pages are then drawn straight into the file (about twice
+  // as fast, and only the fonts are held, not the pages); Finish fails (Internal, no file) when
+  // another number of pages was drawn. Ignored after the first page or for pages <= 0.
+  void SetPageCount(int pages);
+
   // Starts the next page; the first call starts page 1. Drawing before the first call starts
   // page 1 as well.
   void NewPage();
@@ -83,6 +91,10 @@ class Document {
   // The width of `text` set on one line.
   double TextWidth(std::string_view text, const TextStyle& style);
 
+  // What a page draws is kept until the page ends and then drawn in three layers: fills, then
+  // lines and outlines, then texts (each layer in the order drawn). So a text is never under a
+  // fill of the same page, and a table's cells make a few PDF operations instead of thousands.
+  // cr() draws what was kept before it returns.
   void Line(double x1, double y1, double x2, double y2, double width = 0.5);
   // A rectangle, filled with `fill` (RGB in [0, 1]) when given, then stroked when
   // stroke_width > 0.
@@ -94,7 +106,9 @@ class Document {
   void SetFooter(std::string left);
 
   // The current page's context (starting page 1 when there is none), for charts drawn
-  // directly. Leave its state as found (cairo_save/cairo_restore).
+  // directly: what was drawn through the Document before is drawn first, so what the caller
+  // draws now lies above it (and texts drawn through the Document after it lie above that).
+  // Leave its state as found (cairo_save/cairo_restore).
   cairo_t* cr();
 
   // Writes the file: each page with its footer, the fonts embedded. It is written beside the

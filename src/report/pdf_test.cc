@@ -111,6 +111,51 @@ TEST_F(PdfTest, PagesFooterAndChineseText) {
   }
 }
 
+TEST_F(PdfTest, AKnownPageCountDrawsStraightIntoTheFile) {
+  const std::string path = Path("direct.pdf");
+  auto doc = Document::Create(path, Orientation::kPortrait, {"直接", "", ""});
+  ASSERT_TRUE(doc.ok());
+  Document& d = **doc;
+  d.SetFooter("东山社区 第 1 册");
+  d.SetPageCount(3);
+  for (int i = 1; i <= 3; ++i) {
+    d.NewPage();
+    EXPECT_EQ(d.page(), i);
+    d.Text(kMargin, kMargin, 0, "第" + std::to_string(i) + "页的内容", {});
+  }
+  EXPECT_FALSE(std::filesystem::exists(path)) << "written at Finish";
+  ASSERT_TRUE(d.Finish().ok());
+  ASSERT_EQ(Pages(path), 3);
+  for (int i = 1; i <= 3; ++i) {
+    const std::string text = PageText(path, i);
+    EXPECT_NE(text.find("第" + std::to_string(i) + "页的内容"), std::string::npos) << text;
+    EXPECT_NE(text.find("第 " + std::to_string(i) + " 页 共 3 页"), std::string::npos) << text;
+    EXPECT_NE(text.find("东山社区 第 1 册"), std::string::npos) << text;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST_F(PdfTest, AWrongPageCountIsAnErrorAndLeavesNoFile) {
+  const std::string path = Path("wrong.pdf");
+  auto doc = Document::Create(path, Orientation::kPortrait, {});
+  ASSERT_TRUE(doc.ok());
+  (*doc)->SetPageCount(2);
+  for (int i = 0; i < 3; ++i) (*doc)->NewPage();
+  const Status st = (*doc)->Finish();
+  EXPECT_EQ(st.code(), ErrorCode::kInternal) << st.ToString();
+  EXPECT_NE(st.message().find(path), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+
+  // A document dropped without Finish leaves nothing either.
+  auto dropped = Document::Create(Path("dropped.pdf"), Orientation::kPortrait, {});
+  ASSERT_TRUE(dropped.ok());
+  (*dropped)->SetPageCount(1);
+  (*dropped)->NewPage();
+  dropped->reset();
+  EXPECT_TRUE(std::filesystem::is_empty(dir_));
+}
+
 TEST_F(PdfTest, TableSpansPagesWithHeadersRepeated) {
   const std::string path = Path("table.pdf");
   auto doc = Document::Create(path, Orientation::kPortrait, {"表", "", ""});
