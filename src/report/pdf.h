@@ -71,9 +71,10 @@ class Document {
   double body_bottom() const { return height() - kFooter; }
 
   // Optional, before the first page: the number of pages the document will have, when the
-  // caller has laid it out first. The pages are then drawn straight into the file (about twice
-  // as fast, and only the fonts are held, not the pages); Finish fails (Internal, no file) when
-  // another number of pages was drawn. Ignored after the first page or for pages <= 0.
+  // caller has laid it out first. The pages are then drawn straight into the file (no page is
+  // recorded and replayed: faster, and only the page being drawn is held); Finish fails
+  // (Internal, no file) when another number of pages was drawn. Ignored after the first page
+  // or for pages <= 0.
   void SetPageCount(int pages);
 
   // Starts the next page; the first call starts page 1. Drawing before the first call starts
