@@ -45,10 +45,20 @@ constexpr Printed kPrinted[] = {
 
 // 1234567 -> "1,234,567"; a difference with its sign ("+12", "-3", "0").
 std::string Grouped(int64_t v, bool sign) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  if (v < 0) return "-" + digits;
-  return sign && v > 0 ? "+" + digits : digits;
+  // Built by appending: GCC 12 at -O3 misreads insert() into a short string as an overlapping
+  // copy (-Wrestrict), which the release build treats as an error.
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  if (v < 0) {
+    out.push_back('-');
+  } else if (sign && v > 0) {
+    out.push_back('+');
+  }
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 }  // namespace
