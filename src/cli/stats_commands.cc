@@ -23,12 +23,23 @@ std::string FormatOf(const std::string& out) {
   return "csv";
 }
 
+// `name` padded to 16 columns of a terminal, where a Chinese character takes two.
+std::string Padded(const std::string& name) {
+  int width = 0;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c & 0xC0) != 0x80) width += c >= 0xE0 ? 2 : 1;  // lead bytes of 3 or 4: wide
+  }
+  return name + std::string(width < 16 ? 16 - width : 0, ' ');
+}
+
 void PrintRow(const report::StatsRow& r) {
-  std::printf(
-      "%-14s %-16s %9lld %7lld %7lld %9lld %7lld %7lld\n", r.code.empty() ? "-" : r.code.c_str(),
-      r.name.c_str(), static_cast<long long>(r.reg.total), static_cast<long long>(r.reg.births),
-      static_cast<long long>(r.reg.deaths), static_cast<long long>(r.departments.total),
-      static_cast<long long>(r.departments.births), static_cast<long long>(r.departments.deaths));
+  std::printf("%-14s %s %9lld %7lld %7lld %9lld %7lld %7lld\n",
+              r.code.empty() ? "-" : r.code.c_str(), Padded(r.name).c_str(),
+              static_cast<long long>(r.reg.total), static_cast<long long>(r.reg.births),
+              static_cast<long long>(r.reg.deaths), static_cast<long long>(r.departments.total),
+              static_cast<long long>(r.departments.births),
+              static_cast<long long>(r.departments.deaths));
 }
 
 Status RunStats(const StatsArgs& a) {

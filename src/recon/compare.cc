@@ -655,6 +655,7 @@ class Comparer {
   // What each department's file says per community, and the departments together, while the
   // links are at hand: a few passes over the records, linear in their number.
   void CountSources() {
+    JobLog log;
     SourceCounts& out = result_.counts;
     out.since = options_.since;
     out.as_of = options_.as_of;
@@ -728,6 +729,9 @@ class Comparer {
       if (community.empty() && best.linked >= 0) community = reg_.community_code[best.linked];
       out.communities[community].departments.births += c.count;
     }
+    size_t counted = in_.police ? in_.police->size() : 0;
+    for (const auto& [table, community] : community_of_) counted += table->size();
+    log.Done({"counting the departments' figures", static_cast<int64_t>(counted), 0, 0, 0, 0});
   }
 
   // -- Result --------------------------------------------------------------------------------
