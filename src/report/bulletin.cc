@@ -211,73 +211,22 @@ struct Cursor {
   }
 };
 
-// A small table at the cursor: columns by weight, a header row, rows (those marked in red on a
-// pale background); breaks pages with the header repeated.
-class SmallTable {
- public:
-  SmallTable(Cursor& cur, std::vector<std::string> headers, const std::vector<double>& weights,
-             std::vector<pdf::Align> aligns)
-      : cur_(cur), headers_(std::move(headers)), aligns_(std::move(aligns)) {
-    double total = 0;
-    for (double w : weights) total += w;
-    for (double w : weights) widths_.push_back(cur.width() * w / total);
+// A table at the cursor (report/pdf.h), the cursor moved below it. `marks` are rows drawn as a
+// warning.
+Status TableAt(Cursor& cur, const std::vector<std::string>& headers,
+               const std::vector<double>& weights, const std::vector<pdf::Align>& aligns,
+               std::vector<std::vector<std::string>> rows, const std::vector<bool>& marks) {
+  pdf::Table t;
+  for (size_t i = 0; i < headers.size(); ++i)
+    t.columns.push_back({headers[i], weights[i], aligns[i]});
+  t.rows = std::move(rows);
+  for (size_t r = 0; r < marks.size(); ++r) {
+    if (marks[r]) t.marked_rows.push_back(r);
   }
-
-  void Draw(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& marks) {
-    cur_.Need(2 * Height(headers_, true));
-    Row(headers_, true, false);
-    for (size_t r = 0; r < rows.size(); ++r) {
-      if (cur_.y + Height(rows[r], false) > cur_.doc.body_bottom()) {
-        cur_.doc.NewPage();
-        cur_.y = kMargin;
-        Row(headers_, true, false);
-      }
-      Row(rows[r], false, r < marks.size() && marks[r]);
-    }
-    cur_.y += 6;
-  }
-
- private:
-  static constexpr double kPad = 3;
-
-  pdf::TextStyle Style(bool header, size_t column, bool mark) const {
-    pdf::TextStyle s;
-    s.size = 9;
-    s.bold = header;
-    s.align = header ? pdf::Align::kCenter : aligns_[column];
-    if (mark) s.r = 0.7;
-    return s;
-  }
-  double Height(const std::vector<std::string>& cells, bool header) const {
-    double h = 0;
-    for (size_t i = 0; i < cells.size() && i < widths_.size(); ++i) {
-      h = std::max(h,
-                   cur_.doc.TextHeight(widths_[i] - 2 * kPad, cells[i], Style(header, i, false)));
-    }
-    return h + 2 * kPad;
-  }
-  void Row(const std::vector<std::string>& cells, bool header, bool mark) {
-    const double h = Height(cells, header);
-    if (header || mark) {
-      const std::array<double, 3> fill =
-          header ? std::array<double, 3>{0.9, 0.92, 0.96} : std::array<double, 3>{1, 0.9, 0.88};
-      cur_.doc.Rect(kMargin, cur_.y, cur_.width(), h, 0.5, fill);
-    }
-    double x = kMargin;
-    for (size_t i = 0; i < cells.size() && i < widths_.size(); ++i) {
-      cur_.doc.Rect(x, cur_.y, widths_[i], h, 0.5);
-      cur_.doc.Text(x + kPad, cur_.y + kPad, widths_[i] - 2 * kPad, cells[i],
-                    Style(header, i, mark));
-      x += widths_[i];
-    }
-    cur_.y += h;
-  }
-
-  Cursor& cur_;
-  std::vector<std::string> headers_;
-  std::vector<pdf::Align> aligns_;
-  std::vector<double> widths_;
-};
+  ASSIGN_OR_RETURN(cur.y, pdf::DrawTableAt(cur.doc, t, cur.y));
+  cur.y += 6;
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -339,11 +288,12 @@ Status WriteBulletin(const Bulletin& b, const std::string& path) {
                     c.overdue ? "逾期" : (c.slow ? "落后" : "")});
     marks.push_back(c.slow);
   }
-  SmallTable(cur, {"名次", "街道（乡镇）", "社区", "事项", "上报率", "完成", "完成率", "备注"},
-             {0.6, 1.6, 1.8, 0.8, 0.9, 0.8, 0.9, 0.7},
-             {pdf::Align::kCenter, pdf::Align::kLeft, pdf::Align::kLeft, pdf::Align::kRight,
-              pdf::Align::kRight, pdf::Align::kRight, pdf::Align::kRight, pdf::Align::kCenter})
-      .Draw(rows, marks);
+  RETURN_IF_ERROR(
+      TableAt(cur, {"名次", "街道（乡镇）", "社区", "事项", "上报率", "完成", "完成率", "备注"},
+              {0.6, 1.6, 1.8, 0.8, 0.9, 0.8, 0.9, 0.7},
+              {pdf::Align::kCenter, pdf::Align::kLeft, pdf::Align::kLeft, pdf::Align::kRight,
+               pdf::Align::kRight, pdf::Align::kRight, pdf::Align::kRight, pdf::Align::kCenter},
+              std::move(rows), marks));
   std::string named;
   for (const BulletinCommunity& c : b.communities) {
     if (!c.slow) continue;
@@ -379,9 +329,9 @@ Status WriteBulletin(const Bulletin& b, const std::string& path) {
   if (b.has_statistics) {
     cur.Text("比对日期：" + b.statistics_as_of, body, 4);
     const pdf::Align r = pdf::Align::kRight;
-    SmallTable(cur, {"来源", "总人口", "出生", "死亡", "总人口差", "出生差", "死亡差"},
-               {2.4, 1, 0.8, 0.8, 1, 0.8, 0.8}, {pdf::Align::kLeft, r, r, r, r, r, r})
-        .Draw(b.statistics_rows, {});
+    RETURN_IF_ERROR(TableAt(cur, {"来源", "总人口", "出生", "死亡", "总人口差", "出生差", "死亡差"},
+                            {2.4, 1, 0.8, 0.8, 1, 0.8, 0.8}, {pdf::Align::kLeft, r, r, r, r, r, r},
+                            b.statistics_rows, {}));
   } else {
     cur.Text("本期之前尚无比对结果（popreg compare）。", body, 6);
   }
@@ -390,11 +340,11 @@ Status WriteBulletin(const Bulletin& b, const std::string& path) {
   if (b.intake_gaps.empty()) {
     cur.Text("各部门均按时交接本月数据。", body, 6);
   } else {
-    SmallTable(cur, {"部门", "社区", "月份", "情况", "应交日期", "收到"},
-               {1.4, 1.2, 0.9, 0.7, 1.1, 2.0},
-               {pdf::Align::kLeft, pdf::Align::kLeft, pdf::Align::kCenter, pdf::Align::kCenter,
-                pdf::Align::kCenter, pdf::Align::kLeft})
-        .Draw(b.intake_gaps, {});
+    RETURN_IF_ERROR(TableAt(cur, {"部门", "社区", "月份", "情况", "应交日期", "收到"},
+                            {1.4, 1.2, 0.9, 0.7, 1.1, 2.0},
+                            {pdf::Align::kLeft, pdf::Align::kLeft, pdf::Align::kCenter,
+                             pdf::Align::kCenter, pdf::Align::kCenter, pdf::Align::kLeft},
+                            b.intake_gaps, {}));
   }
 
   // The signature block.

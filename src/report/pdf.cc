@@ -496,8 +496,17 @@ Status CheckTable(const Table& t) {
   return Status::Ok();
 }
 
-// Lays out (and, when `draw`, draws) a table; returns the pages it took.
-int RunTable(Document& doc, const Table& t, bool draw) {
+constexpr std::array<double, 3> kMarkFill{1.0, 0.90, 0.88};
+
+struct TableRun {
+  int pages = 0;  // the pages the table started (a table begun at start_y counts none for it)
+  double y = 0;   // the y below its last row
+};
+
+// Lays out (and, when `draw`, draws) a table: from the top of a new page, or, with `start_y`,
+// from there on the current page (on a new one when its header and first row do not fit).
+TableRun RunTable(Document& doc, const Table& t, bool draw,
+                  std::optional<double> start_y = std::nullopt) {
   const double left = kMargin;
   const double width = doc.width() - 2 * kMargin;
   double total_weight = 0;
@@ -539,12 +548,18 @@ int RunTable(Document& doc, const Table& t, bool draw) {
 
   int pages = 0;
   double y = 0;
-  // Starts a page: the title (continued), the subtitle, the header.
-  auto start_page = [&] {
-    ++pages;
-    y = kMargin;
-    const std::string title = pages == 1 || t.title.empty() ? t.title : t.title + "（续）";
-    if (draw) doc.NewPage();
+  bool started = false;
+  // Starts a page (or, the first time with start_y, goes on on this one): the title
+  // (continued), the subtitle, the header.
+  auto start_page = [&](bool new_page) {
+    const bool first = !started;
+    started = true;
+    if (new_page) {
+      ++pages;
+      y = kMargin;
+      if (draw) doc.NewPage();
+    }
+    const std::string title = first || t.title.empty() ? t.title : t.title + "（续）";
     if (!title.empty()) {
       const double h = doc.TextHeight(width, title, title_style);
       if (draw) doc.Text(left, y, width, title, title_style);
@@ -570,31 +585,53 @@ int RunTable(Document& doc, const Table& t, bool draw) {
     y += header_h;
   };
 
-  start_page();
+  auto has = [](const std::vector<size_t>& rows, size_t r) {
+    return std::find(rows.begin(), rows.end(), r) != rows.end();
+  };
+  auto row_style = [&](size_t r, size_t i) {
+    TextStyle s{9, has(t.bold_rows, r), t.columns[i].align};
+    if (has(t.marked_rows, r)) s.r = 0.7;
+    return s;
+  };
+  auto row_height = [&](size_t r) {
+    double h = 0;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      h = std::max(h, doc.TextHeight(col_w(i) - 2 * kCellPadX, t.rows[r][i], row_style(r, i)) +
+                          2 * kCellPadY);
+    }
+    return h;
+  };
+
+  if (start_y) {
+    y = *start_y;
+    const double first_row = t.rows.empty() ? 0 : row_height(0);
+    double above = header_h + 2;  // the title, subtitle and header that come before the rows
+    if (!t.title.empty()) above += doc.TextHeight(width, t.title, title_style) + 4;
+    if (!t.subtitle.empty()) above += doc.TextHeight(width, t.subtitle, subtitle_style) + 4;
+    start_page(/*new_page=*/y + above + first_row > doc.body_bottom());
+  } else {
+    start_page(/*new_page=*/true);
+  }
   bool page_has_rows = false;
   for (size_t r = 0; r < t.rows.size(); ++r) {
-    const bool bold = std::find(t.bold_rows.begin(), t.bold_rows.end(), r) != t.bold_rows.end();
-    double row_h = 0;
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      TextStyle s{9, bold, t.columns[i].align};
-      row_h = std::max(row_h,
-                       doc.TextHeight(col_w(i) - 2 * kCellPadX, t.rows[r][i], s) + 2 * kCellPadY);
-    }
+    const double row_h = row_height(r);
     if (page_has_rows && y + row_h > doc.body_bottom()) {
-      start_page();
+      start_page(/*new_page=*/true);
       page_has_rows = false;
     }
     if (draw) {
+      const std::optional<std::array<double, 3>> fill =
+          has(t.marked_rows, r) ? std::optional(kMarkFill)
+          : has(t.bold_rows, r) ? std::optional(kBoldFill)
+                                : std::nullopt;
       for (size_t i = 0; i < t.columns.size(); ++i) {
-        TextStyle s{9, bold, t.columns[i].align};
-        cell(x[i], y, col_w(i), row_h, t.rows[r][i], s,
-             bold ? std::optional<std::array<double, 3>>(kBoldFill) : std::nullopt);
+        cell(x[i], y, col_w(i), row_h, t.rows[r][i], row_style(r, i), fill);
       }
     }
     y += row_h;
     page_has_rows = true;
   }
-  return pages;
+  return {pages, y};
 }
 
 }  // namespace
@@ -605,9 +642,14 @@ Status DrawTable(Document& doc, const Table& table) {
   return Status::Ok();
 }
 
+Result<double> DrawTableAt(Document& doc, const Table& table, double y) {
+  RETURN_IF_ERROR(CheckTable(table));
+  return RunTable(doc, table, /*draw=*/true, y).y;
+}
+
 Result<int> TablePages(Document& doc, const Table& table) {
   RETURN_IF_ERROR(CheckTable(table));
-  return RunTable(doc, table, /*draw=*/false);
+  return RunTable(doc, table, /*draw=*/false).pages;
 }
 
 // ---- Charts ----

@@ -140,6 +140,7 @@ struct Table {
   std::vector<TableColumn> columns;
   std::vector<std::vector<std::string>> rows;  // each with columns.size() cells
   std::vector<size_t> bold_rows;               // indices into rows, e.g. totals
+  std::vector<size_t> marked_rows;  // indices into rows drawn in red on pale red (a warning)
 };
 
 // Draws `table` from the top of a new page, continuing on as many pages as it needs with the
@@ -147,6 +148,10 @@ struct Table {
 // never split across pages. InvalidArgument when there are no columns, a row has the wrong
 // number of cells, or a group lies outside the columns.
 Status DrawTable(Document& doc, const Table& table);
+// Draws `table` on the current page from `y` on (on a new page when its title, header and first
+// row do not fit below y), continuing on further pages like DrawTable; returns the y below its
+// last row. InvalidArgument as DrawTable.
+Result<double> DrawTableAt(Document& doc, const Table& table, double y);
 // The number of pages DrawTable would use for `table` in `doc`, without drawing (for a
 // catalogue that must know where what follows it starts).
 Result<int> TablePages(Document& doc, const Table& table);

@@ -198,6 +198,38 @@ TEST_F(PdfTest, TableSpansPagesWithHeadersRepeated) {
   EXPECT_NE(PageText(path, *planned).find("合计"), std::string::npos);
 }
 
+TEST_F(PdfTest, TableAtGoesOnThePageItStartsOnOrTheNext) {
+  const std::string path = Path("table_at.pdf");
+  auto doc = Document::Create(path, Orientation::kPortrait, {"表", "", ""});
+  ASSERT_TRUE(doc.ok());
+  Document& d = **doc;
+  Table t;
+  t.columns = {{"社区"}, {"完成率", 1, Align::kRight}};
+  t.rows = {{"洋湖社区", "84.3%"}, {"城漳社区", "0.0%"}};
+  t.marked_rows = {1};
+  d.NewPage();
+  d.Text(kMargin, kMargin, 200, "一、总体进度", {});
+  auto below = DrawTableAt(d, t, 100);
+  ASSERT_TRUE(below.ok());
+  EXPECT_GT(*below, 100);
+  EXPECT_EQ(d.page(), 1) << "it fits below 100";
+  // Too little room for the header and a row: the table moves to the next page, whole.
+  below = DrawTableAt(d, t, d.body_bottom() - 5);
+  ASSERT_TRUE(below.ok());
+  EXPECT_EQ(d.page(), 2);
+  EXPECT_LT(*below, d.body_bottom());
+  t.rows = {{"x"}};
+  EXPECT_EQ(DrawTableAt(d, t, 100).status().code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(d.Finish().ok());
+  ASSERT_EQ(Pages(path), 2);
+  const std::string first = PageText(path, 1), second = PageText(path, 2);
+  EXPECT_NE(first.find("一、总体进度"), std::string::npos);
+  for (const std::string& page : {first, second}) {
+    EXPECT_NE(page.find("社区"), std::string::npos);
+    EXPECT_NE(page.find("城漳社区"), std::string::npos);
+  }
+}
+
 TEST_F(PdfTest, BadTablesAreRefused) {
   auto doc = Document::Create(Path("bad.pdf"), Orientation::kLandscape, {});
   ASSERT_TRUE(doc.ok());
