@@ -740,7 +740,13 @@ void BarChart(Document& doc, double x, double y, double w, double h, const std::
   const double px1 = x + w - 4;
   const double slot = n == 0 ? 0 : (px1 - px0) / n;
   const TextStyle label_style{7, false, Align::kCenter};
-  const TextStyle value_style{7, false, Align::kCenter, 0.2, 0.2, 0.2};
+  // The figures over the bars shrink until the widest fits its band, and are left out when that
+  // would take them under 4.5 pt (the axis still reads): wrapped, "100" would show as "10".
+  TextStyle value_style{7, false, Align::kCenter, 0.2, 0.2, 0.2};
+  double widest = 0;
+  for (double v : values) widest = std::max(widest, doc.TextWidth(FormatNumber(v), value_style));
+  if (widest > slot - 1 && widest > 0) value_style.size = 7 * (slot - 1) / widest;
+  const bool show_values = value_style.size >= 4.5;
   double label_h = 0;
   for (const std::string& l : labels) {
     label_h = std::max(label_h, doc.TextHeight(slot - 2, l, label_style));
@@ -763,7 +769,7 @@ void BarChart(Document& doc, double x, double y, double w, double h, const std::
     cairo_rectangle(c, bx, py1 - bh, slot * 0.6, bh);
     cairo_fill(c);
     cairo_restore(c);
-    if (i < values.size()) {
+    if (show_values && i < values.size()) {
       doc.Text(px0 + slot * i, py1 - bh - value_h - 1, slot, FormatNumber(values[i]), value_style);
     }
     if (i < labels.size()) {

@@ -99,9 +99,11 @@ Status WriteStatsPdf(const Statistics& s, const std::string& path) {
         t.rows[i].push_back(v ? Grouped(*v, c->difference) : "");
       }
     }
-    // Each column as wide as its widest value (the headers wrap), so that figures never do.
+    // Each column as wide as its widest value or header (a group header wraps), so that neither
+    // a figure nor a word like 总人口 breaks.
     for (size_t c = 0; c < t.columns.size(); ++c) {
       double w = doc->TextWidth(c == 0 ? "未能归属" : "0,000", style);
+      w = std::max(w, doc->TextWidth(t.columns[c].header, style));
       for (const auto& row : t.rows) w = std::max(w, doc->TextWidth(row[c], style));
       t.columns[c].weight = w + 8;
     }
