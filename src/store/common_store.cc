@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/audit.h"
 #include "store/backend_checks.h"
 
 namespace popreg::store {
@@ -13,7 +14,7 @@ const std::string_view kItemColumns =
     "id, identity, type, community_code, register_key, register_key_2, source_kind, "
     "source_import_id, source_row, source_id_number, field, register_value, source_value, "
     "birth_key, match_probability, proposal, evidence_json, explanation_json, status, "
-    "first_comparison, last_comparison, action_json, values_json";
+    "first_comparison, last_comparison, action_json, values_json, updated_at";
 
 const std::string_view kItemFilterWhere =
     "(CAST(?1 AS TEXT) = '' OR type = ?1) AND (CAST(?2 AS TEXT) = '' OR "
@@ -45,7 +46,19 @@ Discrepancy ReadItem(const sql::Rows& r, size_t i) {
   d.last_comparison = r.Int(i, 20);
   d.action_json = r.Text(i, 21);
   d.values_json = r.Text(i, 22);
+  d.updated_at = r.Text(i, 23);
   return d;
+}
+
+std::string Hex(const unsigned char* p, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out += kDigits[p[i] >> 4];
+    out += kDigits[p[i] & 15];
+  }
+  return out;
 }
 
 Result<int64_t> NextId(sql::Session& s, std::string_view table) { return s.NextId(table); }
@@ -93,18 +106,26 @@ Result<int64_t> InsertHistory(sql::Session& s, const HistoryEntry& e) {
 }
 
 Result<int64_t> InsertAudit(sql::Session& s, const AuditEntry& e) {
-  ASSIGN_OR_RETURN(int64_t id, NextId(s, "audit_log"));
-  std::string at = e.at;
-  if (at.empty()) {
-    ASSIGN_OR_RETURN(at, s.Now());
+  AuditRecord row;
+  ASSIGN_OR_RETURN(row.id, NextId(s, "audit_log"));
+  row.entry = e;
+  if (row.entry.at.empty()) {
+    ASSIGN_OR_RETURN(row.entry.at, s.Now());
   }
+  if (row.entry.details_json.empty()) row.entry.details_json = "{}";
+  // The last row is the chain's end: the session holds the write lock, so no one appends
+  // between this read and the insert.
+  ASSIGN_OR_RETURN(sql::Rows last, s.Query("reading the audit log's last hash",
+                                           "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"));
+  row.prev_hash = last.empty() ? std::string(kAuditGenesisHash) : last.String(0, 0);
+  row.hash = AuditHash(row);
   RETURN_IF_ERROR(s.Exec("appending to the audit log",
-                         "INSERT INTO audit_log (id, at, who, action, object, details_json) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                         {id, at, e.who, e.action, e.object,
-                          e.details_json.empty() ? std::string("{}") : e.details_json})
+                         "INSERT INTO audit_log (id, at, who, action, object, details_json, "
+                         "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         {row.id, row.entry.at, row.entry.who, row.entry.action, row.entry.object,
+                          row.entry.details_json, row.prev_hash, row.hash})
                       .status());
-  return id;
+  return row.id;
 }
 
 Result<std::vector<Discrepancy>> CommonStore::ListDiscrepancies(const DiscrepancyFilter& filter) {
@@ -127,7 +148,8 @@ Status CommonStore::SetDiscrepancyStatus(int64_t id, const std::string& status,
     const std::string before = r.String(0, 0);
     ASSIGN_OR_RETURN(std::string at, s.Now());
     RETURN_IF_ERROR(s.Exec("setting the status of " + what,
-                           "UPDATE discrepancies SET status = ?2 WHERE id = ?1", {id, status})
+                           "UPDATE discrepancies SET status = ?2, updated_at = ?3 WHERE id = ?1",
+                           {id, status, at})
                         .status());
     ASSIGN_OR_RETURN(int64_t review, NextId(s, "reviews"));
     RETURN_IF_ERROR(s.Exec("recording the review of " + what,

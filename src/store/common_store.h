@@ -37,11 +37,18 @@ Discrepancy ReadItem(const sql::Rows& rows, size_t row);
 // transaction (they take the session of a Write or Read).
 Result<int64_t> InsertHistory(sql::Session& s, const HistoryEntry& entry);
 Result<int64_t> InsertAudit(sql::Session& s, const AuditEntry& entry);
+// Bytes as lower-case hex (digests, cursors).
+std::string Hex(const unsigned char* p, size_t n);
 // The next id of `table` (the largest plus one: ids without gaps, as both backends give them).
 Result<int64_t> NextId(sql::Session& s, std::string_view table);
 // Items matching the filter, ordered by id.
 Result<std::vector<Discrepancy>> SelectItems(sql::Session& s, const DiscrepancyFilter& filter);
 // One item, or NotFound naming it.
 Result<Discrepancy> SelectItem(sql::Session& s, int64_t id);
+
+struct ItemQuery;  // store/items.h
+// The statement ListItemsPage runs for `query` (one row more than its limit, each row ending in
+// the sort value), appending its parameters to `params`; for the test of its query plans.
+Result<std::string> ItemPageSql(const ItemQuery& query, std::vector<sql::Value>& params);
 
 }  // namespace popreg::store

@@ -23,6 +23,7 @@
 #include "norm/name.h"
 #include "norm/sex.h"
 #include "store/campaigns.h"
+#include "store/common_store.h"
 
 namespace popreg::store {
 namespace {
@@ -43,17 +44,6 @@ bool MayBeEmpty(io::Kind kind, std::string_view c) {
   if (kind == io::Kind::kAreas) return c == "parent_code";
   return kind == io::Kind::kRegister &&
          (c == "name" || c == "sex" || c == "birth_date" || c == "id_number");
-}
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[p[i] >> 4];
-    out += kDigits[p[i] & 15];
-  }
-  return out;
 }
 
 // One row read and normalised: the normalised value of each spec column, or a reject.

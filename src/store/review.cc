@@ -21,14 +21,16 @@ Status RecordTransition(sql::Session& s, const Discrepancy& item, std::string_vi
                               : nlohmann::ordered_json::parse(item.values_json, nullptr, false)}};
   if (!verified_values_json.empty()) {
     values["verified"] = nlohmann::ordered_json::parse(verified_values_json, nullptr, false);
-    RETURN_IF_ERROR(s.Exec("setting the status of " + what,
-                           "UPDATE discrepancies SET status = ?2, values_json = ?3 WHERE id = ?1",
-                           {item.id, std::string(status_after), std::string(verified_values_json)})
-                        .status());
+    RETURN_IF_ERROR(
+        s.Exec("setting the status of " + what,
+               "UPDATE discrepancies SET status = ?2, values_json = ?3, updated_at = ?4 "
+               "WHERE id = ?1",
+               {item.id, std::string(status_after), std::string(verified_values_json), at})
+            .status());
   } else {
     RETURN_IF_ERROR(s.Exec("setting the status of " + what,
-                           "UPDATE discrepancies SET status = ?2 WHERE id = ?1",
-                           {item.id, std::string(status_after)})
+                           "UPDATE discrepancies SET status = ?2, updated_at = ?3 WHERE id = ?1",
+                           {item.id, std::string(status_after), at})
                         .status());
   }
   ASSIGN_OR_RETURN(int64_t review, NextId(s, "reviews"));

@@ -183,6 +183,9 @@ struct Discrepancy {
                                  // back only: the review workflow sets it, comparisons keep it
   int64_t first_comparison = 0;  // the comparison that found it first (set by the store)
   int64_t last_comparison = 0;   // the latest comparison that found it (set by the store)
+  // When the store last wrote it (found by a comparison, or a status change), ISO 8601 UTC; read
+  // back only (schema 5; for older items, their latest review or last comparison).
+  std::string updated_at;
 };
 
 // A comparison run as recorded by the store.

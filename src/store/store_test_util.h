@@ -22,6 +22,7 @@
 #include "io/xlsx_writer.h"
 #include "store/import.h"
 #include "store/postgres/postgres_store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace popreg::store::testing {
@@ -81,6 +82,21 @@ class StoreFileTest : public ::testing::Test {
       databases_.push_back(location);
     }
     auto s = CreateStore(location);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+  // A store `name` made by a popreg whose schema stops at `version` (for the tests of
+  // migrations).
+  std::unique_ptr<Store> OldStore(const std::string& name, int version) {
+    const std::string location = Location(name);
+    Result<std::unique_ptr<Store>> s = InvalidArgument("not opened");
+    if (Postgres()) {
+      EXPECT_TRUE(DropPostgresDatabase(location).ok());
+      databases_.push_back(location);
+      s = OpenPostgresStore(location, PostgresOptions{.create = true, .schema_version = version});
+    } else {
+      s = OpenSqliteStore(location, SqliteOptions{.create = true, .schema_version = version});
+    }
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "store/common_store.h"
 #include "store/sql.h"
 
@@ -42,8 +43,8 @@ Result<std::vector<User>> SelectUsers(sql::Session& s, std::string_view login) {
   ASSIGN_OR_RETURN(sql::Rows r,
                    s.Query("reading users",
                            "SELECT id, login, display_name, role, all_areas, disabled, "
-                           "created_at FROM users WHERE CAST(?1 AS TEXT) = '' OR login = ?1 "
-                           "ORDER BY login",
+                           "created_at, must_change_password, failed_logins, locked_until FROM "
+                           "users WHERE CAST(?1 AS TEXT) = '' OR login = ?1 ORDER BY login",
                            {std::string(login)}));
   ASSIGN_OR_RETURN(sql::Rows a, s.Query("reading the areas of users",
                                         "SELECT user_id, area_code FROM user_areas ORDER BY "
@@ -58,6 +59,9 @@ Result<std::vector<User>> SelectUsers(sql::Session& s, std::string_view login) {
     u.all_areas = Truthy(r.Text(i, 4));
     u.disabled = Truthy(r.Text(i, 5));
     u.created_at = r.String(i, 6);
+    u.must_change_password = Truthy(r.Text(i, 7));
+    u.failed_logins = r.Int(i, 8);
+    u.locked_until = r.String(i, 9);
     for (size_t j = 0; j < a.size(); ++j) {
       if (a.Int(j, 0) == u.id) u.areas.push_back(a.String(j, 1));
     }
@@ -122,13 +126,14 @@ Status AddUser(Store& store, const User& user, std::string_view password, std::s
     }
     ASSIGN_OR_RETURN(int64_t id, NextId(s, "users"));
     ASSIGN_OR_RETURN(std::string now, s.Now());
-    RETURN_IF_ERROR(s.Exec("adding user " + user.login,
-                           "INSERT INTO users (id, login, display_name, role, password_hash, "
-                           "created_at, disabled, all_areas) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                           "?7, ?8)",
-                           {id, user.login, user.display_name, user.role, hash, now,
-                            int64_t{user.disabled ? 1 : 0}, int64_t{user.all_areas ? 1 : 0}})
-                        .status());
+    RETURN_IF_ERROR(
+        s.Exec("adding user " + user.login,
+               "INSERT INTO users (id, login, display_name, role, password_hash, "
+               "created_at, disabled, all_areas, must_change_password) VALUES (?1, "
+               "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+               {id, user.login, user.display_name, user.role, hash, now,
+                int64_t{user.disabled ? 1 : 0}, int64_t{user.all_areas ? 1 : 0}, int64_t{1}})
+            .status());
     for (const std::string& code : user.areas) {
       RETURN_IF_ERROR(s.Exec("adding an area of user " + user.login,
                              "INSERT INTO user_areas (user_id, area_code) VALUES (?1, ?2)",
@@ -186,17 +191,34 @@ Status SetUserDisabled(Store& store, std::string_view login, bool disabled, std:
   });
 }
 
-Status SetUserPassword(Store& store, std::string_view login, std::string_view password,
-                       std::string_view by) {
+namespace {
+
+// Sets the password of `login`, and whether they must change it; audited as done by `by`.
+Status SetPassword(Store& store, std::string_view login, std::string_view password,
+                   std::string_view by, bool must_change) {
   RETURN_IF_ERROR(CheckPassword(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   const std::string what = "setting the password of user " + std::string(login);
   return store.Write(what, [&](sql::Session& s) -> Status {
     ASSIGN_OR_RETURN(int64_t id, UserId(s, login));
-    RETURN_IF_ERROR(
-        s.Exec(what, "UPDATE users SET password_hash = ?2 WHERE id = ?1", {id, hash}).status());
-    return Audit(s, by, "user.password", login, nlohmann::ordered_json::object());
+    RETURN_IF_ERROR(s.Exec(what,
+                           "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE "
+                           "id = ?1",
+                           {id, hash, int64_t{must_change ? 1 : 0}})
+                        .status());
+    return Audit(s, by, "user.password", login, {{"must_change_password", must_change}});
   });
+}
+
+}  // namespace
+
+Status SetUserPassword(Store& store, std::string_view login, std::string_view password,
+                       std::string_view by) {
+  return SetPassword(store, login, password, by, /*must_change=*/by != login);
+}
+
+Status SetOwnPassword(Store& store, std::string_view login, std::string_view password) {
+  return SetPassword(store, login, password, login, /*must_change=*/false);
 }
 
 Result<bool> CheckUserPassword(Store& store, std::string_view login, std::string_view password) {
@@ -216,6 +238,55 @@ Result<bool> CheckUserPassword(Store& store, std::string_view login, std::string
   if (hash.empty() || disabled) return false;
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+Result<LoginFailure> RecordLoginFailure(Store& store, std::string_view login, std::string_view now,
+                                        int max_failures, int lock_minutes) {
+  const std::optional<int64_t> now_ms = ParseInstant(now);
+  if (!now_ms) return InvalidArgument("'" + std::string(now) + "' is not an instant");
+  if (max_failures < 1 || lock_minutes < 1) {
+    return InvalidArgument("a lockout needs at least one failure and one minute");
+  }
+  LoginFailure out;
+  const std::string what = "counting a failed sign-in of user " + std::string(login);
+  RETURN_IF_ERROR(store.Write(what, [&](sql::Session& s) -> Status {
+    ASSIGN_OR_RETURN(sql::Rows r, s.Query("reading user " + std::string(login),
+                                          "SELECT id, failed_logins FROM users WHERE login = ?1",
+                                          {std::string(login)}));
+    if (r.empty()) {
+      return NotFound("store " + s.location() + ": there is no user '" + std::string(login) + "'");
+    }
+    const int64_t id = r.Int(0, 0);
+    out.failed_logins = r.Int(0, 1) + 1;
+    if (out.failed_logins < max_failures) {
+      return s
+          .Exec(what, "UPDATE users SET failed_logins = ?2 WHERE id = ?1", {id, out.failed_logins})
+          .status();
+    }
+    out.locked = true;
+    out.locked_until = FormatInstant(*now_ms + int64_t{lock_minutes} * 60 * 1000);
+    out.failed_logins = 0;
+    RETURN_IF_ERROR(s.Exec("locking user " + std::string(login),
+                           "UPDATE users SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
+                           {id, out.locked_until})
+                        .status());
+    return Audit(s, login, "user.locked", login,
+                 {{"failures", max_failures}, {"locked_until", out.locked_until}});
+  }));
+  return out;
+}
+
+Status ClearLoginFailures(Store& store, std::string_view login) {
+  const std::string what = "clearing the failed sign-ins of user " + std::string(login);
+  return store.Write(what, [&](sql::Session& s) -> Status {
+    ASSIGN_OR_RETURN(int64_t id, UserId(s, login));
+    return s
+        .Exec(what,
+              "UPDATE users SET failed_logins = 0, locked_until = '' WHERE id = ?1 AND "
+              "(failed_logins <> 0 OR locked_until <> '')",
+              {id})
+        .status();
+  });
 }
 
 }  // namespace popreg::store

@@ -30,11 +30,20 @@ struct User {
   std::vector<std::string> areas;
   bool disabled = false;
   std::string created_at;  // set by the store
+  // Set by the store (schema 5): the password was given by someone else (AddUser, or an admin's
+  // SetUserPassword), so the user must choose their own (SetOwnPassword) before anything else.
+  bool must_change_password = false;
+  // Sign-in bookkeeping (RecordLoginFailure): failed sign-ins since the last success or lock,
+  // and the instant (ISO 8601 UTC) until which the account is locked; "" = not locked.
+  int64_t failed_logins = 0;
+  std::string locked_until;
 };
 
-// Adds a user with this password (at least 8 characters). A login already taken is
-// AlreadyExists; an unknown role, an empty login or area list (without all_areas), or an area
-// code the store does not know (when it has areas) is InvalidArgument. `by` is who did it.
+// Adds a user with this password (at least 8 characters); the user must change it at their
+// first sign-in (must_change_password; `user.must_change_password` is not read). A login
+// already taken is AlreadyExists; an unknown role, an empty login or area list (without
+// all_areas), or an area code the store does not know (when it has areas) is InvalidArgument.
+// `by` is who did it.
 Status AddUser(Store& store, const User& user, std::string_view password, std::string_view by);
 // Every user, by login.
 Result<std::vector<User>> ListUsers(Store& store);
@@ -44,11 +53,36 @@ Result<std::optional<User>> FindUser(Store& store, std::string_view login);
 Result<int64_t> CountUsers(Store& store);
 // Disables or enables a user (a disabled user can do nothing). NotFound for an unknown login.
 Status SetUserDisabled(Store& store, std::string_view login, bool disabled, std::string_view by);
-// Sets a new password (at least 8 characters).
+// Sets a new password (at least 8 characters) given by `by`. When `by` is someone else (an admin
+// setting another user's password) the user must change it (must_change_password); when `by` is
+// the user, the flag is cleared, as SetOwnPassword does. NotFound for an unknown login.
 Status SetUserPassword(Store& store, std::string_view login, std::string_view password,
                        std::string_view by);
+// The user sets their own password (at least 8 characters): clears must_change_password. The
+// caller has checked who they are (CheckUserPassword with the old password, or a session).
+Status SetOwnPassword(Store& store, std::string_view login, std::string_view password);
 // True when `password` is the user's (a disabled or unknown user never matches). Slow on
-// purpose (Argon2id): for signing in, not for loops.
+// purpose (Argon2id): for signing in, not for loops. It does not look at lockout: the caller
+// refuses a locked account (User::locked_until after now) before asking, and records the
+// outcome with RecordLoginFailure or ClearLoginFailures.
 Result<bool> CheckUserPassword(Store& store, std::string_view login, std::string_view password);
+
+// What RecordLoginFailure did.
+struct LoginFailure {
+  int64_t failed_logins = 0;  // failures counted now (0 again once the account is locked)
+  bool locked = false;        // this failure locked the account
+  std::string locked_until;   // until when (ISO 8601 UTC), when locked
+};
+
+// Counts a failed sign-in of `login` at `now` (an ISO 8601 instant, as ParseInstant reads it;
+// the server's clock). The max_failures-th failure in a row locks the account until now +
+// lock_minutes, writes an audit entry (action user.locked, by the user) and starts the count
+// again. NotFound for an unknown login (the caller says the same to the person as for a wrong
+// password); InvalidArgument for a `now` that is not an instant or limits below 1.
+Result<LoginFailure> RecordLoginFailure(Store& store, std::string_view login, std::string_view now,
+                                        int max_failures = 5, int lock_minutes = 15);
+// After a successful sign-in: the failure count back to 0 and no lock. NotFound for an unknown
+// login.
+Status ClearLoginFailures(Store& store, std::string_view login);
 
 }  // namespace popreg::store

@@ -3,6 +3,8 @@
 #include <span>
 #include <string_view>
 
+#include "store/common_schema.h"
+
 namespace popreg::store::pg {
 namespace {
 
@@ -321,11 +323,34 @@ CREATE TABLE campaigns (
 );
 )sql";
 
+// Migration 5: the audit log's hash chain, password changes and lockout, the items' last change
+// and the paged worklist's indexes, as the SQLite backend's. This backend's part: a boolean is
+// BOOLEAN; the worklist's sort keys of nullable columns are STORED generated columns; the
+// columns the worklist sorts by compare bytes (COLLATE "C", as SQLite's BINARY), so
+// that both backends page in the same order; the audit log's trigger is off while
+// CommonMigration5 fills the chain (in this transaction only: DDL is transactional here).
+constexpr std::string_view kSchema5 = R"sql(
+ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE discrepancies ADD COLUMN updated_at TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE discrepancies ADD COLUMN community_key TEXT COLLATE "C"
+  GENERATED ALWAYS AS (coalesce(community_code, '')) STORED;
+ALTER TABLE discrepancies ADD COLUMN probability_key DOUBLE PRECISION
+  GENERATED ALWAYS AS (coalesce(match_probability, -1)) STORED;
+ALTER TABLE discrepancies ALTER COLUMN type TYPE TEXT COLLATE "C";
+ALTER TABLE discrepancies ALTER COLUMN status TYPE TEXT COLLATE "C";
+)sql";
+constexpr std::string_view kSchema5After = R"sql(
+ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
     {2, "discrepancy items across comparisons", kSchema2},
     {3, "review workflow: roles, areas, disputes, actions, merges", kSchema3},
     {4, "campaigns; the month and community of imports", kSchema4},
+    {5, "audit hash chain, password changes and lockout, paged worklist", kSchema5,
+     CommonMigration5, kSchema5After},
 };
 
 }  // namespace

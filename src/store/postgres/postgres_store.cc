@@ -185,6 +185,9 @@ Result<Contents> ReadContents(Conn& c) {
   return r.Text(0, 1) == "t" ? Contents::kOther : Contents::kEmpty;
 }
 
+// Runs `step` on a session of c's open transaction (defined after PgSession).
+Status RunOnSession(Conn& c, Status (*step)(sql::Session&));
+
 Status Migrate(Conn& c, int target_version) {
   const int latest = LatestVersion();
   for (const pg::Migration& m : pg::Migrations()) {
@@ -204,6 +207,10 @@ Status Migrate(Conn& c, int target_version) {
     if (version >= m.version) continue;  // the destructor ends the transaction
     if (target_version > 0 && m.version > target_version) break;
     RETURN_IF_ERROR(c.ExecScript(what, std::string(m.sql)));
+    if (m.common != nullptr) {
+      RETURN_IF_ERROR(RunOnSession(c, m.common).WithContext(what));
+      RETURN_IF_ERROR(c.ExecScript(what, std::string(m.sql_after)));
+    }
     FailPoint("migration.applied");
     RETURN_IF_ERROR(c.Exec("recording " + what,
                            "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
@@ -726,6 +733,11 @@ class PgSession final : public sql::Session {
   std::unordered_map<std::string, std::string> rewritten_;
 };
 
+Status RunOnSession(Conn& c, Status (*step)(sql::Session&)) {
+  PgSession session(c);
+  return step(session);
+}
+
 class PgStore final : public CommonStore {
  public:
   PgStore(std::string url, std::string shown, PostgresOptions options, std::unique_ptr<Conn> c)
@@ -1004,10 +1016,10 @@ class PgStore final : public CommonStore {
     ASSIGN_OR_RETURN(Rows carried,
                      c_->Query("updating the items " + what + " found again",
                                "UPDATE discrepancies d SET " + set_values +
-                                   "last_comparison = $1 FROM new_items n WHERE d.identity = "
-                                   "n.identity AND d.status <> 'resolved' RETURNING n.ord, "
-                                   "d.id, d.status, d.first_comparison",
-                               Params().Add(cid)));
+                                   "last_comparison = $1, updated_at = $2 FROM new_items n "
+                                   "WHERE d.identity = n.identity AND d.status <> 'resolved' "
+                                   "RETURNING n.ord, d.id, d.status, d.first_comparison",
+                               Params().Add(cid).Add(at)));
     std::string n_values;
     for (std::string_view col :
          {"identity", "type", "community_code", "register_key", "register_key_2", "source_kind",
@@ -1019,15 +1031,16 @@ class PgStore final : public CommonStore {
     ASSIGN_OR_RETURN(Rows added,
                      c_->Query("adding the items " + what + " found first",
                                "INSERT INTO discrepancies (id, " + std::string(kItemValues) +
-                                   ", status, first_comparison, last_comparison) SELECT (SELECT "
+                                   ", status, first_comparison, last_comparison, updated_at) "
+                                   "SELECT (SELECT "
                                    "coalesce(max(id), 0) FROM discrepancies) + row_number() "
                                    "OVER (ORDER BY n.ord), " +
                                    n_values +
-                                   "'open', $1, $1 FROM new_items n WHERE NOT EXISTS (SELECT 1 "
-                                   "FROM discrepancies d WHERE d.identity = n.identity AND "
-                                   "d.status <> 'resolved') ORDER BY n.ord RETURNING id, "
-                                   "identity",
-                               Params().Add(cid)));
+                                   "'open', $1, $1, $2 FROM new_items n WHERE NOT EXISTS "
+                                   "(SELECT 1 FROM discrepancies d WHERE d.identity = "
+                                   "n.identity AND d.status <> 'resolved') ORDER BY n.ord "
+                                   "RETURNING id, identity",
+                               Params().Add(cid).Add(at)));
     for (int i = 0; i < carried.size(); ++i) {
       Discrepancy& d = items[static_cast<size_t>(carried.Int(i, 0))];
       d.id = carried.Int(i, 1);
@@ -1072,10 +1085,10 @@ class PgStore final : public CommonStore {
                                  .Add("not found by " + what)));
     ASSIGN_OR_RETURN(Rows resolved,
                      c_->Query("resolving the items " + what + " did not find",
-                               "UPDATE discrepancies SET status = 'resolved' WHERE id IN "
-                               "(SELECT id" +
+                               "UPDATE discrepancies SET status = 'resolved', updated_at = $3 "
+                               "WHERE id IN (SELECT id" +
                                    not_found + ") RETURNING id",
-                               Params().Add(cid).Add(info.area_code)));
+                               Params().Add(cid).Add(info.area_code).Add(at)));
     result.resolved_items = resolved.size();
     FailPoint("comparison.saved");
     RETURN_IF_ERROR(txn.Commit("saving " + what));

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 
 #include "io/schema.h"
 #include "store/backend_checks.h"
+#include "store/common_schema.h"
 #include "store/common_store.h"
 #include "store/sql.h"
 
@@ -411,11 +413,38 @@ CREATE TABLE campaigns (
 );
 )sql";
 
+// Migration 5: what the web server needs (docs/store.md, schema 5): the audit log's hash
+// chain, users who must change their password and the sign-in lockout, the items' last change
+// and the indexes of the paged worklist. This backend's part: the columns whose types differ
+// (a boolean is an INTEGER 0 or 1 here; the worklist's sort keys of nullable columns are
+// generated columns, VIRTUAL here as ALTER TABLE allows), and the audit log's update trigger,
+// dropped while CommonMigration5 (store/common_schema.cc) fills the chain and made again by
+// kSchema5After. The sort keys are columns, not expressions, because SQLite takes a row value
+// `(key, id) > (?, ?)` as a range of an index on columns only.
+constexpr std::string_view kSchema5 = R"sql(
+DROP TRIGGER audit_log_no_update;
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+  CHECK (must_change_password IN (0, 1));
+ALTER TABLE discrepancies ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE discrepancies ADD COLUMN community_key TEXT
+  GENERATED ALWAYS AS (coalesce(community_code, '')) VIRTUAL;
+ALTER TABLE discrepancies ADD COLUMN probability_key REAL
+  GENERATED ALWAYS AS (coalesce(match_probability, -1)) VIRTUAL;
+)sql";
+constexpr std::string_view kSchema5After = R"sql(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
 struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
   bool rebuilds_tables = false;  // runs with foreign keys off, checked before it commits
+  // The migration's part both dialects accept (store/common_schema.h), run after `sql` on a
+  // session of the same transaction, then `sql_after`.
+  Status (*common)(sql::Session&) = nullptr;
+  std::string_view sql_after;
 };
 
 constexpr Migration kMigrations[] = {
@@ -423,6 +452,8 @@ constexpr Migration kMigrations[] = {
     {2, "discrepancy items across comparisons", kSchema2},
     {3, "review workflow: roles, areas, disputes, actions, merges", kSchema3, true},
     {4, "campaigns; the month and community of imports", kSchema4},
+    {5, "audit hash chain, password changes and lockout, paged worklist", kSchema5, false,
+     CommonMigration5, kSchema5After},
 };
 
 // Fault injection for tests: when the environment variable POPREG_FAILPOINT names `point`, the
@@ -679,6 +710,9 @@ Result<int> CurrentVersion(Db& db) {
   return row ? static_cast<int>(s.Int(0)) : 0;
 }
 
+// Runs `step` on a session of db's open transaction (defined after SqliteSession).
+Status RunOnSession(Db& db, Status (*step)(sql::Session&));
+
 Status Migrate(Db& db, int target_version) {
   RETURN_IF_ERROR(db.Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
@@ -712,6 +746,10 @@ Status Migrate(Db& db, int target_version) {
     if (version >= m.version) continue;  // the destructor ends the read-only transaction
     if (target_version > 0 && m.version > target_version) break;
     RETURN_IF_ERROR(db.ExecScript(m.sql, what));
+    if (m.common != nullptr) {
+      RETURN_IF_ERROR(RunOnSession(db, m.common).WithContext(what));
+      RETURN_IF_ERROR(db.ExecScript(m.sql_after, what));
+    }
     if (m.rebuilds_tables) {
       ASSIGN_OR_RETURN(Stmt check, db.Prepare("PRAGMA foreign_key_check", "checking " + what));
       ASSIGN_OR_RETURN(bool broken, check.Step());
@@ -1219,8 +1257,15 @@ class SqliteSession final : public sql::Session {
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return db_.Error(rc, step);
       for (int c = 0; c < columns; ++c) {
-        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+        const int type = sqlite3_column_type(stmt, c);
+        if (type == SQLITE_NULL) {
           rows.Append(std::nullopt);
+        } else if (type == SQLITE_FLOAT) {
+          // The shortest text that reads back as the same double (SQLite's own text keeps 15
+          // digits), as PostgreSQL prints it: a keyset cursor on a real must not move.
+          char buf[32];
+          auto [end, ec] = std::to_chars(buf, buf + sizeof buf, sqlite3_column_double(stmt, c));
+          rows.Append(std::string(buf, ec == std::errc() ? end : buf));
         } else {
           const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
           rows.Append(std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
@@ -1249,6 +1294,11 @@ class SqliteSession final : public sql::Session {
   Db& db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
+
+Status RunOnSession(Db& db, Status (*step)(sql::Session&)) {
+  SqliteSession session(db);
+  return step(session);
+}
 
 class SqliteStore final : public CommonStore {
  public:
@@ -1489,18 +1539,19 @@ class SqliteStore final : public CommonStore {
         live.emplace(std::string(s.Text(0)), Live{s.Int(1), std::string(s.Text(2)), s.Int(3)});
       }
     }
-    // ?1..?18 are an item's values in kItemValues order, ?19 the comparison, ?20 the id.
+    // ?1..?18 are an item's values in kItemValues order, ?19 the comparison, ?20 the id, ?21
+    // the time.
     ASSIGN_OR_RETURN(Stmt insert,
                      db_->Prepare("INSERT INTO discrepancies (" + std::string(kItemValues) +
-                                      ", status, first_comparison, last_comparison) VALUES (?1, "
-                                      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                                      "?15, ?16, ?17, ?18, 'open', ?19, ?19)",
+                                      ", status, first_comparison, last_comparison, updated_at) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                      "?13, ?14, ?15, ?16, ?17, ?18, 'open', ?19, ?19, ?21)",
                                   "adding a discrepancy item"));
     ASSIGN_OR_RETURN(Stmt update,
                      db_->Prepare("UPDATE discrepancies SET (" + std::string(kItemValues) +
-                                      ", last_comparison) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE "
-                                      "id = ?20",
+                                      ", last_comparison, updated_at) = (?1, ?2, ?3, ?4, ?5, ?6, "
+                                      "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+                                      "?19, ?21) WHERE id = ?20",
                                   "updating a discrepancy item"));
     ASSIGN_OR_RETURN(Stmt found, db_->Prepare("INSERT INTO comparison_items (comparison_id, "
                                               "discrepancy_id) VALUES (?1, ?2)",
@@ -1508,7 +1559,7 @@ class SqliteStore final : public CommonStore {
     for (Discrepancy& d : items) {
       auto it = live.find(d.identity);
       Stmt& s = it == live.end() ? insert : update;
-      BindItem(s, d).Bind(19, cid);
+      BindItem(s, d).Bind(19, cid).Bind(21, at);
       if (it != live.end()) s.Bind(20, it->second.id);
       RETURN_IF_ERROR(s.Run().WithContext("discrepancy '" + d.identity + "'"));
       if (it == live.end()) {
@@ -1542,11 +1593,11 @@ class SqliteStore final : public CommonStore {
                           .Bind(4, at)
                           .Bind(5, "not found by " + what)
                           .Run());
-      ASSIGN_OR_RETURN(Stmt u, db_->Prepare("UPDATE discrepancies SET status = 'resolved' WHERE "
-                                            "id IN (SELECT id" +
+      ASSIGN_OR_RETURN(Stmt u, db_->Prepare("UPDATE discrepancies SET status = 'resolved', "
+                                            "updated_at = ?3 WHERE id IN (SELECT id" +
                                                 not_found + ")",
                                             "resolving the items " + what + " did not find"));
-      RETURN_IF_ERROR(u.Bind(1, cid).Bind(2, info.area_code).Run());
+      RETURN_IF_ERROR(u.Bind(1, cid).Bind(2, info.area_code).Bind(3, at).Run());
       result.resolved_items = sqlite3_changes(db_->raw());
     }
     FailPoint("comparison.saved");
