@@ -167,4 +167,9 @@ check_show "every applied item has its history rows" oracle history
 # 6. Undo of each kind restores the values before it; applying again the values after.
 check_show "undo of each type restores the values before it, apply again the values after" \
   oracle undo "$copy"
+# 7. Every user change, review and application above is on the audit log's hash chain.
+check_show "the audit log's hash chain is intact after all of it" bash -c "
+  '$popreg' user add --db '$db' --user admin --login auditor --role auditor \
+    --password-file '$work/password' >/dev/null &&
+  '$popreg' audit verify --db '$db' --user auditor | grep -E '^[0-9]+ rows, chain intact$'"
 summary cli_review
