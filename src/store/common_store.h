@@ -47,8 +47,12 @@ Result<std::vector<Discrepancy>> SelectItems(sql::Session& s, const DiscrepancyF
 Result<Discrepancy> SelectItem(sql::Session& s, int64_t id);
 
 struct ItemQuery;  // store/items.h
-// The statement ListItemsPage runs for `query` (one row more than its limit, each row ending in
-// the sort value), appending its parameters to `params`; for the test of its query plans.
-Result<std::string> ItemPageSql(const ItemQuery& query, std::vector<sql::Value>& params);
+struct ItemStatement {
+  std::string sql;
+  std::vector<sql::Value> params;  // the last is the LIMIT
+};
+// The statements ListItemsPage runs for `query`, in order, until it has one row more than the
+// limit (each row ends in the sort value); for the test of their query plans.
+Result<std::vector<ItemStatement>> ItemPageStatements(const ItemQuery& query);
 
 }  // namespace popreg::store

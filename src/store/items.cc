@@ -131,7 +131,7 @@ std::optional<ItemSort> ParseItemSort(std::string_view name) {
   return std::nullopt;
 }
 
-Result<std::string> ItemPageSql(const ItemQuery& q, std::vector<sql::Value>& params) {
+Result<std::vector<ItemStatement>> ItemPageStatements(const ItemQuery& q) {
   RETURN_IF_ERROR(CheckDiscrepancyFilter(q.filter));
   if (q.limit < 1 || q.limit > 500) {
     return InvalidArgument("a page holds 1 to 500 items, not " + std::to_string(q.limit));
@@ -140,47 +140,61 @@ Result<std::string> ItemPageSql(const ItemQuery& q, std::vector<sql::Value>& par
   if (!q.after.empty()) {
     ASSIGN_OR_RETURN(cursor, DecodeCursor(q));
   }
-  const std::string where = FilterWhere(q, params);
   const std::string key(SortExpression(q.sort));
-  const char* dir = q.descending ? " DESC" : "";
-  std::string page_where = where;
-  if (cursor) {
-    const char* op = q.descending ? " < " : " > ";
-    params.push_back(cursor->id);
-    const std::string id = "?" + std::to_string(params.size());
-    if (q.sort == ItemSort::kId) {
-      page_where += " AND id" + std::string(op) + id;
-    } else {
-      // A row value: both backends take it as a range of the (key, id) index.
-      if (q.sort == ItemSort::kProbability) {
-        params.push_back(std::strtod(cursor->value.c_str(), nullptr));
-      } else {
-        params.push_back(cursor->value);
-      }
-      page_where +=
-          " AND (" + key + ", id)" + op + "(?" + std::to_string(params.size()) + ", " + id + ")";
-    }
+  const std::string dir = q.descending ? " DESC" : "";
+  const std::string op = q.descending ? " < " : " > ";
+  // One statement: the filter, an optional condition, the order, LIMIT as the last parameter.
+  auto statement = [&](const std::string& condition, std::optional<sql::Value> value,
+                       std::optional<int64_t> after_id, const std::string& order) {
+    ItemStatement st;
+    std::string where = FilterWhere(q, st.params);
+    auto param = [&](sql::Value v) {
+      st.params.push_back(std::move(v));
+      return "?" + std::to_string(st.params.size());
+    };
+    if (value) where += " AND " + key + condition + param(*value);
+    if (after_id) where += " AND id" + op + param(*after_id);
+    st.sql = "SELECT " + std::string(kItemColumns) + ", " + key + " FROM discrepancies WHERE " +
+             where + " ORDER BY " + order + " LIMIT " + param(int64_t{q.limit} + 1);
+    return st;
+  };
+  const std::string by_key = key + dir + ", id" + dir;
+  if (q.sort == ItemSort::kId) {
+    return std::vector<ItemStatement>{statement(
+        "", std::nullopt, cursor ? std::optional<int64_t>(cursor->id) : std::nullopt, "id" + dir)};
   }
-  params.push_back(int64_t{q.limit} + 1);  // one more: is there a next page?
-  std::string order = q.sort == ItemSort::kId ? "id" + std::string(dir) : key + dir + ", id" + dir;
-  return "SELECT " + std::string(kItemColumns) + ", " + key + " FROM discrepancies WHERE " +
-         page_where + " ORDER BY " + order + " LIMIT ?" + std::to_string(params.size());
+  if (!cursor) return std::vector<ItemStatement>{statement("", std::nullopt, std::nullopt, by_key)};
+  // After (v, id): the rest of v's ties by id, then the keys beyond v. Two seeks of the (key,
+  // id) index rather than one row value `(key, id) > (v, id)`, which SQLite seeks by key only
+  // and then walks every tie of v.
+  sql::Value v = cursor->value;
+  if (q.sort == ItemSort::kProbability) v = std::strtod(cursor->value.c_str(), nullptr);
+  return std::vector<ItemStatement>{statement(" = ", v, cursor->id, "id" + dir),
+                                    statement(op, v, std::nullopt, by_key)};
 }
 
 Result<ItemPage> ListItemsPage(Store& store, const ItemQuery& q) {
-  std::vector<sql::Value> params;
-  ASSIGN_OR_RETURN(std::string sql, ItemPageSql(q, params));
+  ASSIGN_OR_RETURN(std::vector<ItemStatement> statements, ItemPageStatements(q));
   ItemPage page;
   RETURN_IF_ERROR(store.Read("listing a page of items", [&](sql::Session& s) -> Status {
-    ASSIGN_OR_RETURN(sql::Rows r, s.Query("listing a page of items", sql, params));
-    const size_t n = std::min(r.size(), static_cast<size_t>(q.limit));
-    page.items.reserve(n);
-    for (size_t i = 0; i < n; ++i) page.items.push_back(ReadItem(r, i));
-    if (r.size() > n) {
-      // The sort value as the store holds it, so the next page starts exactly after it.
-      const int value_column = r.columns() - 1;
-      page.next = EncodeCursor(q, page.items.back().id, r.Text(n - 1, value_column));
+    const size_t want = static_cast<size_t>(q.limit) + 1;  // one more: is there a next page?
+    std::string last_value;
+    bool more = false;
+    for (ItemStatement& st : statements) {
+      st.params.back() = static_cast<int64_t>(want - page.items.size());
+      ASSIGN_OR_RETURN(sql::Rows r, s.Query("listing a page of items", st.sql, st.params));
+      for (size_t i = 0; i < r.size(); ++i) {
+        if (page.items.size() == static_cast<size_t>(q.limit)) {
+          more = true;
+          break;
+        }
+        page.items.push_back(ReadItem(r, i));
+        // The sort value as the store holds it, so the next page starts exactly after it.
+        last_value = r.String(i, r.columns() - 1);
+      }
+      if (more || page.items.size() == want) break;
     }
+    if (more) page.next = EncodeCursor(q, page.items.back().id, last_value);
     if (q.count_total) {
       std::vector<sql::Value> count_params;
       const std::string where = FilterWhere(q, count_params);
