@@ -419,8 +419,7 @@ CREATE TABLE campaigns (
 // (a boolean is an INTEGER 0 or 1 here; the worklist's sort keys of nullable columns are
 // generated columns, VIRTUAL here as ALTER TABLE allows), and the audit log's update trigger,
 // dropped while CommonMigration5 (store/common_schema.cc) fills the chain and made again by
-// kSchema5After. The sort keys are columns, not expressions, because SQLite takes a row value
-// `(key, id) > (?, ?)` as a range of an index on columns only.
+// kSchema5After.
 constexpr std::string_view kSchema5 = R"sql(
 DROP TRIGGER audit_log_no_update;
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
