@@ -56,11 +56,17 @@ check "print --community with a community's code prints its books alone" bash -c
   '$popreg' print --db '$db' --community $community --out '$work/one' --as-of 2026-09-30 \
     >/dev/null 2>&1 &&
   python3 '$checker' books '$work/one' '$work/register.csv' '$work/areas.csv' $community"
+# A book left from an earlier print with more books (here a planted 009) goes; nothing else does.
+cp "$(ls "$work/one"/*.pdf | head -1)" "$work/one/$community-009.pdf"
+touch "$work/one/notes.txt"
 check "printing again replaces the books with the same text" bash -c "
   '$popreg' print --db '$db' --community $community --out '$work/one' --as-of 2026-09-30 \
     >/dev/null 2>&1 && for f in '$work/one'/*.pdf; do
       cmp <(pdftotext -raw \"\$f\" -) <(pdftotext -raw '$work/books'/\$(basename \"\$f\") -) ||
         exit 1; done"
+check "printing again removes the community's stale books and keeps other files" bash -c "
+  ! test -e '$work/one/$community-009.pdf' && test -e '$work/one/notes.txt' &&
+  test \$(ls '$work/one'/*.pdf | wc -l) -eq \$(ls '$work/books'/$community-*.pdf | wc -l)"
 
 check "an unknown community is a clear error and writes nothing" bash -c "
   ! '$popreg' print --db '$db' --community 999999 --out '$work/none' 2>'$work/err' &&

@@ -450,6 +450,8 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
   const Date today = Env::Default().Today();
   const int64_t total = static_cast<int64_t>(items.size());
   for (int64_t start = 0; start < total; start += r.batch_size) {
+    RETURN_IF_ERROR(CheckCancel(r.cancel, "applying (after " + std::to_string(start) + " of " +
+                                              std::to_string(total) + " items)"));
     const int64_t end = std::min(total, start + r.batch_size);
     std::vector<std::string> refused;
     int64_t applied = 0;

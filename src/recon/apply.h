@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "base/cancel.h"
 #include "base/date.h"
 #include "base/status.h"
 #include "store/store.h"
@@ -38,6 +39,9 @@ struct ApplyRequest {
   int64_t batch_size = 10000;  // items per transaction
   // Called after each batch with the items done and the total.
   std::function<void(int64_t done, int64_t total)> progress;
+  // Polled before each batch: when set, Apply stops with Cancelled; the batches done stay
+  // applied (each is whole), the rest stay approved (base/cancel.h). May be null.
+  const CancelFlag* cancel = nullptr;
 };
 
 struct ApplyResult {

@@ -106,6 +106,7 @@ class Comparer {
     ASSIGN_OR_RETURN(
         records_, BuildAliveRecords(reg_, RegisterMothers(reg_, options_.as_of), options_.as_of));
     norm_log.Done({"normalising the register", static_cast<int64_t>(n), 0, 0, 0, 0});
+    RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
     police_of_.assign(n, kUnlinked);
     if (in_.police) {
       JobLog log;
@@ -121,6 +122,7 @@ class Comparer {
     }
     // The police list and the duplicates need the alive persons only; the later jobs extend
     // the records to every person.
+    RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
     JobLog dup_log;
     ASSIGN_OR_RETURN(dups_, FindDuplicates(ctx_));
     dup_log.Done(dups_.summary);
@@ -128,6 +130,7 @@ class Comparer {
     deaths_.resize(n);
     for (const std::optional<SourceTable>* t : {&in_.cremations, &in_.certificates}) {
       if (!t->has_value()) continue;
+      RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
       const SourceTable& table = **t;
       JobLog log;
       const std::vector<std::string>& community = community_of_[&table] = SourceCommunities(table);
@@ -147,6 +150,7 @@ class Comparer {
     }
     for (const std::optional<SourceTable>* t : {&in_.births, &in_.vaccinations}) {
       if (!t->has_value()) continue;
+      RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
       JobLog log;
       const std::vector<std::string>& community = community_of_[&**t] = SourceCommunities(**t);
       ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t, community));
@@ -841,6 +845,7 @@ Result<RunResult> RunComparison(store::Store& store, const CompareOptions& optio
                                 const std::string& started_by) {
   RunResult out;
   ASSIGN_OR_RETURN(Inputs inputs, LoadInputs(store));
+  RETURN_IF_ERROR(CheckCancel(options.cancel, "the comparison"));
   if (!inputs.police) {
     LogWarn(
         "the store has no police_population import: missing_in_register, field_mismatch "
@@ -874,6 +879,7 @@ Result<RunResult> RunComparison(store::Store& store, const CompareOptions& optio
     if (t->has_value()) info.sources.push_back((*t)->import_id);
   }
   info.summary_json = out.compare.SummaryJson();
+  RETURN_IF_ERROR(CheckCancel(options.cancel, "the comparison"));
   ASSIGN_OR_RETURN(out.saved, store.SaveComparison(info, out.compare.items));
   return out;
 }

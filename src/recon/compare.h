@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/cancel.h"
 #include "base/date.h"
 #include "base/status.h"
 #include "link/job.h"
@@ -26,6 +27,9 @@ struct CompareOptions {
   std::string area;         // keep only items whose community code starts with this; empty = all
   int threads = 0;          // 0 = all cores
   link::Progress progress;  // may be empty
+  // Polled between the linkage jobs and before saving: when set the run stops with Cancelled
+  // and the store keeps what it had (base/cancel.h). May be null.
+  const CancelFlag* cancel = nullptr;
   // Refine each linkage job with the reviewers' decisions (learn.h). RunComparison fills
   // `labels` from the store's approved, applied and rejected items; Compare uses them as given.
   bool learn = false;

@@ -36,6 +36,8 @@ constexpr Row kTable[] = {
     {Action::kApply, false, true, false, false, false, false},
     {Action::kUndo, false, true, false, false, false, false},
     {Action::kReadAudit, false, false, false, false, false, true},
+    {Action::kSeeIdNumbers, false, false, false, true, false, false},
+    {Action::kRevealIdNumber, false, true, false, false, false, false},
 };
 
 bool RoleMay(std::string_view role, Action action) {
@@ -113,6 +115,10 @@ std::string_view ActionName(Action a) {
       return "undo";
     case Action::kReadAudit:
       return "read the audit log";
+    case Action::kSeeIdNumbers:
+      return "see whole ID numbers";
+    case Action::kRevealIdNumber:
+      return "reveal an ID number";
   }
   return "?";
 }
@@ -121,6 +127,84 @@ bool AreaCovers(std::string_view area, std::string_view community) {
   if (area.empty() || community.empty()) return false;
   const std::string_view prefix = AreaPrefix(area);
   return community.substr(0, prefix.size()) == prefix;
+}
+
+namespace {
+// `text` with the characters from `keep_front` to size - `keep_back` replaced by '*' (bytes: ID
+// and phone numbers are ASCII; anything else is starred whole).
+std::string Star(std::string_view text, size_t keep_front, size_t keep_back) {
+  const bool ascii = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) return std::string(4, '*');
+  std::string out(text);
+  for (size_t i = keep_front; i + keep_back < out.size(); ++i) out[i] = '*';
+  return out;
+}
+}  // namespace
+
+std::string MaskIdNumber(std::string_view id) {
+  if (id.empty()) return "";
+  return id.size() >= 11 ? Star(id, 6, 4) : Star(id, 0, 2);
+}
+
+std::string MaskPhone(std::string_view phone) {
+  if (phone.empty()) return "";
+  return phone.size() >= 8 ? Star(phone, 3, 4) : Star(phone, 0, 2);
+}
+
+std::string MaskNumbersIn(std::string_view text) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!digit(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && digit(text[j])) ++j;
+    size_t len = j - i;
+    // An 18-character number may end in X (the check character of GB 11643).
+    if (len == 17 && j < text.size() && (text[j] == 'X' || text[j] == 'x')) ++len, ++j;
+    const std::string_view run = text.substr(i, len);
+    if (len == 18 || len == 15) {
+      out += MaskIdNumber(run);
+    } else if (len == 11 && run[0] == '1' && run[1] >= '3') {
+      out += MaskPhone(run);
+    } else {
+      out += run;
+    }
+    i = j;
+  }
+  return out;
+}
+
+Status CheckPasswordStrength(std::string_view password) {
+  size_t chars = 0;
+  bool lower = false, upper = false, digit = false, other = false;
+  for (unsigned char c : password) {
+    if ((c & 0xC0) != 0x80) ++chars;  // a UTF-8 sequence's first byte
+    if (c >= 'a' && c <= 'z') {
+      lower = true;
+    } else if (c >= 'A' && c <= 'Z') {
+      upper = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else {
+      other = true;
+    }
+  }
+  const int kinds = lower + upper + digit + other;
+  if (chars < 8 || kinds < 3) {
+    return InvalidArgument(
+        "a password needs at least 8 characters of at least three kinds "
+        "(lower-case letters, upper-case letters, digits, other signs); this "
+        "one has " +
+        std::to_string(chars) + " characters of " + std::to_string(kinds) +
+        (kinds == 1 ? " kind" : " kinds"));
+  }
+  return Status::Ok();
 }
 
 bool CoversDistrict(const store::User& user) { return user.all_areas; }

@@ -27,16 +27,21 @@ enum class Action {
   kApply,        // change the register by approved items
   kUndo,         // restore the values an applied item changed
   kReadAudit,    // read the audit log
+  // ID and phone numbers whole in lists and exports (others see 350902********1234 and
+  // 138****5678): the clerk, who exchanges files with the city platform and the departments.
+  kSeeIdNumbers,
+  kRevealIdNumber,  // show one person's whole number, deliberately and audited: the reviewer
 };
 
 std::string_view ActionName(Action a);
 
 // Every action, for the matrix test and the documentation.
-inline constexpr Action kActions[] = {Action::kManageUsers, Action::kSettings, Action::kCampaigns,
-                                      Action::kImport,      Action::kCompare,  Action::kRead,
-                                      Action::kExport,      Action::kVerify,   Action::kDispute,
-                                      Action::kApprove,     Action::kReject,   Action::kReopen,
-                                      Action::kApply,       Action::kUndo,     Action::kReadAudit};
+inline constexpr Action kActions[] = {
+    Action::kManageUsers,   Action::kSettings, Action::kCampaigns, Action::kImport,
+    Action::kCompare,       Action::kRead,     Action::kExport,    Action::kVerify,
+    Action::kDispute,       Action::kApprove,  Action::kReject,    Action::kReopen,
+    Action::kApply,         Action::kUndo,     Action::kReadAudit, Action::kSeeIdNumbers,
+    Action::kRevealIdNumber};
 
 // True when `area` (a 6-digit county or 12-digit statistical code of any level) covers
 // `community`: the community is the area or lies inside it. A township 350902001000 covers
@@ -48,6 +53,24 @@ bool AreaCovers(std::string_view area, std::string_view community);
 // PermissionDenied, naming the user, the role, the action and the community. A disabled user
 // may do nothing.
 Status Allow(const store::User& user, Action action, std::string_view community = "");
+
+// An ID number as roles without kSeeIdNumbers see it: the division code (6) and the last 4
+// characters kept, the birth date and sequence starred (350902********1234); a value shorter than
+// 11 characters is starred whole but for its last 2.
+std::string MaskIdNumber(std::string_view id);
+// A phone number likewise: 138****5678 (the first 3 and last 4 digits kept).
+std::string MaskPhone(std::string_view phone);
+
+// `text` with every ID number in it masked (a run of 18 characters, 17 digits and a digit or X,
+// or of 15 digits, not part of a longer run of digits) and every mobile number (11 digits from
+// 13 to 19): for proposals, keys and evidence written in words.
+std::string MaskNumbersIn(std::string_view text);
+
+// OK when `password` may be a user's password: at least 8 characters (UTF-8 code points) of at
+// least three kinds among lower-case letters, upper-case letters, digits and anything else (a
+// space, punctuation, a Chinese character). InvalidArgument saying what is missing otherwise.
+// Checked wherever a password is set: the CLI's init, user add and passwd, and the server.
+Status CheckPasswordStrength(std::string_view password);
 
 // True when the user's areas reach every community (all_areas).
 bool CoversDistrict(const store::User& user);

@@ -30,10 +30,11 @@ store::User District(std::string role) {
 // for each role the actions it may do at all. "A" = manage users, "S" = settings, "K" = manage
 // campaigns, "I" = import,
 // "C" = compare, "R" = read, "E" = export, "V" = verify, "D" = dispute, "P" = approve,
-// "J" = reject, "O" = reopen, "Y" = apply, "U" = undo, "L" = read the audit log.
+// "J" = reject, "O" = reopen, "Y" = apply, "U" = undo, "L" = read the audit log, "W" = see
+// whole ID numbers, "X" = reveal one ID number.
 const std::map<std::string, std::string> kMayDo = {
-    {"admin", "ASK"},  {"reviewer", "KREPJOYU"}, {"community", "REVDO"},
-    {"clerk", "ICRE"}, {"viewer", "RE"},         {"auditor", "L"},
+    {"admin", "ASK"},   {"reviewer", "KREPJOYUX"}, {"community", "REVDO"},
+    {"clerk", "ICREW"}, {"viewer", "RE"},          {"auditor", "L"},
 };
 
 char Letter(Action a) {
@@ -68,6 +69,10 @@ char Letter(Action a) {
       return 'U';
     case Action::kReadAudit:
       return 'L';
+    case Action::kSeeIdNumbers:
+      return 'W';
+    case Action::kRevealIdNumber:
+      return 'X';
   }
   return '?';
 }
@@ -95,7 +100,7 @@ TEST(Policy, RoleActionCommunityMatrix) {
       checked += 6;
     }
   }
-  EXPECT_EQ(checked, 6 * 15 * 6);
+  EXPECT_EQ(checked, 6 * 17 * 6);
 }
 
 TEST(Policy, DisabledUserMayDoNothing) {
@@ -143,6 +148,33 @@ TEST(Policy, SeveralAreas) {
   EXPECT_TRUE(Allow(u, Action::kVerify, "350902001003").ok());
   EXPECT_FALSE(Allow(u, Action::kVerify, "350902001004").ok());
   EXPECT_TRUE(Allow(u, Action::kVerify, "350902002007").ok());
+}
+
+TEST(Policy, PasswordsNeedEightCharactersOfThreeKinds) {
+  EXPECT_TRUE(CheckPasswordStrength("Abcdefg1").ok());
+  EXPECT_TRUE(CheckPasswordStrength("correct horse 9").ok());  // lower, other, digit
+  EXPECT_TRUE(CheckPasswordStrength("户卡核查Ab12").ok());
+  EXPECT_EQ(CheckPasswordStrength("Abcdef1").code(), ErrorCode::kInvalidArgument);  // 7
+  EXPECT_EQ(CheckPasswordStrength("correct horse").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(CheckPasswordStrength("12345678").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(CheckPasswordStrength("户卡核查户卡核查").code(), ErrorCode::kInvalidArgument);
+  Status st = CheckPasswordStrength("abcdefgh");
+  EXPECT_NE(st.message().find("8 characters of 1 kind"), std::string::npos) << st.message();
+}
+
+TEST(Policy, MasksIdAndPhoneNumbers) {
+  EXPECT_EQ(MaskIdNumber("350902198501011234"), "350902********1234");
+  EXPECT_EQ(MaskIdNumber("35090219850101X"), "350902*****101X");
+  EXPECT_EQ(MaskIdNumber("12345"), "***45");
+  EXPECT_EQ(MaskIdNumber(""), "");
+  EXPECT_EQ(MaskIdNumber("张三丰"), "****");
+  EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
+  EXPECT_EQ(MaskPhone("0593-2345678"), "059*****5678");
+  EXPECT_EQ(MaskNumbersIn("create a card for 陈丹丹 (F, ID 13252319650820320X) from row 1713, "
+                          "card 3509020010010009/2, tel 13812345678, old ID 350902650820320"),
+            "create a card for 陈丹丹 (F, ID 132523********320X) from row 1713, "
+            "card 3509020010010009/2, tel 138****5678, old ID 350902*****320");
+  EXPECT_EQ(MaskNumbersIn("321011198509101981|2026-06-15|F"), "321011********1981|2026-06-15|F");
 }
 
 }  // namespace

@@ -547,6 +547,13 @@ Result<std::vector<BookFile>> PrintBooks(store::Store& store, const BookOptions&
         done += static_cast<int64_t>(cards.size());
         if (options.progress) options.progress(done, total);
       }
+      // A community that now fills fewer books than an earlier print into the same folder would
+      // otherwise keep its old last books beside the new ones; only our own names are removed.
+      for (int n = books + 1;; ++n) {
+        const std::filesystem::path stale =
+            std::filesystem::path(options.out_dir) / (BookCode(community, n) + ".pdf");
+        if (!std::filesystem::remove(stale, ec)) break;
+      }
     }
     return Status::Ok();
   });

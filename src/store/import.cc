@@ -322,7 +322,7 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   // memory does not grow with the file. rows_total is left to Commit (records + rejected rows).
   ImportInfo info;
   info.kind = kind;
-  info.file_name = FileName(path);
+  info.file_name = options.file_name.empty() ? FileName(path) : options.file_name;
   info.sha256 = sha;
   info.month = options.month;
   info.community_code = options.community;
@@ -362,6 +362,8 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
   int64_t line = 1;  // the header's
 
   auto flush = [&]() -> Status {
+    RETURN_IF_ERROR(CheckCancel(options.cancel, "importing " + path));
+    if (options.progress) options.progress(file.lines > 0 ? line : summary.rows, file.lines);
     RETURN_IF_ERROR(txn->AddRecords(records));
     RETURN_IF_ERROR(txn->AddRejects(rejects));
     if (kind == io::Kind::kRegister) {
@@ -450,6 +452,7 @@ Result<ImportSummary> ImportFile(Store& store, io::Kind kind, const std::string&
     summary.month = options.month;
     summary.month_source = "given";
   }
+  RETURN_IF_ERROR(CheckCancel(options.cancel, "importing " + path));
   RETURN_IF_ERROR(txn->Commit().WithContext(path));
   bar.Done();
   return summary;

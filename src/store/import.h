@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/cancel.h"
 #include "base/date.h"
 #include "base/status.h"
 #include "io/schema.h"
@@ -26,6 +28,15 @@ struct ImportOptions {
   std::string as_of;  // ISO date for ID checks; empty = today
   // Maps a department's own layout onto the spec (see store/profile.h); nullopt = the spec's.
   std::optional<ImportProfile> profile;
+  // The file's name as the office knows it, for listings (ImportInfo::file_name); empty = the
+  // last part of the path (the server imports an upload from a copy of its own naming).
+  std::string file_name;
+  // Called every few thousand rows with the lines read and the file's lines (0 when unknown, as
+  // for a workbook). May be empty.
+  std::function<void(int64_t done, int64_t total)> progress;
+  // Polled with each batch of rows and before the commit: when set the import stops with
+  // Cancelled and nothing of it is kept (base/cancel.h). May be null.
+  const CancelFlag* cancel = nullptr;
 };
 
 struct ImportSummary {

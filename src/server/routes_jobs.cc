@@ -1,0 +1,336 @@
+// Long work as jobs (server/jobs.h): uploading and importing a department's file, running a
+// comparison (one at a time per store), applying approved items; and the jobs themselves (their
+// progress, result, cancelling). Each job borrows its own connection to the store.
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "base/env.h"
+#include "io/schema.h"
+#include "recon/apply.h"
+#include "recon/compare.h"
+#include "server/api.h"
+#include "store/comparisons.h"
+#include "store/import.h"
+#include "store/profile.h"
+
+namespace popreg::server {
+namespace {
+
+nlohmann::json JobJson(const JobSnapshot& j) {
+  nlohmann::json out = {{"id", j.id},
+                        {"kind", j.kind},
+                        {"started_by", j.login},
+                        {"state", j.state},
+                        {"stage", j.stage},
+                        {"done", j.done},
+                        {"total", j.total},
+                        {"eta_seconds", j.eta_seconds ? nlohmann::json(*j.eta_seconds) : nullptr},
+                        {"started_at", j.started_at},
+                        {"finished_at", OrNull(j.finished_at)},
+                        {"cancel_requested", j.cancel_requested},
+                        {"result", j.result}};
+  if (!j.error.ok()) {
+    out["error"] = {{"code", std::string(ErrorCodeName(j.error.code()))},
+                    {"message", j.error.message()}};
+  } else {
+    out["error"] = nullptr;
+  }
+  return out;
+}
+
+Reply Accepted(int64_t id) {
+  Reply r = Json({{"job", id}, {"href", "/api/v1/jobs/" + std::to_string(id)}}, 202);
+  r.headers.emplace_back("Location", "/api/v1/jobs/" + std::to_string(id));
+  return r;
+}
+
+// A job is its starter's: others are told it does not exist.
+Result<JobSnapshot> OwnJob(Call& call) {
+  ASSIGN_OR_RETURN(const int64_t id, call.PathId("id"));
+  std::optional<JobSnapshot> j = call.server.jobs.Get(id);
+  if (!j || j->login != call.Me().login) return NotFound("job " + std::to_string(id));
+  return *j;
+}
+
+Result<Reply> ListJobs(Call& call) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const JobSnapshot& j : call.server.jobs.List()) {
+    if (j.login == call.Me().login) out.push_back(JobJson(j));
+  }
+  return Json({{"jobs", std::move(out)}});
+}
+
+Result<Reply> GetJob(Call& call) {
+  ASSIGN_OR_RETURN(JobSnapshot j, OwnJob(call));
+  return Json(JobJson(j));
+}
+
+Result<Reply> CancelJob(Call& call) {
+  ASSIGN_OR_RETURN(JobSnapshot j, OwnJob(call));
+  RETURN_IF_ERROR(call.server.jobs.Cancel(j.id));
+  return Json(JobJson(*call.server.jobs.Get(j.id)), 202);
+}
+
+Result<Date> DateField(const nlohmann::json& body, std::string_view name, bool required) {
+  ASSIGN_OR_RETURN(std::string text, StringField(body, name, required));
+  if (text.empty()) return Env::Default().Today();
+  std::optional<Date> d = Date::ParseIso(text);
+  if (!d)
+    return InvalidArgument("the field " + std::string(name) + " '" + text +
+                           "' is not a date (YYYY-MM-DD)");
+  return *d;
+}
+
+Result<Reply> StartComparison(Call& call) {
+  RETURN_IF_ERROR(call.Allow(recon::Action::kCompare));
+  ASSIGN_OR_RETURN(nlohmann::json body, call.Body());
+  recon::CompareOptions o;
+  ASSIGN_OR_RETURN(o.as_of, DateField(body, "as_of", false));
+  ASSIGN_OR_RETURN(std::string since, StringField(body, "since", false));
+  if (since.empty()) {
+    o.since = o.as_of.AddYears(-1).AddDays(1);
+  } else {
+    ASSIGN_OR_RETURN(o.since, DateField(body, "since", true));
+  }
+  if (o.since > o.as_of) return InvalidArgument("since " + o.since.Iso() + " is after as_of");
+  if (auto it = body.find("learn"); it != body.end() && it->is_boolean()) o.learn = it->get<bool>();
+  const std::string login = call.Me().login;
+  StorePool* pool = &call.server.pool;
+  ASSIGN_OR_RETURN(int64_t id,
+                   call.server.jobs.Start(
+                       "compare", login, "comparison",
+                       [pool, o, login](JobContext& ctx) mutable -> Result<nlohmann::json> {
+                         ASSIGN_OR_RETURN(StorePool::Lease store, pool->Borrow());
+                         o.cancel = ctx.cancel();
+                         o.progress = [&ctx](std::string_view stage, int64_t done, int64_t total) {
+                           ctx.Progress(stage, done, total);
+                         };
+                         ctx.Progress("reading the register and the departments' files", 0, 0);
+                         ASSIGN_OR_RETURN(recon::RunResult r,
+                                          recon::RunComparison(*store, o, login));
+                         nlohmann::json by_type = r.compare.by_type;
+                         return nlohmann::json{{"comparison", r.saved.comparison_id},
+                                               {"items", r.compare.items.size()},
+                                               {"new", r.saved.new_items},
+                                               {"resolved", r.saved.resolved_items},
+                                               {"by_type", std::move(by_type)}};
+                       }));
+  return Accepted(id);
+}
+
+Result<Reply> ListComparisonsRoute(Call& call) {
+  RETURN_IF_ERROR(call.Allow(recon::Action::kRead,
+                             recon::CoversDistrict(call.Me()) ? "" : call.Me().areas.front()));
+  ASSIGN_OR_RETURN(std::vector<store::ComparisonRecord> list, store::ListComparisons(call.store));
+  nlohmann::json out = nlohmann::json::array();
+  for (const store::ComparisonRecord& c : list) {
+    out.push_back({{"id", c.id},
+                   {"as_of", c.info.as_of},
+                   {"since", c.info.since},
+                   {"started_by", c.info.started_by},
+                   {"started_at", c.info.started_at},
+                   {"finished_at", c.info.finished_at}});
+  }
+  return Json({{"comparisons", std::move(out)}});
+}
+
+Result<Reply> ListImportsRoute(Call& call) {
+  RETURN_IF_ERROR(call.Allow(recon::Action::kRead,
+                             recon::CoversDistrict(call.Me()) ? "" : call.Me().areas.front()));
+  ASSIGN_OR_RETURN(std::vector<store::ImportRecord> list, call.store.ListImports());
+  nlohmann::json out = nlohmann::json::array();
+  for (const store::ImportRecord& r : list) {
+    out.push_back({{"id", r.id},
+                   {"kind", std::string(io::KindName(r.info.kind))},
+                   {"file_name", r.info.file_name},
+                   {"month", r.info.month},
+                   {"community_code", r.info.community_code},
+                   {"imported_by", r.info.imported_by},
+                   {"imported_at", r.info.imported_at},
+                   {"rows", r.info.rows_total},
+                   {"imported", r.rows_imported},
+                   {"rejected", r.rows_rejected}});
+  }
+  return Json({{"imports", std::move(out)}});
+}
+
+// What an uploaded file is, from its first bytes rather than its name: a workbook (xlsx is a
+// zip, xls an OLE2 compound file) or text (no NUL byte in its first 64 KiB).
+Result<std::string> SniffExtension(const httplib::MultipartFormData& f) {
+  const std::string& c = f.content;
+  if (c.empty()) return InvalidArgument("the uploaded file " + f.filename + " is empty");
+  std::string sniffed;
+  if (c.starts_with(std::string_view("PK\x03\x04", 4))) {
+    sniffed = ".xlsx";
+  } else if (c.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
+    sniffed = ".xls";
+  } else if (c.substr(0, 65536).find('\0') == std::string::npos) {
+    sniffed = ".csv";
+  } else {
+    return InvalidArgument("the uploaded file " + f.filename +
+                           " is neither text (CSV) nor a workbook (xlsx, xls)");
+  }
+  std::string named = std::filesystem::path(f.filename).extension().string();
+  for (char& ch : named) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (!named.empty() && named != sniffed && !(named == ".txt" && sniffed == ".csv")) {
+    return InvalidArgument("the uploaded file " + f.filename + " is named " + named +
+                           " but its content is " + sniffed.substr(1));
+  }
+  return sniffed;
+}
+
+// The bytes of an upload in a file of the server's own naming (no part of the request's file
+// name reaches the file system), removed when the holder goes.
+class UploadFile {
+ public:
+  static Result<UploadFile> Write(const std::string& dir, const std::string& content,
+                                  const std::string& extension) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return IoError("creating the upload folder " + dir + ": " + ec.message());
+    UploadFile f;
+    f.path_ = (std::filesystem::path(dir) / ("upload-" + RandomToken() + extension)).string();
+    std::ofstream out(f.path_, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.close();
+    if (!out) return IoError("writing the upload to " + f.path_);
+    return f;
+  }
+  UploadFile() = default;
+  UploadFile(UploadFile&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  UploadFile& operator=(UploadFile&&) = delete;
+  ~UploadFile() {
+    if (!path_.empty()) std::filesystem::remove(path_);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string FormValue(const httplib::Request& req, const std::string& name) {
+  return req.has_file(name) ? req.get_file_value(name).content : "";
+}
+
+Result<Reply> StartImport(Call& call) {
+  RETURN_IF_ERROR(call.Allow(recon::Action::kImport));
+  if (!call.req.is_multipart_form_data()) {
+    return InvalidArgument("send the file as multipart/form-data: file, kind[, month, community]");
+  }
+  if (!call.req.has_file("file")) return InvalidArgument("the form has no file");
+  const httplib::MultipartFormData& file = call.req.get_file_value("file");
+  const std::string kind_name = FormValue(call.req, "kind");
+  if (kind_name.empty()) return InvalidArgument("the form has no kind");
+  ASSIGN_OR_RETURN(io::Kind kind, io::ParseKind(kind_name));
+  store::ImportOptions o;
+  o.month = FormValue(call.req, "month");
+  o.community = FormValue(call.req, "community");
+  o.strict = FormValue(call.req, "strict") == "true";
+  o.replace = FormValue(call.req, "replace") == "true";
+  o.user = call.Me().login;
+  ASSIGN_OR_RETURN(std::string ext, SniffExtension(file));
+  const std::string dir = call.server.options.work_dir + "/uploads";
+  ASSIGN_OR_RETURN(UploadFile upload, UploadFile::Write(dir, file.content, ext));
+  auto held = std::make_shared<UploadFile>(std::move(upload));
+  std::shared_ptr<UploadFile> profile_file;
+  if (call.req.has_file("profile")) {
+    ASSIGN_OR_RETURN(UploadFile p, UploadFile::Write(dir, FormValue(call.req, "profile"), ".toml"));
+    profile_file = std::make_shared<UploadFile>(std::move(p));
+    ASSIGN_OR_RETURN(o.profile, store::LoadProfile(profile_file->path(), kind));
+  }
+  // The name the office gave the file, for listings and messages: its last part only.
+  std::string shown = std::filesystem::path(file.filename).filename().string();
+  if (shown.empty()) shown = "upload" + ext;
+  o.file_name = shown;
+  StorePool* pool = &call.server.pool;
+  ASSIGN_OR_RETURN(
+      int64_t id,
+      call.server.jobs.Start("import", call.Me().login, "",
+                             [pool, o, kind, held, profile_file,
+                              shown](JobContext& ctx) mutable -> Result<nlohmann::json> {
+                               ASSIGN_OR_RETURN(StorePool::Lease store, pool->Borrow());
+                               o.cancel = ctx.cancel();
+                               o.progress = [&ctx, shown](int64_t done, int64_t total) {
+                                 ctx.Progress("importing " + shown, done, total);
+                               };
+                               ctx.Progress("importing " + shown, 0, 0);
+                               Result<store::ImportSummary> r =
+                                   store::ImportFile(*store, kind, held->path(), o);
+                               if (!r.ok()) {
+                                 // The message names the server's copy; the office knows the file
+                                 // by its name.
+                                 std::string m = r.status().message();
+                                 for (size_t p = m.find(held->path()); p != std::string::npos;
+                                      p = m.find(held->path(), p + shown.size())) {
+                                   m.replace(p, held->path().size(), shown);
+                                 }
+                                 return Status(r.status().code(), m);
+                               }
+                               nlohmann::json rejects = nlohmann::json::array();
+                               for (const store::Reject& j : r->first_rejects) {
+                                 rejects.push_back({{"row", j.source_row},
+                                                    {"column", j.column},
+                                                    {"value", j.value},
+                                                    {"reason", j.reason}});
+                               }
+                               return nlohmann::json{{"import", r->id},
+                                                     {"file_name", shown},
+                                                     {"already_imported", r->already_imported},
+                                                     {"rows", r->rows},
+                                                     {"imported", r->imported},
+                                                     {"rejected", r->rejected},
+                                                     {"month", r->month},
+                                                     {"month_source", r->month_source},
+                                                     {"community", r->community},
+                                                     {"first_rejects", std::move(rejects)}};
+                             }));
+  return Accepted(id);
+}
+
+Result<Reply> StartApply(Call& call) {
+  ASSIGN_OR_RETURN(nlohmann::json body, call.Body());
+  recon::ApplyRequest r;
+  r.user = call.Me().login;
+  if (auto it = body.find("item"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer()) return InvalidArgument("item is not an item id");
+    r.item = it->get<int64_t>();
+  } else {
+    r.all_approved = true;
+  }
+  ASSIGN_OR_RETURN(r.community, StringField(body, "community", false));
+  ASSIGN_OR_RETURN(r.note, StringField(body, "note", false));
+  // Refused now rather than in the job: the policy answers at once.
+  RETURN_IF_ERROR(call.Allow(recon::Action::kApply, r.community));
+  StorePool* pool = &call.server.pool;
+  ASSIGN_OR_RETURN(
+      int64_t id, call.server.jobs.Start(
+                      "apply", call.Me().login, "apply",
+                      [pool, r](JobContext& ctx) mutable -> Result<nlohmann::json> {
+                        ASSIGN_OR_RETURN(StorePool::Lease store, pool->Borrow());
+                        r.cancel = ctx.cancel();
+                        r.progress = [&ctx](int64_t done, int64_t total) {
+                          ctx.Progress("applying approved items", done, total);
+                        };
+                        ctx.Progress("applying approved items", 0, 0);
+                        ASSIGN_OR_RETURN(recon::ApplyResult a, recon::Apply(*store, r));
+                        return nlohmann::json{
+                            {"applied", a.applied}, {"batches", a.batches}, {"refused", a.refused}};
+                      }));
+  return Accepted(id);
+}
+
+}  // namespace
+
+void AddJobRoutes(Api& api) {
+  api.Add("GET", "/api/v1/jobs", Access::kUser, ListJobs);
+  api.Add("GET", "/api/v1/jobs/{id}", Access::kUser, GetJob);
+  api.Add("DELETE", "/api/v1/jobs/{id}", Access::kUser, CancelJob);
+  api.Add("GET", "/api/v1/comparisons", Access::kUser, ListComparisonsRoute);
+  api.Add("POST", "/api/v1/comparisons", Access::kUser, StartComparison);
+  api.Add("GET", "/api/v1/imports", Access::kUser, ListImportsRoute);
+  api.Add("POST", "/api/v1/imports", Access::kUser, StartImport);
+  api.Add("POST", "/api/v1/apply", Access::kUser, StartApply);
+}
+
+}  // namespace popreg::server
