@@ -2,7 +2,6 @@
 
 #include <libpq-fe.h>
 
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -64,16 +63,9 @@ constexpr std::string_view kTables[] = {"schema_migrations",
 
 int LatestVersion() { return pg::Migrations().back().version; }
 
-// Fault injection for crash tests, the same points as the SQLite backend's (docs/store.md): when
-// the environment variable POPREG_FAILPOINT names `point`, the process kills itself there with
-// SIGKILL, as a crash or a power cut would; the server then sees the connection drop.
-void FailPoint(std::string_view point) {
-  const char* armed = std::getenv("POPREG_FAILPOINT");
-  if (armed != nullptr && point == armed) {
-    std::raise(SIGKILL);
-    std::_Exit(137);  // not reached
-  }
-}
+// Fault injection for crash tests (docs/store.md): the points of this backend call
+// sql::FailPoint, which POPREG_FAILPOINT arms.
+using sql::FailPoint;
 
 // A write transaction on `c` holding the store's write lock; rolls back unless committed.
 class WriteTxn {
@@ -187,6 +179,12 @@ Result<Contents> ReadContents(Conn& c) {
 
 Status Migrate(Conn& c, int target_version) {
   const int latest = LatestVersion();
+  // A store that is up to date needs no write lock to open: a reader (a backup, a listing) can
+  // open it while another process holds the lock for a long import. (A database without
+  // schema_migrations fails this read outside any transaction and goes on below.)
+  if (Result<int> version = CurrentVersion(c); version.ok() && *version == latest) {
+    return Status();
+  }
   for (const pg::Migration& m : pg::Migrations()) {
     const std::string what =
         "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
