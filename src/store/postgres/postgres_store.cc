@@ -1286,4 +1286,40 @@ Status DropPostgresDatabase(const std::string& url) {
                      "DROP DATABASE IF EXISTS " + QuoteIdent(name) + " WITH (FORCE)");
 }
 
+Result<PostgresContents> InspectPostgresDatabase(const std::string& url) {
+  const std::string shown = RedactPostgresUrl(url);
+  Result<std::unique_ptr<Conn>> c = Conn::Open(url, shown, 10000);
+  if (!c.ok()) {
+    if (c.status().code() == ErrorCode::kNotFound) return PostgresContents::kMissing;
+    return c.status();
+  }
+  ASSIGN_OR_RETURN(Contents contents, ReadContents(**c));
+  switch (contents) {
+    case Contents::kEmpty:
+      return PostgresContents::kEmpty;
+    case Contents::kStore:
+      return PostgresContents::kStore;
+    case Contents::kOther:
+      return PostgresContents::kOther;
+  }
+  return PostgresContents::kOther;
+}
+
+Status CreatePostgresDatabase(const std::string& url) {
+  return CreateDatabase(url, RedactPostgresUrl(url));
+}
+
+Status RenamePostgresDatabase(const std::string& url, const std::string& new_name) {
+  const std::string shown = RedactPostgresUrl(url);
+  const std::string name = ConninfoValue(url, "dbname");
+  if (name.empty()) return InvalidArgument("store " + shown + ": the URL names no database");
+  ASSIGN_OR_RETURN(std::unique_ptr<Conn> admin, OpenMaintenance(url, shown));
+  return admin->Exec("renaming database " + name + " to " + new_name,
+                     "ALTER DATABASE " + QuoteIdent(name) + " RENAME TO " + QuoteIdent(new_name));
+}
+
+std::string PostgresConninfoValue(const std::string& url, std::string_view keyword) {
+  return ConninfoValue(url, keyword);
+}
+
 }  // namespace popreg::store
