@@ -27,16 +27,17 @@ enum class Action {
   kApply,        // change the register by approved items
   kUndo,         // restore the values an applied item changed
   kReadAudit,    // read the audit log
+  kBackup,       // back the store up to a file, or restore it from one (store/backup.h)
 };
 
 std::string_view ActionName(Action a);
 
 // Every action, for the matrix test and the documentation.
-inline constexpr Action kActions[] = {Action::kManageUsers, Action::kSettings, Action::kCampaigns,
-                                      Action::kImport,      Action::kCompare,  Action::kRead,
-                                      Action::kExport,      Action::kVerify,   Action::kDispute,
-                                      Action::kApprove,     Action::kReject,   Action::kReopen,
-                                      Action::kApply,       Action::kUndo,     Action::kReadAudit};
+inline constexpr Action kActions[] = {
+    Action::kManageUsers, Action::kSettings, Action::kCampaigns, Action::kImport,
+    Action::kCompare,     Action::kRead,     Action::kExport,    Action::kVerify,
+    Action::kDispute,     Action::kApprove,  Action::kReject,    Action::kReopen,
+    Action::kApply,       Action::kUndo,     Action::kReadAudit, Action::kBackup};
 
 // True when `area` (a 6-digit county or 12-digit statistical code of any level) covers
 // `community`: the community is the area or lies inside it. A township 350902001000 covers

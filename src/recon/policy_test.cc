@@ -30,9 +30,10 @@ store::User District(std::string role) {
 // for each role the actions it may do at all. "A" = manage users, "S" = settings, "K" = manage
 // campaigns, "I" = import,
 // "C" = compare, "R" = read, "E" = export, "V" = verify, "D" = dispute, "P" = approve,
-// "J" = reject, "O" = reopen, "Y" = apply, "U" = undo, "L" = read the audit log.
+// "J" = reject, "O" = reopen, "Y" = apply, "U" = undo, "L" = read the audit log, "B" = back up
+// or restore the store.
 const std::map<std::string, std::string> kMayDo = {
-    {"admin", "ASK"},  {"reviewer", "KREPJOYU"}, {"community", "REVDO"},
+    {"admin", "ASKB"}, {"reviewer", "KREPJOYU"}, {"community", "REVDO"},
     {"clerk", "ICRE"}, {"viewer", "RE"},         {"auditor", "L"},
 };
 
@@ -68,6 +69,8 @@ char Letter(Action a) {
       return 'U';
     case Action::kReadAudit:
       return 'L';
+    case Action::kBackup:
+      return 'B';
   }
   return '?';
 }
@@ -95,7 +98,7 @@ TEST(Policy, RoleActionCommunityMatrix) {
       checked += 6;
     }
   }
-  EXPECT_EQ(checked, 6 * 15 * 6);
+  EXPECT_EQ(checked, 6 * 16 * 6);
 }
 
 TEST(Policy, DisabledUserMayDoNothing) {
