@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterStats(app);
   popreg::cli::RegisterBulletin(app);
   popreg::cli::RegisterPrint(app);
+  popreg::cli::RegisterBackup(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
