@@ -59,6 +59,15 @@ Status SyncPath(const std::string& path) {
   return Status();
 }
 
+// A backup holds the whole register and every user's password hash: its owner alone may read
+// it (mode 0600), whatever the umask.
+Status OwnerOnly(const std::string& path) {
+  std::error_code ec;
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
+  if (ec) return IoError(path + ": making it readable by its owner only: " + ec.message());
+  return Status();
+}
+
 // Makes the finished `tmp` the file `out`: flushed, renamed, and the rename flushed with the
 // folder, so that after a crash `out` is either missing or whole.
 Status Publish(const std::string& tmp, const std::string& out) {
@@ -167,10 +176,10 @@ Result<std::optional<int>> SchemaVersionOf(Sqlite& db) {
   return std::optional<int>(std::atoi(v.c_str()));
 }
 
-// Copies the SQLite database `from` into a new file `to` (whatever was there is removed first)
-// with the online backup API, inside one read transaction on `from`: the copy is what was
-// committed when it began, even while other processes write. The copy is left in rollback
-// journal mode, one file. Returns the schema version read in that transaction (nullopt: no
+// Copies the SQLite database `from` into the file `to` (missing or empty; what SQLite kept beside
+// it is removed first) with the online backup API, inside one read transaction on `from`: the copy
+// is what was committed when it began, even while other processes write. The copy is left in
+// rollback journal mode, one file. Returns the schema version read in that transaction (nullopt: no
 // popreg store). `from_what` and `to_what` name both in errors.
 Result<std::optional<int>> CopySqlite(const std::string& from, const std::string& from_what,
                                       const std::string& to, const std::string& to_what,
@@ -182,7 +191,8 @@ Result<std::optional<int>> CopySqlite(const std::string& from, const std::string
   RETURN_IF_ERROR(src.Scalar("BEGIN", "beginning a read transaction").status());
   // The first read fixes the snapshot (in WAL mode, the last commit before it).
   ASSIGN_OR_RETURN(std::optional<int> version, SchemaVersionOf(src));
-  RemoveWithSidecars(to);
+  std::error_code ec;
+  for (const char* suffix : {"-journal", "-wal", "-shm"}) fs::remove(to + suffix, ec);
   Sqlite dst;
   RETURN_IF_ERROR(dst.Open(to, to_what, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   sqlite3_backup* backup = sqlite3_backup_init(dst.raw(), "main", src.raw(), "main");
@@ -222,10 +232,17 @@ Status BackupSqlite(const std::string& path, const std::string& out,
     return NotFound(what + ": no such file (create a store with popreg init)");
   }
   const std::string tmp = out + ".tmp";
-  Result<std::optional<int>> version = CopySqlite(path, what, tmp, "backup " + tmp, progress);
-  Status st = version.status();
-  if (st.ok() && !version->has_value()) st = DataLoss(what + ": not a popreg store");
-  if (st.ok()) st = Publish(tmp, out);
+  RemoveWithSidecars(tmp);  // left by a backup that was killed
+  Status st = [&]() -> Status {
+    // Made empty and private before a page is in it (its journal takes the same mode).
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return IoError("backup " + tmp + ": creating it: " + SystemError(errno));
+    close(fd);
+    ASSIGN_OR_RETURN(std::optional<int> version,
+                     CopySqlite(path, what, tmp, "backup " + tmp, progress));
+    if (!version) return DataLoss(what + ": not a popreg store");
+    return Publish(tmp, out);
+  }();
   if (!st.ok()) RemoveWithSidecars(tmp);
   return st;
 }
@@ -261,6 +278,7 @@ Status RestoreSqlite(const std::string& backup, const std::string& path, bool fo
                          "replace it with " + what);
   }
   const std::string tmp = path + ".restore.tmp";
+  RemoveWithSidecars(tmp);  // left by a restore that was killed
   Status st = [&]() -> Status {
     ASSIGN_OR_RETURN(std::optional<int> version, CopySqlite(backup, what, tmp, "store " + tmp, {}));
     RETURN_IF_ERROR(CheckVersion(what, version, SqliteLatestSchemaVersion()));
@@ -450,6 +468,7 @@ Status BackupPostgres(const std::string& url, const std::string& out,
       return IoError("store " + shown + ": pg_dump to " + tmp + " failed (exit " +
                      std::to_string(run.exit_code) + "): " + Tail(run.err));
     }
+    RETURN_IF_ERROR(OwnerOnly(tmp));  // pg_dump made it as the umask says
     return Publish(tmp, out);
   }();
   if (!st.ok()) RemoveWithSidecars(tmp);

@@ -32,7 +32,8 @@ using BackupProgress = std::function<void(int64_t done, int64_t total)>;
 
 // Writes a backup of the store at `location` (a file path or a postgresql:// URL) to `out_file`.
 // It is written to `out_file`.tmp, flushed to disk and renamed, so `out_file` appears whole or
-// not at all; on an error the .tmp file is removed (a crash may leave it; the next backup to the
+// not at all, readable by its owner only (mode 0600: it holds the password hashes of the users);
+// on an error the .tmp file is removed (a crash may leave it; the next backup to the
 // same name replaces it). Takes no lock of the store.
 // Errors: NotFound (no store at `location`; pg_dump not installed), DataLoss (`location` is not
 // a popreg store), AlreadyExists (`out_file` exists: a backup never replaces a file), IoError,

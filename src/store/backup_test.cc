@@ -78,6 +78,8 @@ TEST_F(BackupTest, ARestoredBackupIsTheStoreAsItWas) {
   EXPECT_EQ(last_done, last_total);
   EXPECT_GT(last_total, 0);
   EXPECT_FALSE(fs::exists(Backup("b.db") + ".tmp"));
+  EXPECT_EQ(fs::status(Backup("b.db")).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   if (!Postgres()) {
     EXPECT_FALSE(fs::exists(Backup("b.db") + "-wal"));  // one file
   }
