@@ -666,6 +666,16 @@ check("an upload over --max-upload-mb is refused (413, the error shape)",
       is_error(st, j, 413), (st, j))
 s2.stop()
 
+# Backups on a timer: one at start, then every --backup-every, the newest --backups-kept kept.
+backups = os.path.join(WORK, "backups")
+s5 = Server("--backup-dir", backups, "--backup-every", "2s", "--backups-kept", "2")
+time.sleep(5.5)
+s5.stop()
+kept = sorted(f for f in os.listdir(backups) if f.startswith("popreg-")) if os.path.isdir(
+    backups) else []
+check("the server backs the store up on its timer and keeps the newest --backups-kept", len(
+    kept) == 2 and all(f.endswith(".dump" if PG else ".db") for f in kept), kept)
+
 # SIGTERM with a comparison running: the job is cancelled and nothing of it is kept.
 s3 = Server()
 c = Client(s3)

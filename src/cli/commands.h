@@ -54,6 +54,8 @@ void RegisterPrint(CLI::App& app);
 
 // `popreg serve`: the JSON API and the web UI (src/server/).
 void RegisterServe(CLI::App& app);
+// `popreg backup` and `popreg restore`: backups of the store (src/store/backup.h).
+void RegisterBackup(CLI::App& app);
 
 // Progress bars per stage of a linkage, on stderr when it is a terminal; `bars` keeps them.
 link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars);

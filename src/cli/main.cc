@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   popreg::cli::RegisterBulletin(app);
   popreg::cli::RegisterPrint(app);
   popreg::cli::RegisterServe(app);
+  popreg::cli::RegisterBackup(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -53,7 +53,10 @@ Status RunServe(ServeArgs& a) {
   if (!a.backup_every.empty()) {
     ASSIGN_OR_RETURN(a.o.backup_every, ParseDuration("--backup-every", a.backup_every));
     if (a.o.backup_dir.empty()) return InvalidArgument("--backup-every needs --backup-dir");
+  } else if (!a.o.backup_dir.empty()) {
+    a.o.backup_every = std::chrono::hours(24);
   }
+  if (a.o.backups_kept < 1) return InvalidArgument("--backups-kept must be at least 1");
   if (a.max_upload_mb < 1) return InvalidArgument("--max-upload-mb must be at least 1");
   a.o.max_upload_bytes = static_cast<size_t>(a.max_upload_mb) << 20;
   if (a.o.work_dir.empty()) {
@@ -99,7 +102,7 @@ void RegisterServe(CLI::App& app) {
                   "Where uploads wait for their import (default: a new folder under the system's "
                   "temporary folder)");
   cmd->add_option("--backup-dir", a->o.backup_dir, "Keep backups of the store in this folder");
-  cmd->add_option("--backup-every", a->backup_every, "Back the store up this often, e.g. 24h");
+  cmd->add_option("--backup-every", a->backup_every, "Back the store up this often (default with --backup-dir: 24h); one backup is taken at start");
   cmd->add_option("--backups-kept", a->o.backups_kept, "How many backups to keep")
       ->capture_default_str();
   cmd->add_flag("--routes", a->routes, "Print every route of the API and exit");

@@ -9,7 +9,8 @@ namespace {
 
 // Which roles may do an action at all (before the community is looked at). One row an action;
 // the columns follow store::kRoles: admin, reviewer, community, clerk, viewer, auditor.
-// - admin keeps users and settings and changes nothing of the register;
+// - admin keeps users and settings, backs the store up and restores it, and changes nothing of
+//   the register;
 // - reviewer (district office) decides and applies, and may take its decisions back;
 // - admin and reviewer add campaigns and set their dates;
 // - community staff verify or dispute the items of their own communities;
@@ -38,6 +39,7 @@ constexpr Row kTable[] = {
     {Action::kReadAudit, false, false, false, false, false, true},
     {Action::kSeeIdNumbers, false, false, false, true, false, false},
     {Action::kRevealIdNumber, false, true, false, false, false, false},
+    {Action::kBackup, true, false, false, false, false, false},
 };
 
 bool RoleMay(std::string_view role, Action action) {
@@ -119,6 +121,8 @@ std::string_view ActionName(Action a) {
       return "see whole ID numbers";
     case Action::kRevealIdNumber:
       return "reveal an ID number";
+    case Action::kBackup:
+      return "back up or restore the store";
   }
   return "?";
 }

@@ -31,9 +31,9 @@ store::User District(std::string role) {
 // campaigns, "I" = import,
 // "C" = compare, "R" = read, "E" = export, "V" = verify, "D" = dispute, "P" = approve,
 // "J" = reject, "O" = reopen, "Y" = apply, "U" = undo, "L" = read the audit log, "W" = see
-// whole ID numbers, "X" = reveal one ID number.
+// whole ID numbers, "X" = reveal one ID number, "B" = back up or restore the store.
 const std::map<std::string, std::string> kMayDo = {
-    {"admin", "ASK"},   {"reviewer", "KREPJOYUX"}, {"community", "REVDO"},
+    {"admin", "ASKB"},  {"reviewer", "KREPJOYUX"}, {"community", "REVDO"},
     {"clerk", "ICREW"}, {"viewer", "RE"},          {"auditor", "L"},
 };
 
@@ -73,6 +73,8 @@ char Letter(Action a) {
       return 'W';
     case Action::kRevealIdNumber:
       return 'X';
+    case Action::kBackup:
+      return 'B';
   }
   return '?';
 }
@@ -100,7 +102,7 @@ TEST(Policy, RoleActionCommunityMatrix) {
       checked += 6;
     }
   }
-  EXPECT_EQ(checked, 6 * 17 * 6);
+  EXPECT_EQ(checked, 6 * 18 * 6);
 }
 
 TEST(Policy, DisabledUserMayDoNothing) {

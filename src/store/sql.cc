@@ -78,9 +78,14 @@ std::string DollarParameters(std::string_view sql) {
 
 void FailPoint(std::string_view point) {
   const char* armed = std::getenv("POPREG_FAILPOINT");
-  if (armed != nullptr && point == armed) {
+  if (armed == nullptr) return;
+  const std::string_view name(armed);
+  if (name == point) {
     std::raise(SIGKILL);
     std::_Exit(137);  // not reached
+  }
+  if (name.size() == point.size() + 5 && name.starts_with(point) && name.ends_with(":stop")) {
+    std::raise(SIGSTOP);  // resumes here on SIGCONT
   }
 }
 

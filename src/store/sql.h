@@ -128,7 +128,9 @@ std::optional<std::string> FixedNow();
 std::string DollarParameters(std::string_view sql);
 
 // Fault injection for crash tests (docs/store.md): when the environment variable
-// POPREG_FAILPOINT names `point`, the process kills itself with SIGKILL, as a crash would.
+// POPREG_FAILPOINT names `point`, the process kills itself with SIGKILL, as a crash would; when
+// it is `point:stop`, the process stops itself with SIGSTOP and goes on when sent SIGCONT, so a
+// test can act while the work is held at that point (a backup during an import).
 void FailPoint(std::string_view point);
 
 }  // namespace popreg::store::sql

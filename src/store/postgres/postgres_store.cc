@@ -2,7 +2,6 @@
 
 #include <libpq-fe.h>
 
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -64,16 +63,9 @@ constexpr std::string_view kTables[] = {"schema_migrations",
 
 int LatestVersion() { return pg::Migrations().back().version; }
 
-// Fault injection for crash tests, the same points as the SQLite backend's (docs/store.md): when
-// the environment variable POPREG_FAILPOINT names `point`, the process kills itself there with
-// SIGKILL, as a crash or a power cut would; the server then sees the connection drop.
-void FailPoint(std::string_view point) {
-  const char* armed = std::getenv("POPREG_FAILPOINT");
-  if (armed != nullptr && point == armed) {
-    std::raise(SIGKILL);
-    std::_Exit(137);  // not reached
-  }
-}
+// Fault injection for crash tests (docs/store.md): the points of this backend call
+// sql::FailPoint, which POPREG_FAILPOINT arms.
+using sql::FailPoint;
 
 // A write transaction on `c` holding the store's write lock; rolls back unless committed.
 class WriteTxn {
@@ -190,6 +182,12 @@ Status RunOnSession(Conn& c, Status (*step)(sql::Session&));
 
 Status Migrate(Conn& c, int target_version) {
   const int latest = LatestVersion();
+  // A store that is up to date needs no write lock to open: a reader (a backup, a listing) can
+  // open it while another process holds the lock for a long import. (A database without
+  // schema_migrations fails this read outside any transaction and goes on below.)
+  if (Result<int> version = CurrentVersion(c); version.ok() && *version == latest) {
+    return Status();
+  }
   for (const pg::Migration& m : pg::Migrations()) {
     const std::string what =
         "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
@@ -1299,6 +1297,42 @@ Status DropPostgresDatabase(const std::string& url) {
   ASSIGN_OR_RETURN(std::unique_ptr<Conn> admin, OpenMaintenance(url, shown));
   return admin->Exec("dropping database " + name,
                      "DROP DATABASE IF EXISTS " + QuoteIdent(name) + " WITH (FORCE)");
+}
+
+Result<PostgresContents> InspectPostgresDatabase(const std::string& url) {
+  const std::string shown = RedactPostgresUrl(url);
+  Result<std::unique_ptr<Conn>> c = Conn::Open(url, shown, 10000);
+  if (!c.ok()) {
+    if (c.status().code() == ErrorCode::kNotFound) return PostgresContents::kMissing;
+    return c.status();
+  }
+  ASSIGN_OR_RETURN(Contents contents, ReadContents(**c));
+  switch (contents) {
+    case Contents::kEmpty:
+      return PostgresContents::kEmpty;
+    case Contents::kStore:
+      return PostgresContents::kStore;
+    case Contents::kOther:
+      return PostgresContents::kOther;
+  }
+  return PostgresContents::kOther;
+}
+
+Status CreatePostgresDatabase(const std::string& url) {
+  return CreateDatabase(url, RedactPostgresUrl(url));
+}
+
+Status RenamePostgresDatabase(const std::string& url, const std::string& new_name) {
+  const std::string shown = RedactPostgresUrl(url);
+  const std::string name = ConninfoValue(url, "dbname");
+  if (name.empty()) return InvalidArgument("store " + shown + ": the URL names no database");
+  ASSIGN_OR_RETURN(std::unique_ptr<Conn> admin, OpenMaintenance(url, shown));
+  return admin->Exec("renaming database " + name + " to " + new_name,
+                     "ALTER DATABASE " + QuoteIdent(name) + " RENAME TO " + QuoteIdent(new_name));
+}
+
+std::string PostgresConninfoValue(const std::string& url, std::string_view keyword) {
+  return ConninfoValue(url, keyword);
 }
 
 }  // namespace popreg::store

@@ -24,6 +24,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "store/store.h"
@@ -52,8 +53,29 @@ int PostgresLatestSchemaVersion();
 // messages and logs.
 std::string RedactPostgresUrl(const std::string& url);
 
-// For tests: drops the database that `url` names, if it exists (connecting to the server's
-// `postgres` database to do so).
+// Drops the database that `url` names, if it exists, ending its sessions (connecting to the
+// server's `postgres` database to do so). For tests, and for restoring a backup over a store.
 Status DropPostgresDatabase(const std::string& url);
+
+// What the database `url` names holds.
+enum class PostgresContents {
+  kMissing,  // there is no such database
+  kEmpty,    // no tables in its schema
+  kStore,    // a popreg store (any schema version)
+  kOther,    // tables, but not a popreg store
+};
+Result<PostgresContents> InspectPostgresDatabase(const std::string& url);
+
+// Creates the database `url` names, as UTF-8 with C collation, when it is missing (as popreg
+// init does). PermissionDenied says to ask the database administrator.
+Status CreatePostgresDatabase(const std::string& url);
+
+// Renames the database `url` names to `new_name` (a plain name, not a URL). No one may be
+// connected to it; a database `new_name` must not exist.
+Status RenamePostgresDatabase(const std::string& url, const std::string& new_name);
+
+// The value of `keyword` ("dbname", "password", "user", ...) given in the URL or connection
+// string `url`, or "" when it gives none (libpq's defaults are not filled in).
+std::string PostgresConninfoValue(const std::string& url, std::string_view keyword);
 
 }  // namespace popreg::store

@@ -455,17 +455,9 @@ constexpr Migration kMigrations[] = {
      CommonMigration5, kSchema5After},
 };
 
-// Fault injection for tests: when the environment variable POPREG_FAILPOINT names `point`, the
-// process kills itself with SIGKILL there, as a crash or a power cut would. The points (see
-// docs/store.md): import.begun, import.staged, import.history, import.replaced,
-// import.committed, migration.applied, migration.committed, comparison.saved.
-void FailPoint(std::string_view point) {
-  const char* armed = std::getenv("POPREG_FAILPOINT");
-  if (armed != nullptr && point == armed) {
-    std::raise(SIGKILL);
-    std::_Exit(137);  // not reached
-  }
-}
+// Fault injection for crash tests (docs/store.md): the points of this backend call
+// sql::FailPoint, which POPREG_FAILPOINT arms.
+using sql::FailPoint;
 
 constexpr std::string_view kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
@@ -713,11 +705,17 @@ Result<int> CurrentVersion(Db& db) {
 Status RunOnSession(Db& db, Status (*step)(sql::Session&));
 
 Status Migrate(Db& db, int target_version) {
+  const int latest = SqliteLatestSchemaVersion();
+  // A store that is up to date needs no write lock to open: a reader (a backup, a listing) can
+  // open it while another process holds the lock for a long import. (A file without
+  // schema_migrations fails this read and goes on below.)
+  if (Result<int> version = CurrentVersion(db); version.ok() && *version == latest) {
+    return Status();
+  }
   RETURN_IF_ERROR(db.Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
       "NULL, applied_at TEXT NOT NULL)",
       "creating schema_migrations"));
-  const int latest = SqliteLatestSchemaVersion();
   for (const Migration& m : kMigrations) {
     // Foreign keys can only be switched outside a transaction; they are on again (the guard's
     // destructor) before anything else runs on this connection.
