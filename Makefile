@@ -7,7 +7,7 @@ DEMO_DIR ?= out/demo
 DEMO_HOUSEHOLDS ?= 20000
 FORMAT_FILES = $(shell find src tests fuzz bench -path bench/work -prune -o \( -name '*.cc' -o -name '*.h' \) -print 2>/dev/null)
 
-.PHONY: all bootstrap build dev test demo bench docs format format-check lint clean
+.PHONY: all bootstrap build dev test demo bench docs package format format-check lint clean
 
 all: build
 
@@ -27,6 +27,14 @@ dev: bootstrap
 
 test: bootstrap format-check dev
 	ctest --preset dev -j $(JOBS)
+
+# The Debian package of the release build (cmake/package.cmake, docs/install.md):
+# build/popreg_VERSION_amd64.deb. tests/package_test.sh installs one in a clean Debian root.
+package: build
+	rm -rf build/release/package
+	cpack -G DEB --config build/release/CPackConfig.cmake -B build/release/package >/dev/null
+	@deb=$$(ls build/release/package/popreg_*_amd64.deb) && cp "$$deb" build/ \
+	  && echo "package: build/$$(basename "$$deb")"
 
 # Generates a district, imports it, compares, and prints the summary (scripts/demo).
 demo: build
