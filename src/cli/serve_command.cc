@@ -102,7 +102,9 @@ void RegisterServe(CLI::App& app) {
                   "Where uploads wait for their import (default: a new folder under the system's "
                   "temporary folder)");
   cmd->add_option("--backup-dir", a->o.backup_dir, "Keep backups of the store in this folder");
-  cmd->add_option("--backup-every", a->backup_every, "Back the store up this often (default with --backup-dir: 24h); one backup is taken at start");
+  cmd->add_option("--backup-every", a->backup_every,
+                  "Back the store up this often (default with --backup-dir: 24h); one backup is "
+                  "taken at start");
   cmd->add_option("--backups-kept", a->o.backups_kept, "How many backups to keep")
       ->capture_default_str();
   cmd->add_flag("--routes", a->routes, "Print every route of the API and exit");

@@ -31,17 +31,17 @@ enum class Action {
   // 138****5678): the clerk, who exchanges files with the city platform and the departments.
   kSeeIdNumbers,
   kRevealIdNumber,  // show one person's whole number, deliberately and audited: the reviewer
-  kBackup,       // back the store up to a file, or restore it from one (store/backup.h)
+  kBackup,          // back the store up to a file, or restore it from one (store/backup.h)
 };
 
 std::string_view ActionName(Action a);
 
 // Every action, for the matrix test and the documentation.
 inline constexpr Action kActions[] = {
-    Action::kManageUsers,    Action::kSettings,      Action::kCampaigns, Action::kImport,
-    Action::kCompare,        Action::kRead,          Action::kExport,    Action::kVerify,
-    Action::kDispute,        Action::kApprove,       Action::kReject,    Action::kReopen,
-    Action::kApply,          Action::kUndo,          Action::kReadAudit, Action::kSeeIdNumbers,
+    Action::kManageUsers,    Action::kSettings, Action::kCampaigns, Action::kImport,
+    Action::kCompare,        Action::kRead,     Action::kExport,    Action::kVerify,
+    Action::kDispute,        Action::kApprove,  Action::kReject,    Action::kReopen,
+    Action::kApply,          Action::kUndo,     Action::kReadAudit, Action::kSeeIdNumbers,
     Action::kRevealIdNumber, Action::kBackup};
 
 // True when `area` (a 6-digit county or 12-digit statistical code of any level) covers

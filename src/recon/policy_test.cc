@@ -175,7 +175,7 @@ TEST(Policy, MasksIdAndPhoneNumbers) {
   EXPECT_EQ(MaskNumbersIn("create a card for 陈丹丹 (F, ID 13252319650820320X) from row 1713, "
                           "card 3509020010010009/2, tel 13812345678, old ID 350902650820320"),
             "create a card for 陈丹丹 (F, ID 132523********320X) from row 1713, "
-            "card 3509020010010009/2, tel 138****5678, old ID 350902*****320");
+            "card 3509020010010009/2, tel 138****5678, old ID 350902*****0320");
   EXPECT_EQ(MaskNumbersIn("321011198509101981|2026-06-15|F"), "321011********1981|2026-06-15|F");
 }
 

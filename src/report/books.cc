@@ -548,11 +548,21 @@ Result<std::vector<BookFile>> PrintBooks(store::Store& store, const BookOptions&
         if (options.progress) options.progress(done, total);
       }
       // A community that now fills fewer books than an earlier print into the same folder would
-      // otherwise keep its old last books beside the new ones; only our own names are removed.
-      for (int n = books + 1;; ++n) {
-        const std::filesystem::path stale =
-            std::filesystem::path(options.out_dir) / (BookCode(community, n) + ".pdf");
-        if (!std::filesystem::remove(stale, ec)) break;
+      // otherwise keep its old last books beside the new ones: every <community>-NNN.pdf with NNN
+      // beyond this print's books goes; nothing else in the folder is touched.
+      for (const auto& entry : std::filesystem::directory_iterator(options.out_dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const std::string prefix = community + "-";
+        if (name.size() != prefix.size() + 7 || !name.starts_with(prefix) ||
+            !name.ends_with(".pdf")) {
+          continue;
+        }
+        const std::string number = name.substr(prefix.size(), 3);
+        if (!std::all_of(number.begin(), number.end(),
+                         [](char c) { return c >= '0' && c <= '9'; })) {
+          continue;
+        }
+        if (std::stoi(number) > books) std::filesystem::remove(entry.path(), ec);
       }
     }
     return Status::Ok();

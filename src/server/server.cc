@@ -6,12 +6,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <cctype>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <regex>
 #include <string>
 #include <thread>
@@ -287,7 +287,8 @@ class BackupTimer {
         Status recorded = s.ok() ? store::RecordBackup(**s, "backup", "popreg serve", *file,
                                                        std::chrono::minutes(10))
                                  : s.status();
-        if (!recorded.ok()) LogWarn("backup {} not in the audit log: {}", *file, recorded.ToString());
+        if (!recorded.ok())
+          LogWarn("backup {} not in the audit log: {}", *file, recorded.ToString());
       } else {
         LogError("backup into {} failed: {}", o_.backup_dir, file.status().ToString());
       }
