@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 
 POPREG = sys.argv[1]
@@ -131,18 +132,11 @@ def is_error(st, j, status, code=None):
             (code is None or j["error"]["code"] == code))
 
 
-def multipart(fields, files):
-    boundary = "popreg" + uuid.uuid4().hex
-    out = b""
-    for k, v in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
-                % (boundary, k, v)).encode()
-    for k, (name, data) in files.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, k, name)).encode()
-        out += data + b"\r\n"
-    out += ("--%s--\r\n" % boundary).encode()
-    return out, "multipart/form-data; boundary=" + boundary
+def upload(client, name, data, **params):
+    """POST /api/v1/imports: the file as the body, what it is in the query."""
+    q = urllib.parse.urlencode(dict(params, name=name))
+    return client.call("POST", "/api/v1/imports?" + q, raw=data,
+                       content_type="application/octet-stream")
 
 
 def wait_job(client, job, timeout=300):
@@ -460,10 +454,9 @@ check("the register's totals add up over the communities", st == 200 and j["all"
 # -- uploads and jobs ----------------------------------------------------------------------------
 births = open(os.path.join(district, "police_births.csv"), "rb").read()
 # Not the bytes the CLI imported (those would be the same import again): the last row left out.
-upload = births.rstrip(b"\r\n").rsplit(b"\n", 1)[0] + b"\n"
-body, ctype = multipart({"kind": "police_births", "month": "2026-09"},
-                        {"file": ("出生登记 2026-09.csv", upload)})
-st, j, _ = clerk.call("POST", "/api/v1/imports", raw=body, content_type=ctype)
+upload_bytes = births.rstrip(b"\r\n").rsplit(b"\n", 1)[0] + b"\n"
+st, j, _ = upload(clerk, "出生登记 2026-09.csv", upload_bytes, kind="police_births",
+                  month="2026-09")
 st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
 check("the clerk uploads a department's file; the import job reports rows and month",
       st == 200 and done["state"] == "succeeded" and done["result"]["rows"] > 0 and
@@ -475,21 +468,17 @@ rows[2][date_col] = "not a date"
 out = io.StringIO()
 csv.writer(out).writerows(rows[:5])
 bad_file = out.getvalue().encode()
-body, ctype = multipart({"kind": "police_births", "strict": "true"},
-                        {"file": ("births-bad.csv", bad_file)})
-st, j, _ = clerk.call("POST", "/api/v1/imports", raw=body, content_type=ctype)
+st, j, _ = upload(clerk, "births-bad.csv", bad_file, kind="police_births", strict="true")
 st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
 msg = (done.get("error") or {}).get("message", "")
 check("a bad row fails the import whole; the error names the file, row and column",
       done["state"] == "failed" and "births-bad.csv" in msg and "row 2" in msg and
       "birth_date" in msg and WORK not in msg, done)
-body, ctype = multipart({"kind": "police_births"}, {"file": ("births.xlsx", births)})
-st, j, _ = clerk.call("POST", "/api/v1/imports", raw=body, content_type=ctype)
+st, j, _ = upload(clerk, "births.xlsx", births, kind="police_births")
 check("a file named .xlsx that is text is refused (400)", is_error(st, j, 400), j)
-body, ctype = multipart({"kind": "police_births"}, {"file": ("x.csv", b"\x00\x01\x02" * 10)})
-st, j, _ = clerk.call("POST", "/api/v1/imports", raw=body, content_type=ctype)
+st, j, _ = upload(clerk, "x.csv", b"\x00\x01\x02" * 10, kind="police_births")
 check("a binary file that is no workbook is refused (400)", is_error(st, j, 400), j)
-st, j, _ = reviewer.call("POST", "/api/v1/imports", raw=body, content_type=ctype)
+st, j, _ = upload(reviewer, "x.csv", b"a,b\n", kind="police_births")
 check("a reviewer may not import (403)", is_error(st, j, 403), j)
 
 st, j, _ = clerk.get("/api/v1/imports")
@@ -660,8 +649,7 @@ st, j = Client(s2).sign_in("nobody", "x")
 check("the address's sign-in limit (--sign-ins-per-minute 3) is reached: 429",
       first_try == 401 and is_error(st, j, 429), (first_try, j))
 c2 = Client(s2)
-body, ctype = multipart({"kind": "police_births"}, {"file": ("big.csv", b"a," * (1 << 20))})
-st, j, _ = c2.call("POST", "/api/v1/imports", raw=body, content_type=ctype)
+st, j, _ = upload(c2, "big.csv", b"a," * (1 << 20), kind="police_births")
 check("an upload over --max-upload-mb is refused (413, the error shape)",
       is_error(st, j, 413), (st, j))
 s2.stop()

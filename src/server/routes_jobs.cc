@@ -12,7 +12,6 @@
 #include "server/api.h"
 #include "store/comparisons.h"
 #include "store/import.h"
-#include "store/profile.h"
 
 namespace popreg::server {
 namespace {
@@ -157,9 +156,8 @@ Result<Reply> ListImportsRoute(Call& call) {
 
 // What an uploaded file is, from its first bytes rather than its name: a workbook (xlsx is a
 // zip, xls an OLE2 compound file) or text (no NUL byte in its first 64 KiB).
-Result<std::string> SniffExtension(const httplib::MultipartFormData& f) {
-  const std::string& c = f.content;
-  if (c.empty()) return InvalidArgument("the uploaded file " + f.filename + " is empty");
+Result<std::string> SniffExtension(const std::string& name, const std::string& c) {
+  if (c.empty()) return InvalidArgument("the uploaded file " + name + " is empty");
   std::string sniffed;
   if (c.starts_with(std::string_view("PK\x03\x04", 4))) {
     sniffed = ".xlsx";
@@ -168,13 +166,13 @@ Result<std::string> SniffExtension(const httplib::MultipartFormData& f) {
   } else if (c.substr(0, 65536).find('\0') == std::string::npos) {
     sniffed = ".csv";
   } else {
-    return InvalidArgument("the uploaded file " + f.filename +
+    return InvalidArgument("the uploaded file " + name +
                            " is neither text (CSV) nor a workbook (xlsx, xls)");
   }
-  std::string named = std::filesystem::path(f.filename).extension().string();
+  std::string named = std::filesystem::path(name).extension().string();
   for (char& ch : named) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (!named.empty() && named != sniffed && !(named == ".txt" && sniffed == ".csv")) {
-    return InvalidArgument("the uploaded file " + f.filename + " is named " + named +
+    return InvalidArgument("the uploaded file " + name + " is named " + named +
                            " but its content is " + sniffed.substr(1));
   }
   return sniffed;
@@ -209,82 +207,69 @@ class UploadFile {
   std::string path_;
 };
 
-std::string FormValue(const httplib::Request& req, const std::string& name) {
-  return req.has_file(name) ? req.get_file_value(name).content : "";
-}
-
+// The file is the request's body, as it is (a browser sends a File as the body of a fetch); what
+// it is and how to read it are query parameters. Not multipart/form-data: the body is read whole
+// by its length, so a malformed upload can never leave bytes behind on a kept-alive connection.
 Result<Reply> StartImport(Call& call) {
   RETURN_IF_ERROR(call.Allow(recon::Action::kImport));
-  if (!call.req.is_multipart_form_data()) {
-    return InvalidArgument("send the file as multipart/form-data: file, kind[, month, community]");
-  }
-  if (!call.req.has_file("file")) return InvalidArgument("the form has no file");
-  const httplib::MultipartFormData& file = call.req.get_file_value("file");
-  const std::string kind_name = FormValue(call.req, "kind");
-  if (kind_name.empty()) return InvalidArgument("the form has no kind");
+  const std::string kind_name = call.Query("kind").value_or("");
+  if (kind_name.empty()) return InvalidArgument("kind is required (a kind of the exchange format)");
   ASSIGN_OR_RETURN(io::Kind kind, io::ParseKind(kind_name));
-  store::ImportOptions o;
-  o.month = FormValue(call.req, "month");
-  o.community = FormValue(call.req, "community");
-  o.strict = FormValue(call.req, "strict") == "true";
-  o.replace = FormValue(call.req, "replace") == "true";
-  o.user = call.Me().login;
-  ASSIGN_OR_RETURN(std::string ext, SniffExtension(file));
-  const std::string dir = call.server.options.work_dir + "/uploads";
-  ASSIGN_OR_RETURN(UploadFile upload, UploadFile::Write(dir, file.content, ext));
-  auto held = std::make_shared<UploadFile>(std::move(upload));
-  std::shared_ptr<UploadFile> profile_file;
-  if (call.req.has_file("profile")) {
-    ASSIGN_OR_RETURN(UploadFile p, UploadFile::Write(dir, FormValue(call.req, "profile"), ".toml"));
-    profile_file = std::make_shared<UploadFile>(std::move(p));
-    ASSIGN_OR_RETURN(o.profile, store::LoadProfile(profile_file->path(), kind));
-  }
   // The name the office gave the file, for listings and messages: its last part only.
-  std::string shown = std::filesystem::path(file.filename).filename().string();
+  std::string shown = std::filesystem::path(call.Query("name").value_or("")).filename().string();
+  store::ImportOptions o;
+  o.month = call.Query("month").value_or("");
+  o.community = call.Query("community").value_or("");
+  o.strict = call.Query("strict").value_or("") == "true";
+  o.replace = call.Query("replace").value_or("") == "true";
+  o.user = call.Me().login;
+  ASSIGN_OR_RETURN(std::string ext,
+                   SniffExtension(shown.empty() ? "(unnamed)" : shown, call.req.body));
   if (shown.empty()) shown = "upload" + ext;
+  const std::string dir = call.server.options.work_dir + "/uploads";
+  ASSIGN_OR_RETURN(UploadFile upload, UploadFile::Write(dir, call.req.body, ext));
+  auto held = std::make_shared<UploadFile>(std::move(upload));
   o.file_name = shown;
   StorePool* pool = &call.server.pool;
   ASSIGN_OR_RETURN(
       int64_t id,
-      call.server.jobs.Start("import", call.Me().login, "",
-                             [pool, o, kind, held, profile_file,
-                              shown](JobContext& ctx) mutable -> Result<nlohmann::json> {
-                               ASSIGN_OR_RETURN(StorePool::Lease store, pool->Borrow());
-                               o.cancel = ctx.cancel();
-                               o.progress = [&ctx, shown](int64_t done, int64_t total) {
-                                 ctx.Progress("importing " + shown, done, total);
-                               };
-                               ctx.Progress("importing " + shown, 0, 0);
-                               Result<store::ImportSummary> r =
-                                   store::ImportFile(*store, kind, held->path(), o);
-                               if (!r.ok()) {
-                                 // The message names the server's copy; the office knows the file
-                                 // by its name.
-                                 std::string m = r.status().message();
-                                 for (size_t p = m.find(held->path()); p != std::string::npos;
-                                      p = m.find(held->path(), p + shown.size())) {
-                                   m.replace(p, held->path().size(), shown);
-                                 }
-                                 return Status(r.status().code(), m);
-                               }
-                               nlohmann::json rejects = nlohmann::json::array();
-                               for (const store::Reject& j : r->first_rejects) {
-                                 rejects.push_back({{"row", j.source_row},
-                                                    {"column", j.column},
-                                                    {"value", j.value},
-                                                    {"reason", j.reason}});
-                               }
-                               return nlohmann::json{{"import", r->id},
-                                                     {"file_name", shown},
-                                                     {"already_imported", r->already_imported},
-                                                     {"rows", r->rows},
-                                                     {"imported", r->imported},
-                                                     {"rejected", r->rejected},
-                                                     {"month", r->month},
-                                                     {"month_source", r->month_source},
-                                                     {"community", r->community},
-                                                     {"first_rejects", std::move(rejects)}};
-                             }));
+      call.server.jobs.Start(
+          "import", call.Me().login, "",
+          [pool, o, kind, held, shown](JobContext& ctx) mutable -> Result<nlohmann::json> {
+            ASSIGN_OR_RETURN(StorePool::Lease store, pool->Borrow());
+            o.cancel = ctx.cancel();
+            o.progress = [&ctx, shown](int64_t done, int64_t total) {
+              ctx.Progress("importing " + shown, done, total);
+            };
+            ctx.Progress("importing " + shown, 0, 0);
+            Result<store::ImportSummary> r = store::ImportFile(*store, kind, held->path(), o);
+            if (!r.ok()) {
+              // The message names the server's copy; the office knows the file by its name.
+              std::string m = r.status().message();
+              for (size_t p = m.find(held->path()); p != std::string::npos;
+                   p = m.find(held->path(), p + shown.size())) {
+                m.replace(p, held->path().size(), shown);
+              }
+              return Status(r.status().code(), m);
+            }
+            nlohmann::json rejects = nlohmann::json::array();
+            for (const store::Reject& j : r->first_rejects) {
+              rejects.push_back({{"row", j.source_row},
+                                 {"column", j.column},
+                                 {"value", j.value},
+                                 {"reason", j.reason}});
+            }
+            return nlohmann::json{{"import", r->id},
+                                  {"file_name", shown},
+                                  {"already_imported", r->already_imported},
+                                  {"rows", r->rows},
+                                  {"imported", r->imported},
+                                  {"rejected", r->rejected},
+                                  {"month", r->month},
+                                  {"month_source", r->month_source},
+                                  {"community", r->community},
+                                  {"first_rejects", std::move(rejects)}};
+          }));
   return Accepted(id);
 }
 
