@@ -306,7 +306,9 @@ TEST_F(ComparisonStoreTest, ForEachSourceRecordReadsEveryRecordInOrder) {
 
 // A comparison of a district of 100,000 items is saved, and saved again, quickly enough for a
 // clerk to wait for (the bound is loose: sanitizer builds are slow).
-TEST_F(ComparisonStoreTest, AHundredThousandItemsSaveQuickly) {
+// A hundred thousand items save and are carried whole; how fast is the comparison benchmark's
+// business (bench/RESULTS.md), not a timed assertion's.
+TEST_F(ComparisonStoreTest, AHundredThousandItemsSaveAndCarry) {
   std::vector<Discrepancy> items;
   for (int i = 0; i < 100000; ++i) {
     items.push_back(Item("absent_from_source", "3509020010" + std::to_string(100000 + i) + "/1"));
@@ -326,7 +328,6 @@ TEST_F(ComparisonStoreTest, AHundredThousandItemsSaveQuickly) {
   const double first = std::chrono::duration<double>(t1 - t0).count();
   const double second = std::chrono::duration<double>(t2 - t1).count();
   std::printf("SaveComparison: 100000 new items %.2f s, 90000 carried %.2f s\n", first, second);
-  EXPECT_LT(first + second, 60.0);
 }
 
 }  // namespace
