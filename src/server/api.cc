@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include "base/env.h"
+
 namespace popreg::server {
 
 void Api::Add(std::string method, std::string path, Access access, Handler handler) {
@@ -42,6 +44,42 @@ Result<nlohmann::json> Call::Body() const {
 
 Status Call::Allow(recon::Action action, std::string_view community) const {
   return recon::Allow(*user, action, community);
+}
+
+Result<std::string> Call::Area(recon::Action action) const {
+  const std::string asked = Query("community").value_or("");
+  if (!asked.empty()) {
+    RETURN_IF_ERROR(Allow(action, asked));
+    return asked;
+  }
+  if (recon::CoversDistrict(Me())) {
+    RETURN_IF_ERROR(Allow(action));
+    return std::string();
+  }
+  if (Me().areas.size() == 1) {
+    RETURN_IF_ERROR(Allow(action, Me().areas[0]));
+    return Me().areas[0];
+  }
+  return InvalidArgument("choose one of your areas with community=CODE");
+}
+
+Status Call::AllowSomewhere(recon::Action action) const {
+  const bool district = recon::CoversDistrict(Me()) || Me().areas.empty();
+  return Allow(action, district ? "" : Me().areas.front());
+}
+
+Result<Date> Call::DateParam(std::string_view name) const {
+  const std::string text = Query(name).value_or("");
+  if (text.empty()) return Env::Default().Today();
+  std::optional<Date> d = Date::ParseIso(text);
+  if (!d) return InvalidArgument(std::string(name) + " '" + text + "' is not a date (YYYY-MM-DD)");
+  return *d;
+}
+
+nlohmann::json ParsedOrNull(const std::string& text) {
+  if (text.empty()) return nullptr;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_discarded() ? nlohmann::json(text) : j;
 }
 
 nlohmann::json UserJson(const store::User& u) {

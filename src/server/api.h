@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/date.h"
 #include "base/status.h"
 #include "recon/policy.h"
 #include "server/errors.h"
@@ -90,6 +91,16 @@ class Call {
   Status Allow(recon::Action action, std::string_view community = "") const;
   // The client's address.
   std::string Address() const { return req.remote_addr; }
+  // The area a read or list is limited to: the `community` parameter (which must be the
+  // user's), else everything for a user of the whole district, else a user's only area; each
+  // checked with Allow(action). InvalidArgument for a user of several areas who named none.
+  Result<std::string> Area(recon::Action action) const;
+  // Allow(action) somewhere: the whole district for a district user, else the user's first
+  // area (for lists of district-wide things, such as imports, every user who may act at all
+  // may see).
+  Status AllowSomewhere(recon::Action action) const;
+  // The date parameter `name` (YYYY-MM-DD), today when it is absent; InvalidArgument naming it.
+  Result<Date> DateParam(std::string_view name) const;
 
   std::vector<std::pair<std::string, std::string>> path_params;
 };
@@ -138,6 +149,8 @@ inline Reply Json(nlohmann::json body, int status = 200) {
   r.body = std::move(body);
   return r;
 }
+// JSON text parsed (JSON null when empty; the text itself when it is not JSON).
+nlohmann::json ParsedOrNull(const std::string& text);
 // The text, or JSON null when it is empty.
 inline nlohmann::json OrNull(const std::string& text) {
   return text.empty() ? nlohmann::json() : nlohmann::json(text);

@@ -14,12 +14,6 @@
 namespace popreg::server {
 namespace {
 
-nlohmann::json ParsedOrNull(const std::string& text) {
-  if (text.empty()) return nullptr;
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  return j.is_discarded() ? nlohmann::json(text) : j;
-}
-
 nlohmann::json ItemJson(const store::Discrepancy& d) {
   nlohmann::json j = {
       {"id", d.id},
@@ -45,28 +39,9 @@ nlohmann::json ItemJson(const store::Discrepancy& d) {
   return j;
 }
 
-// The area the user's list is limited to: the `community` asked for (which must be theirs), or
-// for a user of the whole district everything, or a user's only area.
-Result<std::string> ListArea(const Call& call, recon::Action action) {
-  const std::string asked = call.Query("community").value_or("");
-  if (!asked.empty()) {
-    RETURN_IF_ERROR(call.Allow(action, asked));
-    return asked;
-  }
-  if (recon::CoversDistrict(call.Me())) {
-    RETURN_IF_ERROR(call.Allow(action));
-    return std::string();
-  }
-  if (call.Me().areas.size() == 1) {
-    RETURN_IF_ERROR(call.Allow(action, call.Me().areas[0]));
-    return call.Me().areas[0];
-  }
-  return InvalidArgument("choose one of your areas with community=CODE");
-}
-
 Result<Reply> ListItems(Call& call) {
   store::ItemQuery q;
-  ASSIGN_OR_RETURN(q.filter.community_code, ListArea(call, recon::Action::kRead));
+  ASSIGN_OR_RETURN(q.filter.community_code, call.Area(recon::Action::kRead));
   q.filter.type = call.Query("type").value_or("");
   q.filter.status = call.Query("status").value_or("");
   ASSIGN_OR_RETURN(q.filter.comparison_id, IntQuery(call, "comparison", 0, 0, INT64_MAX));

@@ -119,8 +119,7 @@ Result<Reply> StartComparison(Call& call) {
 }
 
 Result<Reply> ListComparisonsRoute(Call& call) {
-  RETURN_IF_ERROR(call.Allow(recon::Action::kRead,
-                             recon::CoversDistrict(call.Me()) ? "" : call.Me().areas.front()));
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));
   ASSIGN_OR_RETURN(std::vector<store::ComparisonRecord> list, store::ListComparisons(call.store));
   nlohmann::json out = nlohmann::json::array();
   for (const store::ComparisonRecord& c : list) {
@@ -135,8 +134,7 @@ Result<Reply> ListComparisonsRoute(Call& call) {
 }
 
 Result<Reply> ListImportsRoute(Call& call) {
-  RETURN_IF_ERROR(call.Allow(recon::Action::kRead,
-                             recon::CoversDistrict(call.Me()) ? "" : call.Me().areas.front()));
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));
   ASSIGN_OR_RETURN(std::vector<store::ImportRecord> list, call.store.ListImports());
   nlohmann::json out = nlohmann::json::array();
   for (const store::ImportRecord& r : list) {

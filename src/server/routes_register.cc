@@ -31,15 +31,11 @@ nlohmann::json HouseholdView(const store::Household& h) {
 nlohmann::json HistoryJson(const std::vector<store::HistoryEntry>& rows) {
   nlohmann::json out = nlohmann::json::array();
   for (const store::HistoryEntry& h : rows) {
-    auto parsed = [](const std::string& t) {
-      nlohmann::json j = nlohmann::json::parse(t.empty() ? "null" : t, nullptr, false);
-      return j.is_discarded() ? nlohmann::json(t) : j;
-    };
     out.push_back({{"id", h.id},
                    {"entity", h.entity},
                    {"key", h.entity_key},
-                   {"before", parsed(h.before_json)},
-                   {"after", parsed(h.after_json)},
+                   {"before", ParsedOrNull(h.before_json)},
+                   {"after", ParsedOrNull(h.after_json)},
                    {"who", h.who},
                    {"at", h.at},
                    {"why", h.why},
@@ -51,33 +47,8 @@ nlohmann::json HistoryJson(const std::vector<store::HistoryEntry>& rows) {
 
 bool Whole(const Call& call) { return call.Allow(recon::Action::kSeeIdNumbers).ok(); }
 
-// The area a read is limited to: `community` (the user's own), or all for a district user, or
-// a user's only area.
-Result<std::string> ReadArea(const Call& call) {
-  const std::string asked = call.Query("community").value_or("");
-  if (!asked.empty()) {
-    RETURN_IF_ERROR(call.Allow(recon::Action::kRead, asked));
-    return asked;
-  }
-  if (recon::CoversDistrict(call.Me())) {
-    RETURN_IF_ERROR(call.Allow(recon::Action::kRead));
-    return std::string();
-  }
-  if (call.Me().areas.size() == 1) return call.Me().areas[0];
-  return InvalidArgument("choose one of your areas with community=CODE");
-}
-
-Result<Date> AsOf(const Call& call) {
-  const std::string text = call.Query("as_of").value_or("");
-  if (text.empty()) return Env::Default().Today();
-  std::optional<Date> d = Date::ParseIso(text);
-  if (!d) return InvalidArgument("as_of '" + text + "' is not a date (YYYY-MM-DD)");
-  return *d;
-}
-
 Result<Reply> Areas(Call& call) {
-  const bool district = recon::CoversDistrict(call.Me()) || call.Me().areas.empty();
-  RETURN_IF_ERROR(call.Allow(recon::Action::kRead, district ? "" : call.Me().areas.front()));
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));
   ASSIGN_OR_RETURN(std::vector<store::Area> areas, call.store.ListAreas());
   nlohmann::json out = nlohmann::json::array();
   for (const store::Area& a : areas) {
@@ -197,8 +168,8 @@ Result<Reply> Reveal(Call& call) {
 }
 
 Result<Reply> Incomplete(Call& call) {
-  ASSIGN_OR_RETURN(std::string area, ReadArea(call));
-  ASSIGN_OR_RETURN(Date as_of, AsOf(call));
+  ASSIGN_OR_RETURN(std::string area, call.Area(recon::Action::kRead));
+  ASSIGN_OR_RETURN(Date as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(std::vector<report::IncompletePerson> list,
                    report::ListIncomplete(call.store, area, as_of));
   nlohmann::json out = nlohmann::json::array();
@@ -222,8 +193,8 @@ nlohmann::json TotalsJson(const report::Totals& t) {
 }
 
 Result<Reply> TotalsRoute(Call& call) {
-  ASSIGN_OR_RETURN(std::string area, ReadArea(call));
-  ASSIGN_OR_RETURN(Date as_of, AsOf(call));
+  ASSIGN_OR_RETURN(std::string area, call.Area(recon::Action::kRead));
+  ASSIGN_OR_RETURN(Date as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(report::RegisterTotals t, report::CountRegister(call.store, area, as_of));
   nlohmann::json by = nlohmann::json::object();
   for (const auto& [code, totals] : t.by_community) by[code] = TotalsJson(totals);

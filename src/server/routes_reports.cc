@@ -102,14 +102,6 @@ Result<Reply> Report(const Call& call, const std::string& format, const std::str
   return r;
 }
 
-Result<Date> DateQuery(const Call& call, std::string_view name) {
-  const std::string text = call.Query(name).value_or("");
-  if (text.empty()) return Env::Default().Today();
-  std::optional<Date> d = Date::ParseIso(text);
-  if (!d) return InvalidArgument(std::string(name) + " '" + text + "' is not a date (YYYY-MM-DD)");
-  return *d;
-}
-
 Result<int64_t> CampaignId(const Call& call) {
   const std::string which = call.Query("campaign").value_or("");
   ASSIGN_OR_RETURN(store::Campaign c, store::FindCampaign(call.store, which));
@@ -122,9 +114,9 @@ Status DistrictRead(const Call& call) { return call.Allow(recon::Action::kRead);
 
 Result<Reply> Statistics(Call& call) {
   report::StatsOptions o;
-  ASSIGN_OR_RETURN(o.as_of, DateQuery(call, "as_of"));
+  ASSIGN_OR_RETURN(o.as_of, call.DateParam("as_of"));
   if (call.Query("since")) {
-    ASSIGN_OR_RETURN(Date since, DateQuery(call, "since"));
+    ASSIGN_OR_RETURN(Date since, call.DateParam("since"));
     o.since = since;
   }
   o.level = call.Query("level").value_or("community");
@@ -143,7 +135,7 @@ Result<Reply> Statistics(Call& call) {
 Result<Reply> ProgressRoute(Call& call) {
   RETURN_IF_ERROR(DistrictRead(call));
   ASSIGN_OR_RETURN(int64_t id, CampaignId(call));
-  ASSIGN_OR_RETURN(Date as_of, DateQuery(call, "as_of"));
+  ASSIGN_OR_RETURN(Date as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(std::string format, Format(call, {"json", "csv", "xlsx"}));
   ASSIGN_OR_RETURN(report::Progress p, report::ComputeProgress(call.store, id, as_of));
   return Report(call, format, "progress-" + as_of.Iso(),
@@ -155,7 +147,7 @@ Result<Reply> ProgressRoute(Call& call) {
 Result<Reply> IntakeRoute(Call& call) {
   RETURN_IF_ERROR(DistrictRead(call));
   report::IntakeOptions o;
-  ASSIGN_OR_RETURN(o.as_of, DateQuery(call, "as_of"));
+  ASSIGN_OR_RETURN(o.as_of, call.DateParam("as_of"));
   o.month = call.Query("month").value_or("");
   if (call.Query("campaign")) {
     ASSIGN_OR_RETURN(o.campaign_id, CampaignId(call));
@@ -187,7 +179,7 @@ Result<Reply> BulletinRoute(Call& call) {
   RETURN_IF_ERROR(DistrictRead(call));
   report::BulletinOptions o;
   ASSIGN_OR_RETURN(o.campaign_id, CampaignId(call));
-  ASSIGN_OR_RETURN(o.as_of, DateQuery(call, "as_of"));
+  ASSIGN_OR_RETURN(o.as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(report::Bulletin b, report::ComputeBulletin(call.store, o));
   return Report(
       call, "pdf", "bulletin-" + std::to_string(b.number) + "-" + o.as_of.Iso(),
@@ -233,7 +225,7 @@ Result<Reply> DiscrepanciesRoute(Call& call) {
 Result<Reply> IncompleteFile(Call& call) {
   const std::string area = call.Query("community").value_or("");
   RETURN_IF_ERROR(area.empty() ? DistrictRead(call) : call.Allow(recon::Action::kExport, area));
-  ASSIGN_OR_RETURN(Date as_of, DateQuery(call, "as_of"));
+  ASSIGN_OR_RETURN(Date as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(std::string format, Format(call, {"xlsx", "csv"}));
   ASSIGN_OR_RETURN(std::vector<report::IncompletePerson> persons,
                    report::ListIncomplete(call.store, area, as_of));
@@ -263,8 +255,7 @@ nlohmann::json CampaignJson(const store::Campaign& c) {
 }
 
 Result<Reply> ListCampaignsRoute(Call& call) {
-  RETURN_IF_ERROR(call.Allow(recon::Action::kRead,
-                             recon::CoversDistrict(call.Me()) ? "" : call.Me().areas.front()));
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));
   ASSIGN_OR_RETURN(std::vector<store::Campaign> list, store::ListCampaigns(call.store));
   nlohmann::json out = nlohmann::json::array();
   for (const store::Campaign& c : list) out.push_back(CampaignJson(c));
