@@ -17,6 +17,10 @@ endif()
 # Absolute: CPack puts them there whatever the prefix.
 install(FILES ${popreg_deb}/popreg.service DESTINATION /lib/systemd/system)
 install(FILES ${popreg_deb}/default DESTINATION /etc/default RENAME popreg)
+# The example import profiles, where the office adds its departments' own (conffiles: an edited
+# profile survives an upgrade); the unit offers them to uploads with --profiles-dir.
+file(GLOB popreg_profiles ${PROJECT_SOURCE_DIR}/profiles/*.toml)
+install(FILES ${popreg_profiles} DESTINATION /etc/popreg/profiles)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME popreg)

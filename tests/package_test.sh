@@ -144,11 +144,14 @@ version=$(dpkg-deb -f "$deb" Version)
 check "popreg --version prints the package's version $version" \
   bash -c "chroot '$root' /usr/bin/popreg --version | grep -qF '$version'"
 for f in /usr/bin/popreg /lib/systemd/system/popreg.service /etc/default/popreg \
-  /usr/share/doc/popreg/README.md /usr/share/doc/popreg/docs/install.md; do
+  /usr/share/doc/popreg/README.md /usr/share/doc/popreg/docs/install.md \
+  /etc/popreg/profiles/police-population.toml; do
   check "installs $f" test -f "$root$f"
 done
 check "/etc/default/popreg is a conffile" \
   bash -c "chroot '$root' dpkg-query -W -f='\${Conffiles}' popreg | grep -q ' /etc/default/popreg '"
+check "the import profiles are conffiles" \
+  bash -c "chroot '$root' dpkg-query -W -f='\${Conffiles}' popreg | grep -q ' /etc/popreg/profiles/police-population.toml '"
 user_ok() {  # a system user with its own group, home /var/lib/popreg and no login shell
   local entry uid gid group
   entry=$(in_root getent passwd popreg) || return 1

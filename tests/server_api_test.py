@@ -180,7 +180,22 @@ for kind in ["areas", "register", "police_population", "police_births", "vaccina
         run("import", "--db", DB, "--kind", kind, path, env=env)
 run("compare", "--db", DB, "--as-of", "2026-09-30", "--since", "2025-10-01", env=env)
 
-server = Server("--sign-ins-per-minute", "100")
+# The import profiles the server offers: the shipped ones, one for a births list whose date
+# column has a header of the department's own, and a broken one.
+profiles = os.path.join(WORK, "profiles")
+os.makedirs(profiles)
+shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "profiles")
+for name in os.listdir(shipped):
+    if name.endswith(".toml"):
+        with open(os.path.join(shipped, name), "rb") as src, \
+                open(os.path.join(profiles, name), "wb") as dst:
+            dst.write(src.read())
+with open(os.path.join(profiles, "births-own.toml"), "w", encoding="utf-8") as f:
+    f.write('kind = "police_births"\n[columns]\nbirth_date = "婴儿出生日期"\n')
+with open(os.path.join(profiles, "broken.toml"), "w", encoding="utf-8") as f:
+    f.write('kind = "police_births"\n[columns]\nno_such_column = "x"\n')
+
+server = Server("--sign-ins-per-minute", "100", "--profiles-dir", profiles)
 anon = Client(server)
 
 # -- what every route shares ---------------------------------------------------------------------
@@ -480,6 +495,44 @@ st, j, _ = upload(clerk, "x.csv", b"\x00\x01\x02" * 10, kind="police_births")
 check("a binary file that is no workbook is refused (400)", is_error(st, j, 400), j)
 st, j, _ = upload(reviewer, "x.csv", b"a,b\n", kind="police_births")
 check("a reviewer may not import (403)", is_error(st, j, 403), j)
+
+# Profiles: listed with the kinds they read; an upload read through one by name.
+st, j, _ = clerk.get("/api/v1/profiles")
+listed = {p["name"]: p for p in j.get("profiles", [])} if st == 200 else {}
+check("the profiles are listed with the kinds they read; a broken one says why without the "
+      "server's folders", st == 200 and listed.get("births-own", {}).get("kinds") ==
+      ["police_births"] and listed.get("police-population", {}).get("kinds") ==
+      ["police_population"] and listed.get("broken", {}).get("kinds") == [] and
+      "no_such_column" in (listed.get("broken", {}).get("problem") or "") and
+      profiles not in json.dumps(j), j)
+st, j, _ = viewer.get("/api/v1/profiles")
+check("a viewer, who does not import, is refused the profiles (403)", is_error(st, j, 403), j)
+last = births.decode("utf-8-sig").rstrip("\r\n").split("\n")
+own_header = last[0].replace("出生日期", "婴儿出生日期")
+assert own_header != last[0]
+own_file = (own_header + "\n" + last[-1].rstrip("\r") + "\n").encode()
+st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", strict="true")
+st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
+check("without the profile the department's own header is a missing column",
+      done.get("state") == "failed" and "birth_date" in (done.get("error") or {}).get(
+          "message", ""), done)
+st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", strict="true",
+                  profile="births-own")
+st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
+check("through the profile the same file imports its row",
+      done.get("state") == "succeeded" and done["result"]["imported"] == 1, done)
+for bad, status in [("../profiles/births-own", 400), ("/etc/passwd", 400), (".hidden", 400),
+                    ("no-such-profile", 404)]:
+    st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", profile=bad)
+    check("the profile %r is refused (%d), no path reaches the file system" % (bad, status),
+          is_error(st, j, status), j)
+st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", profile="broken")
+check("a broken profile is 400 naming its key, not the server's folder", is_error(st, j, 400) and
+      "broken.toml: columns.no_such_column" in json.dumps(j, ensure_ascii=False) and
+      profiles not in json.dumps(j), j)
+st, j, _ = upload(clerk, "births-own.csv", own_file, kind="cremations",
+                  profile="police-population")
+check("a profile for another kind is 400", is_error(st, j, 400), j)
 
 st, j, _ = clerk.get("/api/v1/imports")
 check("the imports list shows the upload", st == 200 and any(

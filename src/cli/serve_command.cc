@@ -89,6 +89,9 @@ void RegisterServe(CLI::App& app) {
   cmd->add_option("--tls-key", a->o.tls_key, "The certificate's private key (PEM)");
   cmd->add_option("--web-root", a->o.web_root,
                   "Serve the web UI from this folder instead of the files built into popreg");
+  cmd->add_option("--profiles-dir", a->o.profiles_dir,
+                  "The import profiles to offer uploads (NAME.toml files, see profiles/)")
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--session-idle", a->idle, "Sign out after this long without a request")
       ->capture_default_str();
   cmd->add_option("--session-max", a->absolute, "Sign out this long after signing in, whatever")

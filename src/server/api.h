@@ -43,7 +43,8 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string tls_cert, tls_key;
-  std::string web_root;  // serve the UI from here instead of the embedded assets
+  std::string web_root;      // serve the UI from here instead of the embedded assets
+  std::string profiles_dir;  // the import profiles offered (NAME.toml); "" = none
   std::chrono::seconds session_idle{30 * 60}, session_absolute{12 * 60 * 60};
   size_t max_upload_bytes = 200u << 20;
   int sign_ins_per_minute = 20;  // per client address

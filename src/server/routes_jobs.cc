@@ -1,6 +1,8 @@
 // Long work as jobs (server/jobs.h): uploading and importing a department's file, running a
 // comparison (one at a time per store), applying approved items; and the jobs themselves (their
 // progress, result, cancelling). Each job borrows its own connection to the store.
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -12,6 +14,7 @@
 #include "server/api.h"
 #include "store/comparisons.h"
 #include "store/import.h"
+#include "store/profile.h"
 
 namespace popreg::server {
 namespace {
@@ -205,6 +208,63 @@ class UploadFile {
   std::string path_;
 };
 
+// `status` with every mention of a file of the server's (`path`) made `shown`, the name the
+// office knows it by: the server's folders are not the office's business.
+Status Renamed(const Status& status, const std::string& path, const std::string& shown) {
+  std::string m = status.message();
+  for (size_t p = m.find(path); p != std::string::npos; p = m.find(path, p + shown.size())) {
+    m.replace(p, path.size(), shown);
+  }
+  return Status(status.code(), m);
+}
+
+// The import profiles the server offers (serve --profiles-dir): NAME.toml files of that folder,
+// named in a request by NAME alone. A name is letters, digits, '.', '_' and '-' not starting with
+// a dot, so no request names a path; and it must be a file of the folder now.
+Result<std::string> ProfilePath(const Call& call, const std::string& name) {
+  const std::string& dir = call.server.options.profiles_dir;
+  const bool well_formed =
+      !name.empty() && name.size() <= 100 && name[0] != '.' &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+  if (!well_formed) return InvalidArgument("profile '" + name + "' is not a profile's name");
+  if (dir.empty()) return NotFound("profile " + name + " (the server offers no profiles)");
+  const std::filesystem::path path = std::filesystem::path(dir) / (name + ".toml");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return NotFound("profile " + name);
+  return path.string();
+}
+
+// Every profile of the folder, with the kinds of file it can read (a profile without `kind`
+// may read several) or, when it reads none, what is wrong with it.
+Result<Reply> ListProfiles(Call& call) {
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kImport));
+  nlohmann::json out = nlohmann::json::array();
+  const std::string& dir = call.server.options.profiles_dir;
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (!dir.empty()) {
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      const std::filesystem::path& p = e.path();
+      if (p.extension() == ".toml" && e.is_regular_file(ec)) names.push_back(p.stem().string());
+    }
+    if (ec) return IoError("reading the profiles folder " + dir + ": " + ec.message());
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    Result<std::string> path = ProfilePath(call, name);
+    if (!path.ok()) continue;  // a file name no request could name
+    const store::ProfileKinds read = store::KindsOfProfile(*path);
+    nlohmann::json kinds = nlohmann::json::array();
+    for (io::Kind k : read.kinds) kinds.push_back(std::string(io::KindName(k)));
+    nlohmann::json problem = nullptr;
+    if (!read.problem.ok()) problem = Renamed(read.problem, *path, name + ".toml").message();
+    out.push_back({{"name", name}, {"kinds", kinds}, {"problem", problem}});
+  }
+  return Json({{"profiles", std::move(out)}});
+}
+
 // The file is the request's body, as it is (a browser sends a File as the body of a fetch); what
 // it is and how to read it are query parameters. Not multipart/form-data: the body is read whole
 // by its length, so a malformed upload can never leave bytes behind on a kept-alive connection.
@@ -221,6 +281,12 @@ Result<Reply> StartImport(Call& call) {
   o.strict = call.Query("strict").value_or("") == "true";
   o.replace = call.Query("replace").value_or("") == "true";
   o.user = call.Me().login;
+  if (std::string profile = call.Query("profile").value_or(""); !profile.empty()) {
+    ASSIGN_OR_RETURN(std::string path, ProfilePath(call, profile));
+    Result<store::ImportProfile> read = store::LoadProfile(path, kind);
+    if (!read.ok()) return Renamed(read.status(), path, profile + ".toml");
+    o.profile = *std::move(read);
+  }
   ASSIGN_OR_RETURN(std::string ext,
                    SniffExtension(shown.empty() ? "(unnamed)" : shown, call.req.body));
   if (shown.empty()) shown = "upload" + ext;
@@ -241,15 +307,7 @@ Result<Reply> StartImport(Call& call) {
             };
             ctx.Progress("importing " + shown, 0, 0);
             Result<store::ImportSummary> r = store::ImportFile(*store, kind, held->path(), o);
-            if (!r.ok()) {
-              // The message names the server's copy; the office knows the file by its name.
-              std::string m = r.status().message();
-              for (size_t p = m.find(held->path()); p != std::string::npos;
-                   p = m.find(held->path(), p + shown.size())) {
-                m.replace(p, held->path().size(), shown);
-              }
-              return Status(r.status().code(), m);
-            }
+            if (!r.ok()) return Renamed(r.status(), held->path(), shown);
             nlohmann::json rejects = nlohmann::json::array();
             for (const store::Reject& j : r->first_rejects) {
               rejects.push_back({{"row", j.source_row},
@@ -313,6 +371,7 @@ void AddJobRoutes(Api& api) {
   api.Add("POST", "/api/v1/comparisons", Access::kUser, StartComparison);
   api.Add("GET", "/api/v1/imports", Access::kUser, ListImportsRoute);
   api.Add("POST", "/api/v1/imports", Access::kUser, StartImport);
+  api.Add("GET", "/api/v1/profiles", Access::kUser, ListProfiles);
   api.Add("POST", "/api/v1/apply", Access::kUser, StartApply);
 }
 

@@ -108,18 +108,50 @@ std::vector<std::string> ImportProfile::MapHeaderRow(const std::vector<std::stri
   return out;
 }
 
-Result<ImportProfile> LoadProfile(const std::string& path, io::Kind kind) {
+namespace {
+
+Result<toml::table> ParseProfileFile(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return NotFound(path + ": no such profile file");
   }
-  toml::table table;
   try {
-    table = toml::parse_file(path);
+    return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     return InvalidArgument(path + ": line " + std::to_string(e.source().begin.line) + ": " +
                            std::string(e.description()));
   }
+}
+
+}  // namespace
+
+ProfileKinds KindsOfProfile(const std::string& path) {
+  ProfileKinds out;
+  Result<toml::table> table = ParseProfileFile(path);
+  if (!table.ok()) {
+    out.problem = table.status();
+    return out;
+  }
+  // What is wrong is told for the kind the profile declares: for any other the answer would
+  // only be that the kind differs.
+  std::optional<io::Kind> declared;
+  if (const auto s = table->get("kind") ? table->get("kind")->value<std::string>() : std::nullopt) {
+    if (Result<io::Kind> k = io::ParseKind(*s); k.ok()) declared = *k;
+  }
+  for (io::Kind k : io::AllKinds()) {
+    Result<ImportProfile> p = LoadProfile(path, k);
+    if (p.ok()) {
+      out.kinds.push_back(k);
+    } else if (out.problem.ok() && (!declared || *declared == k)) {
+      out.problem = p.status();
+    }
+  }
+  if (!out.kinds.empty()) out.problem = Status();
+  return out;
+}
+
+Result<ImportProfile> LoadProfile(const std::string& path, io::Kind kind) {
+  ASSIGN_OR_RETURN(toml::table table, ParseProfileFile(path));
   auto fail = [&](std::string_view key, const std::string& msg) {
     return InvalidArgument(path + ": " + std::string(key) + ": " + msg);
   };

@@ -52,6 +52,15 @@ struct ImportProfile {
 // `dates` pattern without each of YYYY, MM and DD exactly once. A missing file is NotFound.
 Result<ImportProfile> LoadProfile(const std::string& path, io::Kind kind);
 
+// The kinds of file a profile reads (the one it declares, or each that its columns fit when it
+// declares none), for listings; when it reads none, `problem` says why (LoadProfile's error for
+// the kind it declares, or for the first kind when it declares none).
+struct ProfileKinds {
+  std::vector<io::Kind> kinds;
+  Status problem;
+};
+ProfileKinds KindsOfProfile(const std::string& path);
+
 // Parses a `dates` pattern (see above); exposed for tests.
 std::optional<Date> ParseDateWithPattern(std::string_view text, std::string_view pattern);
 

@@ -97,6 +97,26 @@ TEST_F(ProfileTest, ErrorsNameTheFileAndTheKey) {
   EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(ProfileTest, KindsOfAProfileAreTheOneItDeclaresOrEachItsColumnsFit) {
+  ProfileKinds k = KindsOfProfile(Example("police-population.toml"));
+  EXPECT_TRUE(k.problem.ok()) << k.problem.message();
+  EXPECT_EQ(k.kinds, std::vector<io::Kind>{io::Kind::kPolicePopulation});
+  // No kind: every kind with a column `mother_id_number`.
+  k = KindsOfProfile(Toml("any.toml", "[columns]\nmother_id_number = \"母亲身份证\"\n"));
+  EXPECT_TRUE(k.problem.ok()) << k.problem.message();
+  EXPECT_EQ(k.kinds, (std::vector<io::Kind>{io::Kind::kRegister, io::Kind::kPolicePopulation,
+                                            io::Kind::kPoliceBirths, io::Kind::kVaccinations}));
+  // A broken profile reads nothing; the problem is told for its own kind, not a kind mismatch.
+  k = KindsOfProfile(Toml("bad.toml", "kind = \"cremations\"\n[columns]\nnope = \"x\"\n"));
+  EXPECT_TRUE(k.kinds.empty());
+  EXPECT_NE(k.problem.message().find("bad.toml: columns.nope: not a column of cremations"),
+            std::string::npos)
+      << k.problem.message();
+  k = KindsOfProfile(Toml("syntax.toml", "[columns\n"));
+  EXPECT_TRUE(k.kinds.empty());
+  EXPECT_NE(k.problem.message().find("syntax.toml: line 1"), std::string::npos);
+}
+
 TEST_F(ProfileTest, PoliceExportImportsThroughItsProfile) {
   const Rows rows = {{"序号", "户编号", "所属派出所", "户籍地址", "姓名", "性别", "出生日期",
                       "身份证号", "户主关系", "备注"},
