@@ -72,10 +72,7 @@ Result<std::vector<AuditRecord>> ListAuditPage(Store& store, const AuditFilter& 
   // Only the conditions asked for, so that the planner sees plain ranges and equalities.
   std::string where = "1 = 1";
   std::vector<sql::Value> params;
-  auto param = [&](sql::Value v) {
-    params.push_back(std::move(v));
-    return "?" + std::to_string(params.size());
-  };
+  auto param = [&](sql::Value v) { return sql::Bind(params, std::move(v)); };
   if (!f.since.empty()) where += " AND at >= " + param(f.since);
   if (!f.until.empty()) {
     // A prefix of `at` as long as `until` is at or before it: a date covers its whole day.

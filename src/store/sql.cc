@@ -57,6 +57,15 @@ Result<int64_t> Session::NextId(std::string_view table) {
   return id;
 }
 
+std::string Bind(std::vector<Value>& params, Value v) {
+  params.push_back(std::move(v));
+  // Appended rather than "?" + to_string(...): GCC 12 at -O3 warns (-Wrestrict, a false
+  // positive) on the operator+ form, and release builds treat warnings as errors.
+  std::string placeholder = "?";
+  placeholder += std::to_string(params.size());
+  return placeholder;
+}
+
 std::string DollarParameters(std::string_view sql) {
   std::string out;
   out.reserve(sql.size());

@@ -124,6 +124,10 @@ class Session {
 // or nullopt for the backend's own clock. Every place a backend reads its clock asks this first.
 std::optional<std::string> FixedNow();
 
+// Adds `v` to the statement's `params` and returns its placeholder ?N (N = its position), for
+// queries built from the conditions asked for.
+std::string Bind(std::vector<Value>& params, Value v);
+
 // `sql` with each ?N outside quotes turned into $N (for PostgreSQL).
 std::string DollarParameters(std::string_view sql);
 

@@ -243,7 +243,7 @@ Result<bool> CheckUserPassword(Store& store, std::string_view login, std::string
 Result<LoginFailure> RecordLoginFailure(Store& store, std::string_view login, std::string_view now,
                                         int max_failures, int lock_minutes) {
   const std::optional<int64_t> now_ms = ParseInstant(now);
-  if (!now_ms) return InvalidArgument("'" + std::string(now) + "' is not an instant");
+  if (!now_ms) return InvalidArgument(std::string(now) + " is not an instant");
   if (max_failures < 1 || lock_minutes < 1) {
     return InvalidArgument("a lockout needs at least one failure and one minute");
   }
