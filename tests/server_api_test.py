@@ -9,182 +9,40 @@ reveal, the audit rows each action writes and the audit chain, uploads (good, ba
 oversized), jobs with progress, cancelling, one comparison at a time, and a clean stop on SIGTERM
 with a job running (nothing half-written).
 
-usage: server_api_test.py POPREG WORK_DIR
+usage: build/venv/bin/python3 server_api_test.py POPREG WORK_DIR (the venv of scripts/bootstrap)
 With POPREG_TEST_DB_URL_BASE set to a PostgreSQL server's URL the store is a new database there
 (dropped at the end); otherwise a SQLite file in WORK_DIR.
 """
 import csv
-import http.client
 import io
 import json
 import os
 import re
-import signal
 import subprocess
-import sys
 import time
-import urllib.parse
-import uuid
 
-POPREG = sys.argv[1]
-WORK = sys.argv[2]
-PG = os.environ.get("POPREG_TEST_DB_URL_BASE", "")
-DB = PG + "/popreg_api_%d" % os.getpid() if PG else os.path.join(WORK, "store.db")
-PASSWORD = "Popreg-test-1"
-passed = 0
-failed = 0
+from serve_lib import (HERE, PASSWORD, Client, Server, add_user, check, finish, import_district,
+                       is_error, load_spec, make_district, run, setup, spec_routes, upload,
+                       wait_job)
 
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok    " + name)
-    else:
-        failed += 1
-        print("FAIL  " + name + ("\n      " + str(detail)[:2000] if detail else ""))
-
-
-def run(*args, **kw):
-    r = subprocess.run([POPREG, *args], capture_output=True, text=True, **kw)
-    if r.returncode != 0:
-        raise SystemExit("popreg %s failed: %s" % (" ".join(args), r.stderr))
-    return r.stdout
-
-
-class Server:
-    """`popreg serve` on a free port of 127.0.0.1, until stop()."""
-
-    def __init__(self, *extra):
-        self.proc = subprocess.Popen(
-            [POPREG, "serve", "--db", DB, "--port", "0", "--work-dir",
-             os.path.join(WORK, "serve-" + uuid.uuid4().hex[:6]), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.proc.kill()
-            raise SystemExit("serve did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        out, err = self.proc.communicate(timeout=120)
-        return self.proc.returncode, out, err
-
-
-class Client:
-    """One browser: keeps the session cookie and the CSRF token."""
-
-    def __init__(self, server, lang="zh"):
-        self.port = server.port
-        self.cookie = ""
-        self.csrf = ""
-        self.lang = lang
-
-    def call(self, method, path, body=None, headers=None, raw=None, content_type=None,
-             csrf=True):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        h = {"Accept-Language": self.lang}
-        if self.cookie:
-            h["Cookie"] = self.cookie
-        if csrf and self.csrf and method != "GET":
-            h["X-CSRF-Token"] = self.csrf
-        data = None
-        if raw is not None:
-            data = raw
-            h["Content-Type"] = content_type
-        elif body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        h.update(headers or {})
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        payload = r.read()
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie":
-                m = re.match(r"popreg_session=([^;]*)", v)
-                if m:
-                    self.cookie = "popreg_session=" + m.group(1) if m.group(1) else ""
-        conn.close()
-        try:
-            j = json.loads(payload) if payload else None
-        except ValueError:
-            j = payload.decode(errors="replace")
-        return r.status, j, dict((k.lower(), v) for k, v in r.getheaders())
-
-    def sign_in(self, login, password=PASSWORD):
-        st, j, _ = self.call("POST", "/api/v1/session", {"login": login, "password": password})
-        if st == 201:
-            self.csrf = j["csrf_token"]
-        return st, j
-
-    def get(self, path):
-        return self.call("GET", path)
-
-    def post(self, path, body=None):
-        return self.call("POST", path, body if body is not None else {})
-
-
-def is_error(st, j, status, code=None):
-    return (st == status and isinstance(j, dict) and set(j) == {"error"} and
-            set(j["error"]) == {"code", "message", "details"} and
-            (code is None or j["error"]["code"] == code))
-
-
-def upload(client, name, data, **params):
-    """POST /api/v1/imports: the file as the body, what it is in the query."""
-    q = urllib.parse.urlencode(dict(params, name=name))
-    return client.call("POST", "/api/v1/imports?" + q, raw=data,
-                       content_type="application/octet-stream")
-
-
-def wait_job(client, job, timeout=300):
-    end = time.time() + timeout
-    while time.time() < end:
-        st, j, _ = client.get("/api/v1/jobs/%d" % job)
-        if st != 200 or j["state"] != "running":
-            return st, j
-        time.sleep(0.2)
-    return 0, None
-
+POPREG, WORK, PG, DB = setup("api")
 
 # -- the district -------------------------------------------------------------------------------
-district = os.path.join(WORK, "d")
-run("gen", "--out", district, "--households", "600", "--seed", "5")
-env = dict(os.environ, POPREG_USER="admin")
-pw_file = os.path.join(WORK, "password")
-with open(pw_file, "w") as f:
-    f.write(PASSWORD + "\n")
-run("init", "--db", DB, "--admin", "admin", "--admin-password-file", pw_file)
-areas = list(csv.DictReader(open(os.path.join(district, "areas.csv"), encoding="utf-8-sig")))
-communities = [a["code"] for a in areas if a["level"] == "community"]
+district, communities = make_district()
 own, other = communities[0], communities[-1]
-
-
-def add_user(login, role, *area_args):
-    run("user", "add", "--db", DB, "--user", "admin", "--login", login, "--role", role,
-        "--password-file", pw_file, *area_args, env=env)
-
-
 add_user("clerk", "clerk", "--all-areas")
 add_user("reviewer", "reviewer", "--all-areas")
 add_user("viewer", "viewer", "--all-areas")
 add_user("auditor", "auditor", "--all-areas")
 add_user("staff", "community", "--area", own)
-env["POPREG_USER"] = "clerk"
-for kind in ["areas", "register", "police_population", "police_births", "vaccinations",
-             "cremations", "death_certificates"]:
-    path = os.path.join(district, kind + ".csv")
-    if os.path.exists(path):
-        run("import", "--db", DB, "--kind", kind, path, env=env)
-run("compare", "--db", DB, "--as-of", "2026-09-30", "--since", "2025-10-01", env=env)
+import_district(district)
+env = dict(os.environ, POPREG_USER="clerk")
 
 # The import profiles the server offers: the shipped ones, one for a births list whose date
 # column has a header of the department's own, and a broken one.
 profiles = os.path.join(WORK, "profiles")
 os.makedirs(profiles)
-shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "profiles")
+shipped = os.path.join(HERE, "..", "profiles")
 for name in os.listdir(shipped):
     if name.endswith(".toml"):
         with open(os.path.join(shipped, name), "rb") as src, \
@@ -201,35 +59,22 @@ anon = Client(server)
 # -- what every route shares ---------------------------------------------------------------------
 routes = run("serve", "--routes").split("\n")
 routes = [r for r in routes if r]
-spec = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api",
-                         "openapi.yaml"), encoding="utf-8").read()
-documented = set()
-path = None
-for line in spec.split("\n"):
-    m = re.match(r"^  (/api/\S+):\s*$", line)
-    if m:
-        path = m.group(1)
-        continue
-    m = re.match(r"^    (get|post|patch|put|delete):\s*$", line)
-    if m and path:
-        documented.add(m.group(1).upper() + " " + path)
-    if re.match(r"^\S", line):
-        path = None
+documented = set(spec_routes(load_spec()))
 check("every route the server has is in api/openapi.yaml, and the reverse",
       set(routes) == documented,
       "undocumented: %s; not served: %s" % (set(routes) - documented, documented - set(routes)))
 
-st, j, h = anon.get("/api/v1/health")
+st, j, h, _ = anon.get("/api/v1/health")
 check("the health check answers without signing in", st == 200 and j["status"] == "ok", j)
 check("every response carries the security headers",
       "frame-ancestors 'none'" in h.get("content-security-policy", "") and
       "'unsafe-inline'" not in h.get("content-security-policy", "") and
       h.get("x-content-type-options") == "nosniff" and h.get("referrer-policy") == "no-referrer"
       and "access-control-allow-origin" not in h, h)
-st, page, h = anon.get("/")
+st, _, h, page = anon.get("/")
 check("the UI's page is served from inside the binary",
-      st == 200 and "popreg" in page and h.get("content-type", "").startswith("text/html"), st)
-st, j, _ = anon.get("/api/v1/no-such-route")
+      st == 200 and b"popreg" in page and h.get("content-type", "").startswith("text/html"), st)
+st, j, _, _ = anon.get("/api/v1/no-such-route")
 check("an unknown API path is a JSON 404", is_error(st, j, 404, "not_found"), (st, j))
 
 needs_user = [r for r in routes if r not in ("GET /api/v1/health", "POST /api/v1/session")]
@@ -237,7 +82,7 @@ bad = []
 for r in needs_user:
     method, p = r.split(" ", 1)
     p = p.replace("{id}", "1").replace("{login}", "admin")
-    st, j, _ = anon.call(method, p, {} if method != "GET" else None)
+    st, j, _, _ = anon.call(method, p, {} if method != "GET" else None)
     if not is_error(st, j, 401, "unauthenticated"):
         bad.append((r, st, j))
 check("every route but health and sign-in refuses without a session (401, the error shape)",
@@ -255,25 +100,25 @@ check("the admin signs in; a given password must be changed first",
       st == 201 and j["must_change_password"] is True and len(j["csrf_token"]) >= 43, j)
 check("the session cookie is HttpOnly and SameSite=Strict", admin.cookie.startswith(
     "popreg_session="), admin.cookie)
-st, j, _ = admin.get("/api/v1/users")
+st, j, _, _ = admin.get("/api/v1/users")
 check("until then every other route refuses (403, password_change_required)",
       is_error(st, j, 403, "permission_denied") and j["error"]["details"].get(
           "password_change_required") is True, j)
-st, j, _ = admin.post("/api/v1/session/password",
+st, j, _, _ = admin.post("/api/v1/session/password",
                       {"current_password": PASSWORD, "new_password": "short"})
 check("a weak new password is refused, saying why",
       is_error(st, j, 400, "invalid_argument") and "three kinds" in j["error"]["details"][
           "reason"], j)
-st, j, _ = admin.post("/api/v1/session/password",
+st, j, _, _ = admin.post("/api/v1/session/password",
                       {"current_password": "not it", "new_password": "Another-pass-2"})
 check("a wrong present password is refused", is_error(st, j, 403), j)
-st, j, _ = admin.post("/api/v1/session/password",
+st, j, _, _ = admin.post("/api/v1/session/password",
                       {"current_password": PASSWORD, "new_password": "Another-pass-2"})
 if st == 200:
     admin.csrf = j["csrf_token"]
 check("the admin sets their own password and goes on", st == 200 and not j[
     "must_change_password"], j)
-st, j, _ = admin.get("/api/v1/users")
+st, j, _, _ = admin.get("/api/v1/users")
 check("the admin lists the users", st == 200 and len(j["users"]) == 6, j)
 
 
@@ -281,7 +126,7 @@ def signed_in(login):
     c = Client(server)
     st, j = c.sign_in(login)
     assert st == 201, (login, st, j)
-    st, j, _ = c.post("/api/v1/session/password",
+    st, j, _, _ = c.post("/api/v1/session/password",
                       {"current_password": PASSWORD, "new_password": PASSWORD + "x"})
     assert st == 200, (login, st, j)
     c.csrf = j["csrf_token"]
@@ -293,17 +138,17 @@ clerk, reviewer, viewer, auditor, staff = (signed_in(u) for u in
                                            ["clerk", "reviewer", "viewer", "auditor", "staff"])
 
 # CSRF and origins.
-st, j, _ = reviewer.call("POST", "/api/v1/reviews", {"action": "approve", "type": "x"},
+st, j, _, _ = reviewer.call("POST", "/api/v1/reviews", {"action": "approve", "type": "x"},
                          csrf=False)
 check("a state-changing request without the CSRF token is refused (403)",
       is_error(st, j, 403, "permission_denied") and "CSRF" in j["error"]["details"]["reason"], j)
-st, j, _ = reviewer.call("POST", "/api/v1/reviews", {"action": "approve", "type": "x"},
+st, j, _, _ = reviewer.call("POST", "/api/v1/reviews", {"action": "approve", "type": "x"},
                          headers={"X-CSRF-Token": "A" * 43})
 check("a wrong CSRF token is refused (403)", is_error(st, j, 403), j)
-st, j, _ = reviewer.call("POST", "/api/v1/reviews", {"action": "approve", "type": "x"},
+st, j, _, _ = reviewer.call("POST", "/api/v1/reviews", {"action": "approve", "type": "x"},
                          headers={"Origin": "http://evil.example"})
 check("a request from another origin is refused (403), token or not", is_error(st, j, 403), j)
-st, j, _ = reviewer.call("POST", "/api/v1/session", {"login": "x"}, headers={
+st, j, _, _ = reviewer.call("POST", "/api/v1/session", {"login": "x"}, headers={
     "Origin": "http://evil.example"})
 check("signing in from another origin is refused too", is_error(st, j, 403), j)
 
@@ -318,53 +163,53 @@ st, j = anon.sign_in("admin", "wrong")
 check("and Chinese to a Chinese one", re.search(r"[\u4e00-\u9fff]", j["error"]["message"]), j)
 
 # Roles: three separate duties, and the worklist by community.
-st, j, _ = admin.get("/api/v1/audit")
+st, j, _, _ = admin.get("/api/v1/audit")
 check("the admin cannot read the audit log", is_error(st, j, 403, "permission_denied"), j)
-st, j, _ = auditor.post("/api/v1/users", {"login": "x", "role": "viewer", "password": PASSWORD})
+st, j, _, _ = auditor.post("/api/v1/users", {"login": "x", "role": "viewer", "password": PASSWORD})
 check("the auditor cannot add users", is_error(st, j, 403), j)
-st, j, _ = auditor.get("/api/v1/items")
+st, j, _, _ = auditor.get("/api/v1/items")
 check("the auditor cannot read the worklist", is_error(st, j, 403), j)
-st, j, _ = viewer.post("/api/v1/comparisons", {})
+st, j, _, _ = viewer.post("/api/v1/comparisons", {})
 check("a viewer cannot start a comparison", is_error(st, j, 403), j)
-st, j, _ = staff.post("/api/v1/apply", {})
+st, j, _, _ = staff.post("/api/v1/apply", {})
 check("community staff cannot apply", is_error(st, j, 403), j)
 
-st, j, _ = staff.get("/api/v1/items?limit=500")
+st, j, _, _ = staff.get("/api/v1/items?limit=500")
 own_items = j["items"] if st == 200 else []
 check("community staff list the items of their community only",
       st == 200 and own_items and all(i["community_code"].startswith(own[:9]) or
                                       i["community_code"] == own for i in own_items), (st, j))
-st, j, _ = staff.get("/api/v1/items?community=" + other)
+st, j, _, _ = staff.get("/api/v1/items?community=" + other)
 check("and not another community's (403)", is_error(st, j, 403, "permission_denied"), j)
-st, j, _ = reviewer.get("/api/v1/items?community=%s&limit=1" % other)
+st, j, _, _ = reviewer.get("/api/v1/items?community=%s&limit=1" % other)
 other_item = j["items"][0]["id"]
-st, j, _ = staff.get("/api/v1/items/%d" % other_item)
+st, j, _, _ = staff.get("/api/v1/items/%d" % other_item)
 check("nor read another community's item (403)", is_error(st, j, 403), j)
-st, j, _ = staff.post("/api/v1/items/%d/review" % other_item, {"action": "verify"})
+st, j, _, _ = staff.post("/api/v1/items/%d/review" % other_item, {"action": "verify"})
 check("nor verify it (403)", is_error(st, j, 403), j)
-st, j, _ = staff.post("/api/v1/reviews", {"action": "verify", "community": other})
+st, j, _, _ = staff.post("/api/v1/reviews", {"action": "verify", "community": other})
 check("nor verify another community's items in bulk (403)", is_error(st, j, 403), j)
 
 # Masking.
-st, j, _ = clerk.get("/api/v1/items?type=missing_in_register&limit=5")
+st, j, _, _ = clerk.get("/api/v1/items?type=missing_in_register&limit=5")
 whole = [i["source_id_number"] for i in j["items"]]
-st, j, _ = viewer.get("/api/v1/items?type=missing_in_register&limit=5")
+st, j, _, _ = viewer.get("/api/v1/items?type=missing_in_register&limit=5")
 masked = [i["source_id_number"] for i in j["items"]]
 check("the clerk sees ID numbers whole; a viewer sees them masked (350902********1234)",
       whole and all(re.fullmatch(r"\d{17}[\dX]", w) for w in whole) and
       all(re.fullmatch(r"\d{6}\*{8}[\dX*]{4}", m) for m in masked) and
       [w[:6] + w[-4:] for w in whole] == [m[:6] + m[-4:] for m in masked], (whole, masked))
-st, j, _ = viewer.get("/api/v1/items/%d" % other_item)
+st, j, _, _ = viewer.get("/api/v1/items/%d" % other_item)
 check("masked in an item's proposal and evidence as well",
       st == 200 and not re.search(r"(?<!\d)\d{17}[\dX](?!\d)", json.dumps(j, ensure_ascii=False)),
       j)
 
 # -- the worklist by keyset ------------------------------------------------------------------------
-st, first, _ = reviewer.get("/api/v1/items?limit=37&total=true")
+st, first, _, _ = reviewer.get("/api/v1/items?limit=37&total=true")
 seen, after, pages = [], None, 0
 while True:
     q = "/api/v1/items?limit=37" + ("&after=" + after if after else "")
-    st, j, _ = reviewer.get(q)
+    st, j, _, _ = reviewer.get(q)
     if st != 200:
         break
     seen += [i["id"] for i in j["items"]]
@@ -375,49 +220,50 @@ while True:
 check("paging by keyset visits every item once, in order (%d items, %d pages)" % (
     len(seen), pages), st == 200 and len(seen) == first["total"] == len(set(seen)) and
       seen == sorted(seen) and pages > 3, (st, len(seen), first.get("total")))
-st, j, _ = reviewer.get("/api/v1/items?sort=probability&order=desc&limit=100&type=field_mismatch")
+st, j, _, _ = reviewer.get(
+    "/api/v1/items?sort=probability&order=desc&limit=100&type=field_mismatch")
 probs = [i["match_probability"] for i in j["items"]]
 check("sorted by probability, highest first", st == 200 and probs and probs == sorted(
     probs, reverse=True), probs[:10])
-st, j, _ = reviewer.get("/api/v1/items?sort=nonsense")
+st, j, _, _ = reviewer.get("/api/v1/items?sort=nonsense")
 check("an unknown sort key is a 400 naming it", is_error(st, j, 400) and "nonsense" in
       j["error"]["details"]["reason"], j)
-st, j, _ = reviewer.get("/api/v1/items?limit=100000")
+st, j, _, _ = reviewer.get("/api/v1/items?limit=100000")
 check("a page over 500 is refused", is_error(st, j, 400), j)
 
 # -- reviewing ---------------------------------------------------------------------------------
 item = own_items[0]
-st, j, _ = staff.get("/api/v1/items/%d" % item["id"])
+st, j, _, _ = staff.get("/api/v1/items/%d" % item["id"])
 check("an item comes with its evidence, explanation and review history",
       st == 200 and "evidence" in j and "reviews" in j and j["id"] == item["id"], j)
-st, j, _ = staff.post("/api/v1/items/%d/review" % item["id"], {"action": "verify",
+st, j, _, _ = staff.post("/api/v1/items/%d/review" % item["id"], {"action": "verify",
                                                                   "note": "checked at home"})
 check("community staff verify an item of theirs", st == 200 and j["item"]["status"] ==
       "verified", j)
-st, j, _ = staff.post("/api/v1/items/%d/review" % item["id"], {"action": "approve"})
+st, j, _, _ = staff.post("/api/v1/items/%d/review" % item["id"], {"action": "approve"})
 check("but cannot approve it (403)", is_error(st, j, 403), j)
-st, j, _ = reviewer.post("/api/v1/items/%d/review" % item["id"], {"action": "approve"})
+st, j, _, _ = reviewer.post("/api/v1/items/%d/review" % item["id"], {"action": "approve"})
 check("the reviewer approves it", st == 200 and j["item"]["status"] == "approved", j)
-st, j, _ = reviewer.post("/api/v1/items/%d/review" % item["id"], {"action": "approve"})
+st, j, _, _ = reviewer.post("/api/v1/items/%d/review" % item["id"], {"action": "approve"})
 check("an action the state does not allow is 409 with the reason",
       is_error(st, j, 409, "failed_precondition"), j)
-st, j, _ = reviewer.post("/api/v1/items/999999999/review", {"action": "approve"})
+st, j, _, _ = reviewer.post("/api/v1/items/999999999/review", {"action": "approve"})
 check("an unknown item is 404", is_error(st, j, 404, "not_found"), j)
-st, j, _ = reviewer.post("/api/v1/items/%d/review" % item["id"], {"action": "bless"})
+st, j, _, _ = reviewer.post("/api/v1/items/%d/review" % item["id"], {"action": "bless"})
 check("an unknown action is 400", is_error(st, j, 400, "invalid_argument"), j)
-st, j, _ = reviewer.call("POST", "/api/v1/items/%d/review" % item["id"], raw=b"{not json",
+st, j, _, _ = reviewer.call("POST", "/api/v1/items/%d/review" % item["id"], raw=b"{not json",
                          content_type="application/json")
 check("a body that is not JSON is 400", is_error(st, j, 400, "invalid_argument"), j)
 
-st, j, _ = reviewer.post("/api/v1/apply", {"item": item["id"], "note": "via the API"})
+st, j, _, _ = reviewer.post("/api/v1/apply", {"item": item["id"], "note": "via the API"})
 check("applying is a job (202 with its address)", st == 202 and j["href"].endswith(
     str(j["job"])), j)
 st, done = wait_job(reviewer, j["job"])
 check("the job finishes with its result", st == 200 and done["state"] == "succeeded" and
       done["result"]["applied"] == 1, done)
-st, j, _ = staff.get("/api/v1/jobs/%d" % done["id"])
+st, j, _, _ = staff.get("/api/v1/jobs/%d" % done["id"])
 check("another user does not see the reviewer's job (404)", is_error(st, j, 404), j)
-st, j, _ = reviewer.post("/api/v1/items/%d/undo" % item["id"], {"note": "undo test"})
+st, j, _, _ = reviewer.post("/api/v1/items/%d/undo" % item["id"], {"note": "undo test"})
 check("the reviewer undoes the applied item", st == 200 and j["changes"] >= 1, j)
 
 # -- the register ---------------------------------------------------------------------------------
@@ -426,43 +272,43 @@ run("export", "--db", DB, "--kind", "register", "--out", os.path.join(WORK, "reg
 register = list(csv.DictReader(open(os.path.join(WORK, "register.csv"), encoding="utf-8-sig")))
 own_card = next(r["card_no"] for r in register if r["community_code"] == own)
 other_card = next(r["card_no"] for r in register if r["community_code"] == other)
-st, j, _ = staff.get("/api/v1/areas")
+st, j, _, _ = staff.get("/api/v1/areas")
 check("the areas, the user's own marked", st == 200 and any(
     a["code"] == own and a["yours"] for a in j["areas"]) and any(
     a["code"] == other and not a["yours"] for a in j["areas"]), j)
-st, j, _ = staff.get("/api/v1/households?community=%s&limit=1000" % own)
+st, j, _, _ = staff.get("/api/v1/households?community=%s&limit=1000" % own)
 cards = {h["card_no"] for h in j["households"]} if st == 200 else set()
 expected_cards = {r["card_no"] for r in register if r["community_code"] == own}
 check("community staff list their community's cards (%d)" % len(cards), cards == expected_cards,
       (st, len(cards), len(expected_cards)))
-st, j, _ = staff.get("/api/v1/households?community=%s" % other)
+st, j, _, _ = staff.get("/api/v1/households?community=%s" % other)
 check("but not another community's (403)", is_error(st, j, 403), j)
-st, j, _ = staff.get("/api/v1/households/%s" % own_card)
+st, j, _, _ = staff.get("/api/v1/households/%s" % own_card)
 check("one card with its persons and history", st == 200 and j["persons"] and
       j["persons"][0]["card_no"] == own_card and isinstance(j["history"], list), j)
-st, j, _ = staff.get("/api/v1/households/%s" % other_card)
+st, j, _, _ = staff.get("/api/v1/households/%s" % other_card)
 check("not another community's card (403)", is_error(st, j, 403), j)
-st, j, _ = clerk.get("/api/v1/households/%s" % own_card)
+st, j, _, _ = clerk.get("/api/v1/households/%s" % own_card)
 person = j["persons"][0]
-st, h, _ = staff.get("/api/v1/history?person=%s" % person["key"])
+st, h, _, _ = staff.get("/api/v1/history?person=%s" % person["key"])
 check("a person's history", st == 200 and h["person"]["key"] == person["key"], h)
-st, h, _ = staff.get("/api/v1/history?person=%s" % other_card + "/1")
+st, h, _, _ = staff.get("/api/v1/history?person=%s" % other_card + "/1")
 check("not another community's person's (403)", is_error(st, h, 403), h)
-st, j, _ = viewer.get("/api/v1/households/%s" % own_card)
+st, j, _, _ = viewer.get("/api/v1/households/%s" % own_card)
 check("the viewer sees the card's ID numbers masked",
       st == 200 and all("*" in p["id_number"] for p in j["persons"] if p["id_number"]), j)
-st, j, _ = viewer.post("/api/v1/persons/reveal", {"person": person["key"], "reason": "x check"})
+st, j, _, _ = viewer.post("/api/v1/persons/reveal", {"person": person["key"], "reason": "x check"})
 check("a viewer may not reveal an ID number (403)", is_error(st, j, 403), j)
-st, j, _ = reviewer.post("/api/v1/persons/reveal", {"person": person["key"]})
+st, j, _, _ = reviewer.post("/api/v1/persons/reveal", {"person": person["key"]})
 check("a reveal without a reason is refused (400)", is_error(st, j, 400), j)
-st, j, _ = reviewer.post("/api/v1/persons/reveal", {"person": person["key"],
+st, j, _, _ = reviewer.post("/api/v1/persons/reveal", {"person": person["key"],
                                                     "reason": "家访核对身份证"})
 check("a reviewer reveals one person's whole number, with a reason",
       st == 200 and j["id_number"] == person["id_number"], (j, person))
-st, j, _ = staff.get("/api/v1/incomplete")
+st, j, _, _ = staff.get("/api/v1/incomplete")
 check("the incomplete persons of the staff's community", st == 200 and all(
     p["community_code"] == own for p in j["persons"]), j)
-st, j, _ = reviewer.get("/api/v1/totals?as_of=2026-09-30")
+st, j, _, _ = reviewer.get("/api/v1/totals?as_of=2026-09-30")
 check("the register's totals add up over the communities", st == 200 and j["all"]["persons"] ==
       sum(t["persons"] for t in j["by_community"].values()) > 0, j)
 
@@ -470,7 +316,7 @@ check("the register's totals add up over the communities", st == 200 and j["all"
 births = open(os.path.join(district, "police_births.csv"), "rb").read()
 # Not the bytes the CLI imported (those would be the same import again): the last row left out.
 upload_bytes = births.rstrip(b"\r\n").rsplit(b"\n", 1)[0] + b"\n"
-st, j, _ = upload(clerk, "出生登记 2026-09.csv", upload_bytes, kind="police_births",
+st, j, _, _ = upload(clerk, "出生登记 2026-09.csv", upload_bytes, kind="police_births",
                   month="2026-09")
 st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
 check("the clerk uploads a department's file; the import job reports rows and month",
@@ -483,21 +329,21 @@ rows[2][date_col] = "not a date"
 out = io.StringIO()
 csv.writer(out).writerows(rows[:5])
 bad_file = out.getvalue().encode()
-st, j, _ = upload(clerk, "births-bad.csv", bad_file, kind="police_births", strict="true")
+st, j, _, _ = upload(clerk, "births-bad.csv", bad_file, kind="police_births", strict="true")
 st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
 msg = (done.get("error") or {}).get("message", "")
 check("a bad row fails the import whole; the error names the file, row and column",
       done["state"] == "failed" and "births-bad.csv" in msg and "row 2" in msg and
       "birth_date" in msg and WORK not in msg, done)
-st, j, _ = upload(clerk, "births.xlsx", births, kind="police_births")
+st, j, _, _ = upload(clerk, "births.xlsx", births, kind="police_births")
 check("a file named .xlsx that is text is refused (400)", is_error(st, j, 400), j)
-st, j, _ = upload(clerk, "x.csv", b"\x00\x01\x02" * 10, kind="police_births")
+st, j, _, _ = upload(clerk, "x.csv", b"\x00\x01\x02" * 10, kind="police_births")
 check("a binary file that is no workbook is refused (400)", is_error(st, j, 400), j)
-st, j, _ = upload(reviewer, "x.csv", b"a,b\n", kind="police_births")
+st, j, _, _ = upload(reviewer, "x.csv", b"a,b\n", kind="police_births")
 check("a reviewer may not import (403)", is_error(st, j, 403), j)
 
 # Profiles: listed with the kinds they read; an upload read through one by name.
-st, j, _ = clerk.get("/api/v1/profiles")
+st, j, _, _ = clerk.get("/api/v1/profiles")
 listed = {p["name"]: p for p in j.get("profiles", [])} if st == 200 else {}
 check("the profiles are listed with the kinds they read; a broken one says why without the "
       "server's folders", st == 200 and listed.get("births-own", {}).get("kinds") ==
@@ -505,98 +351,93 @@ check("the profiles are listed with the kinds they read; a broken one says why w
       ["police_population"] and listed.get("broken", {}).get("kinds") == [] and
       "no_such_column" in (listed.get("broken", {}).get("problem") or "") and
       profiles not in json.dumps(j), j)
-st, j, _ = viewer.get("/api/v1/profiles")
+st, j, _, _ = viewer.get("/api/v1/profiles")
 check("a viewer, who does not import, is refused the profiles (403)", is_error(st, j, 403), j)
 last = births.decode("utf-8-sig").rstrip("\r\n").split("\n")
 own_header = last[0].replace("出生日期", "婴儿出生日期")
 assert own_header != last[0]
 own_file = (own_header + "\n" + last[-1].rstrip("\r") + "\n").encode()
-st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", strict="true")
+st, j, _, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", strict="true")
 st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
 check("without the profile the department's own header is a missing column",
       done.get("state") == "failed" and "birth_date" in (done.get("error") or {}).get(
           "message", ""), done)
-st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", strict="true",
+st, j, _, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", strict="true",
                   profile="births-own")
 st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
 check("through the profile the same file imports its row",
       done.get("state") == "succeeded" and done["result"]["imported"] == 1, done)
 for bad, status in [("../profiles/births-own", 400), ("/etc/passwd", 400), (".hidden", 400),
                     ("no-such-profile", 404)]:
-    st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", profile=bad)
+    st, j, _, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", profile=bad)
     check("the profile %r is refused (%d), no path reaches the file system" % (bad, status),
           is_error(st, j, status), j)
-st, j, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", profile="broken")
+st, j, _, _ = upload(clerk, "births-own.csv", own_file, kind="police_births", profile="broken")
 check("a broken profile is 400 naming its key, not the server's folder", is_error(st, j, 400) and
       "broken.toml: columns.no_such_column" in json.dumps(j, ensure_ascii=False) and
       profiles not in json.dumps(j), j)
-st, j, _ = upload(clerk, "births-own.csv", own_file, kind="cremations",
+st, j, _, _ = upload(clerk, "births-own.csv", own_file, kind="cremations",
                   profile="police-population")
 check("a profile for another kind is 400", is_error(st, j, 400), j)
 
-st, j, _ = clerk.get("/api/v1/imports")
+st, j, _, _ = clerk.get("/api/v1/imports")
 check("the imports list shows the upload", st == 200 and any(
     i["file_name"] == "出生登记 2026-09.csv" for i in j["imports"]), j)
 
-st, before, _ = clerk.get("/api/v1/comparisons")
-st, j, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30", "since": "2025-10-01"})
+st, before, _, _ = clerk.get("/api/v1/comparisons")
+st, j, _, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30", "since": "2025-10-01"})
 first_job = j["job"]
-st2, j2, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30"})
+st2, j2, _, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30"})
 check("a second comparison while one runs is 409", is_error(st2, j2, 409, "conflict"), j2)
-st, j, _ = clerk.call("DELETE", "/api/v1/jobs/%d" % first_job)
+st, j, _, _ = clerk.call("DELETE", "/api/v1/jobs/%d" % first_job)
 st, done = wait_job(clerk, first_job)
-st, after, _ = clerk.get("/api/v1/comparisons")
+st, after, _, _ = clerk.get("/api/v1/comparisons")
 check("a cancelled comparison leaves no comparison behind",
       done["state"] == "cancelled" and len(after["comparisons"]) == len(
           before["comparisons"]), (done, len(after["comparisons"])))
-st, j, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30", "since": "2025-10-01"})
+st, j, _, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30", "since": "2025-10-01"})
 st, done = wait_job(clerk, j["job"])
 check("a comparison runs to the end as a job, with its counts",
       done["state"] == "succeeded" and done["result"]["items"] > 0 and
       done["result"]["comparison"] > 0, done)
-st, j, _ = clerk.post("/api/v1/comparisons", {"as_of": "yesterday"})
+st, j, _, _ = clerk.post("/api/v1/comparisons", {"as_of": "yesterday"})
 check("a bad date is 400 naming the field", is_error(st, j, 400) and "as_of" in
       j["error"]["details"]["reason"], j)
 
 # -- reports --------------------------------------------------------------------------------------
-st, j, _ = admin.post("/api/v1/campaigns", {"name": "户卡整理专项行动", "start": "2026-09-01"})
+st, j, _, _ = admin.post("/api/v1/campaigns", {"name": "户卡整理专项行动", "start": "2026-09-01"})
 check("the admin adds a campaign; unset dates come from the template",
       st == 201 and j["reporting_deadline"] > j["start"], j)
 campaign = j.get("id", 0)
-st, j, _ = admin.call("PATCH", "/api/v1/campaigns/%d" % campaign, {"end": "2026-08-01"})
+st, j, _, _ = admin.call("PATCH", "/api/v1/campaigns/%d" % campaign, {"end": "2026-08-01"})
 check("dates out of order are refused (400)", is_error(st, j, 400), j)
-st, j, _ = viewer.post("/api/v1/campaigns", {"name": "x", "start": "2026-09-01"})
+st, j, _, _ = viewer.post("/api/v1/campaigns", {"name": "x", "start": "2026-09-01"})
 check("a viewer may not add a campaign (403)", is_error(st, j, 403), j)
-st, j, _ = reviewer.get("/api/v1/reports/statistics?as_of=2026-09-30&since=2025-10-01")
+st, j, _, _ = reviewer.get("/api/v1/reports/statistics?as_of=2026-09-30&since=2025-10-01")
 check("the statistics as a table: the report's own columns and rows",
       st == 200 and len(j["columns"]) > 5 and len(j["rows"]) >= len(communities), (st, j))
-st, raw, h = reviewer.call("GET", "/api/v1/reports/statistics?as_of=2026-09-30&format=xlsx")
+st, _, h, _ = reviewer.call("GET", "/api/v1/reports/statistics?as_of=2026-09-30&format=xlsx")
 check("the statistics workbook downloads (xlsx, named, a zip)",
       st == 200 and "spreadsheetml" in h.get("content-type", "") and
       "attachment" in h.get("content-disposition", ""), (st, h))
-st, j, _ = reviewer.get("/api/v1/reports/progress?as_of=2026-10-15")
+st, j, _, _ = reviewer.get("/api/v1/reports/progress?as_of=2026-10-15")
 check("the campaign's progress as a table", st == 200 and j["rows"], j)
-st, j, _ = reviewer.get("/api/v1/reports/intake?as_of=2026-10-15")
+st, j, _, _ = reviewer.get("/api/v1/reports/intake?as_of=2026-10-15")
 check("the monthly hand-over as a table", st == 200 and "columns" in j, j)
-st, j, _ = reviewer.get("/api/v1/reports/assessment?year=2026")
+st, j, _, _ = reviewer.get("/api/v1/reports/assessment?year=2026")
 check("the year-end assessment as a table", st == 200 and j["rows"], j)
-conn = http.client.HTTPConnection("127.0.0.1", server.port)
-conn.request("GET", "/api/v1/reports/bulletin?as_of=2026-10-15", headers={"Cookie": reviewer.cookie})
-r = conn.getresponse()
-pdf = r.read()
-check("the bulletin downloads as a PDF", r.status == 200 and pdf.startswith(b"%PDF"), r.status)
-st, j, _ = reviewer.get("/api/v1/reports/statistics?format=docx")
+st, _, _, pdf = reviewer.get("/api/v1/reports/bulletin?as_of=2026-10-15")
+check("the bulletin downloads as a PDF", st == 200 and pdf.startswith(b"%PDF"), st)
+st, j, _, _ = reviewer.get("/api/v1/reports/statistics?format=docx")
 check("an unknown format is 400 naming the choices", is_error(st, j, 400) and "pdf" in
       j["error"]["details"]["reason"], j)
-st, j, _ = staff.get("/api/v1/reports/statistics")
+st, j, _, _ = staff.get("/api/v1/reports/statistics")
 check("community staff do not get the district's statistics (403)", is_error(st, j, 403), j)
 
 
 def download(client, path):
-    conn = http.client.HTTPConnection("127.0.0.1", server.port)
-    conn.request("GET", path, headers={"Cookie": client.cookie})
-    r = conn.getresponse()
-    return r.status, r.read()
+    st, _, _, body = client.get(path)
+    return st, body
 
 
 st, whole_csv = download(clerk, "/api/v1/reports/discrepancies?type=missing_in_register")
@@ -612,7 +453,7 @@ check("and not another's (403)", st == 403, st)
 st, body = download(staff, "/api/v1/reports/incomplete?community=%s&format=xlsx" % own)
 check("the incomplete list downloads as a workbook", st == 200 and body.startswith(b"PK"), st)
 
-st, j, _ = reviewer.post("/api/v1/books", {"community": own, "as_of": "2026-09-30"})
+st, j, _, _ = reviewer.post("/api/v1/books", {"community": own, "as_of": "2026-09-30"})
 st, done = wait_job(reviewer, j["job"]) if st == 202 else (st, j)
 files = done.get("result", {}).get("files", []) if done else []
 check("printing a community's books is a job listing its files", done and done[
@@ -626,36 +467,36 @@ if files:
     check("another user cannot download the job's files (404)", st == 404, st)
 
 # -- users ------------------------------------------------------------------------------------------
-st, j, _ = admin.post("/api/v1/users", {"login": "wang", "role": "community", "areas": [own],
+st, j, _, _ = admin.post("/api/v1/users", {"login": "wang", "role": "community", "areas": [own],
                                         "password": "Temp-pass-9", "display_name": "王"})
 check("the admin adds a user", st == 201 and j["must_change_password"], j)
-st, j, _ = admin.post("/api/v1/users", {"login": "wang", "role": "viewer", "all_areas": True,
+st, j, _, _ = admin.post("/api/v1/users", {"login": "wang", "role": "viewer", "all_areas": True,
                                         "password": "Temp-pass-9"})
 check("a login taken is 409", is_error(st, j, 409, "already_exists"), j)
-st, j, _ = admin.post("/api/v1/users", {"login": "li", "role": "viewer", "all_areas": True,
+st, j, _, _ = admin.post("/api/v1/users", {"login": "li", "role": "viewer", "all_areas": True,
                                         "password": "weakweak"})
 check("a weak password is 400", is_error(st, j, 400), j)
 wang = Client(server)
 wang.sign_in("wang", "Temp-pass-9")
-st, j, _ = admin.call("PATCH", "/api/v1/users/wang", {"disabled": True})
+st, j, _, _ = admin.call("PATCH", "/api/v1/users/wang", {"disabled": True})
 check("the admin disables a user", st == 200 and j["disabled"], j)
-st, j, _ = wang.get("/api/v1/session")
+st, j, _, _ = wang.get("/api/v1/session")
 check("whose session ends at once (401)", is_error(st, j, 401), j)
-st, j, _ = admin.call("PATCH", "/api/v1/users/nobody", {"disabled": True})
+st, j, _, _ = admin.call("PATCH", "/api/v1/users/nobody", {"disabled": True})
 check("an unknown user is 404", is_error(st, j, 404), j)
 
 # Sign out everywhere.
 second = Client(server)
 second.sign_in("viewer", PASSWORD_2)
-st, j, _ = viewer.call("DELETE", "/api/v1/sessions")
+st, j, _, _ = viewer.call("DELETE", "/api/v1/sessions")
 check("sign out everywhere ends every session of the user", st == 200 and j[
     "sessions_ended"] == 2 and is_error(*second.get("/api/v1/session")[:2], 401), j)
-st, j, _ = reviewer.call("DELETE", "/api/v1/session")
+st, j, _, _ = reviewer.call("DELETE", "/api/v1/session")
 check("signing out ends the session", st == 204 and is_error(*reviewer.get(
     "/api/v1/session")[:2], 401), st)
 
 # -- the lockout -------------------------------------------------------------------------------
-st, j, _ = admin.post("/api/v1/users", {"login": "zhao", "role": "viewer", "all_areas": True,
+st, j, _, _ = admin.post("/api/v1/users", {"login": "zhao", "role": "viewer", "all_areas": True,
                                         "password": "Temp-pass-9"})
 victim = Client(server)
 answers = [victim.sign_in("zhao", "wrong-%d" % i)[0] for i in range(5)]
@@ -665,16 +506,16 @@ check("five failed sign-ins lock the account: the right password is refused (429
       "locked" in j["error"]["details"]["reason"], (answers, j))
 
 # -- the audit log ------------------------------------------------------------------------------
-st, j, _ = auditor.get("/api/v1/audit?limit=1000")
+st, j, _, _ = auditor.get("/api/v1/audit?limit=1000")
 actions = [e["action"] for e in j["entries"]] if st == 200 else []
 for a in ["session.sign_in", "session.sign_in_failed", "session.sign_in_refused",
           "session.sign_out", "session.sign_out_everywhere", "review", "user.add", "user.disable",
           "user.locked", "user.password", "person.reveal", "report.download"]:
     check("the audit log has %s entries" % a, a in actions, sorted(set(actions)))
-st, j, _ = auditor.get("/api/v1/audit/verify")
+st, j, _, _ = auditor.get("/api/v1/audit/verify")
 check("the audit log's hash chain is intact", st == 200 and j["intact"] and j["rows"] > 20, j)
-st, j, _ = auditor.get("/api/v1/audit?limit=5&order=asc")
-st2, j2, _ = auditor.get("/api/v1/audit?limit=5&order=asc&after=%d" % j["next"])
+st, j, _, _ = auditor.get("/api/v1/audit?limit=5&order=asc")
+st2, j2, _, _ = auditor.get("/api/v1/audit?limit=5&order=asc&after=%d" % j["next"])
 check("the audit log pages by keyset", st2 == 200 and j2["entries"][0]["id"] > j["entries"][-1][
     "id"], (j, j2))
 
@@ -687,7 +528,7 @@ s2 = Server("--session-idle", "2s", "--session-max", "4s", "--sign-ins-per-minut
 c = Client(s2)
 c.sign_in("auditor", PASSWORD_2)
 time.sleep(2.5)
-st, j, _ = c.get("/api/v1/session")
+st, j, _, _ = c.get("/api/v1/session")
 check("a session idle for longer than --session-idle ends (401)", is_error(st, j, 401), j)
 c = Client(s2)
 c.sign_in("auditor", PASSWORD_2)
@@ -702,7 +543,7 @@ st, j = Client(s2).sign_in("nobody", "x")
 check("the address's sign-in limit (--sign-ins-per-minute 3) is reached: 429",
       first_try == 401 and is_error(st, j, 429), (first_try, j))
 c2 = Client(s2)
-st, j, _ = upload(c2, "big.csv", b"a," * (1 << 20), kind="police_births")
+st, j, _, _ = upload(c2, "big.csv", b"a," * (1 << 20), kind="police_births")
 check("an upload over --max-upload-mb is refused (413, the error shape)",
       is_error(st, j, 413), (st, j))
 s2.stop()
@@ -723,7 +564,7 @@ c = Client(s3)
 c.sign_in("clerk", PASSWORD_2)
 st, j = c.sign_in("clerk", PASSWORD_2)
 count_before = len(c.get("/api/v1/comparisons")[1]["comparisons"]) if st == 201 else -1
-st, j, _ = c.post("/api/v1/comparisons", {"as_of": "2026-09-30", "since": "2025-10-01"})
+st, j, _, _ = c.post("/api/v1/comparisons", {"as_of": "2026-09-30", "since": "2025-10-01"})
 time.sleep(0.2)
 code, out, err = s3.stop()
 listed = subprocess.run([POPREG, "imports", "--db", DB], capture_output=True, text=True,
@@ -737,8 +578,4 @@ check("SIGTERM during a comparison: the server stops cleanly and keeps no half c
       code == 0 and count_before >= 0 and count_after == count_before,
       (code, count_before, count_after, err[-500:]))
 
-if PG:
-    subprocess.run(["psql", "-q", PG + "/postgres", "-c",
-                    "DROP DATABASE IF EXISTS popreg_api_%d" % os.getpid()], capture_output=True)
-print("server_api: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed or not passed else 0)
+finish("server_api")

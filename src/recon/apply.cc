@@ -416,7 +416,11 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
     return InvalidArgument("say which items: --item N or --all-approved");
   }
   if (r.batch_size < 1) return InvalidArgument("the batch size must be at least 1");
-  ASSIGN_OR_RETURN(store::User user, Authorize(store, r.user, Action::kApply, ""));
+  // One item: its community is asked about once it is read. All approved items: of the
+  // community asked for, or of the whole district.
+  ASSIGN_OR_RETURN(store::User user, r.item != 0
+                                         ? AuthorizeSomewhere(store, r.user, Action::kApply)
+                                         : Authorize(store, r.user, Action::kApply, r.community));
   store::DiscrepancyFilter f;
   f.status = r.item != 0 ? "" : "approved";
   f.community_code = r.community;
@@ -510,7 +514,7 @@ Result<ApplyResult> Apply(store::Store& store, const ApplyRequest& r) {
 
 Result<UndoResult> Undo(store::Store& store, const std::string& login, int64_t item,
                         const std::string& note) {
-  ASSIGN_OR_RETURN(store::User user, Authorize(store, login, Action::kUndo, ""));
+  ASSIGN_OR_RETURN(store::User user, AuthorizeSomewhere(store, login, Action::kUndo));
   UndoResult result;
   RETURN_IF_ERROR(store.Write("undoing item " + std::to_string(item), [&](Session& s) -> Status {
     ASSIGN_OR_RETURN(store::Discrepancy d, store::ReadItemForReview(s, item));

@@ -232,8 +232,15 @@ Status Allow(const store::User& user, Action action, std::string_view community)
                           std::string(community) + ", which is not theirs");
 }
 
-Result<store::User> Authorize(store::Store& store, std::string_view login, Action action,
-                              std::string_view community) {
+Status AllowSomewhere(const store::User& user, Action action) {
+  const bool district = CoversDistrict(user) || user.areas.empty();
+  return Allow(user, action, district ? "" : user.areas.front());
+}
+
+namespace {
+
+// The store's user `login`, who is acting; Unauthenticated when there is none.
+Result<store::User> Acting(store::Store& store, std::string_view login, Action action) {
   if (login.empty()) {
     return Status(ErrorCode::kUnauthenticated,
                   "who is acting? give --user LOGIN (or set POPREG_USER) to " +
@@ -245,8 +252,22 @@ Result<store::User> Authorize(store::Store& store, std::string_view login, Actio
                                                    std::string(login) +
                                                    "' (an admin adds users with popreg user add)");
   }
-  RETURN_IF_ERROR(Allow(*user, action, community));
   return *user;
+}
+
+}  // namespace
+
+Result<store::User> Authorize(store::Store& store, std::string_view login, Action action,
+                              std::string_view community) {
+  ASSIGN_OR_RETURN(store::User user, Acting(store, login, action));
+  RETURN_IF_ERROR(Allow(user, action, community));
+  return user;
+}
+
+Result<store::User> AuthorizeSomewhere(store::Store& store, std::string_view login, Action action) {
+  ASSIGN_OR_RETURN(store::User user, Acting(store, login, action));
+  RETURN_IF_ERROR(AllowSomewhere(user, action));
+  return user;
 }
 
 }  // namespace popreg::recon

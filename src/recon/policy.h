@@ -73,6 +73,12 @@ std::string MaskNumbersIn(std::string_view text);
 // Checked wherever a password is set: the CLI's init, user add and passwd, and the server.
 Status CheckPasswordStrength(std::string_view password);
 
+// OK when `user` may do `action` somewhere: in the whole district for a user of every area (or
+// of none), else in their first area. The first question about items not yet read (a review or
+// an apply of items chosen by a filter or an id, a list); each item's own community is asked
+// about as it is read. PermissionDenied as Allow's otherwise.
+Status AllowSomewhere(const store::User& user, Action action);
+
 // True when the user's areas reach every community (all_areas).
 bool CoversDistrict(const store::User& user);
 
@@ -81,5 +87,7 @@ bool CoversDistrict(const store::User& user);
 // Unauthenticated too, naming it. The CLI and the server call this before every command.
 Result<store::User> Authorize(store::Store& store, std::string_view login, Action action,
                               std::string_view community = "");
+// As Authorize, asking AllowSomewhere: for work whose communities are known only as it reads.
+Result<store::User> AuthorizeSomewhere(store::Store& store, std::string_view login, Action action);
 
 }  // namespace popreg::recon

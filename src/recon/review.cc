@@ -217,6 +217,11 @@ Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
   // Who acts, before anything is read: a user the store does not know does nothing.
   ASSIGN_OR_RETURN(std::optional<store::User> user, store::FindUser(store, r.user));
   if (!user) RETURN_IF_ERROR(Authorize(store, r.user, Action::kRead).status());
+  // Whether they may act at all where they ask, before anything is read: a selection that finds
+  // nothing must not answer a user who could not have acted on it.
+  const Action needed = NeededAction(r.action, "");
+  RETURN_IF_ERROR(r.community.empty() ? AllowSomewhere(*user, needed)
+                                      : Allow(*user, needed, r.community));
 
   // The state before a decision, for reopening one (read outside the write: the review rows
   // of an approved item do not change while it stays approved).

@@ -64,8 +64,7 @@ Result<std::string> Call::Area(recon::Action action) const {
 }
 
 Status Call::AllowSomewhere(recon::Action action) const {
-  const bool district = recon::CoversDistrict(Me()) || Me().areas.empty();
-  return Allow(action, district ? "" : Me().areas.front());
+  return recon::AllowSomewhere(Me(), action);
 }
 
 Result<Date> Call::DateParam(std::string_view name) const {

@@ -74,6 +74,9 @@ Result<Reply> ListItems(Call& call) {
 }
 
 Result<store::Discrepancy> ReadItem(Call& call, int64_t id) {
+  // A role that reads nothing is refused before the item is looked for: whether an id exists
+  // is not theirs to learn.
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));
   store::Discrepancy item;
   RETURN_IF_ERROR(
       call.store.Read("reading item " + std::to_string(id), [&](store::sql::Session& s) -> Status {

@@ -342,7 +342,8 @@ Result<Reply> StartApply(Call& call) {
   ASSIGN_OR_RETURN(r.community, StringField(body, "community", false));
   ASSIGN_OR_RETURN(r.note, StringField(body, "note", false));
   // Refused now rather than in the job: the policy answers at once.
-  RETURN_IF_ERROR(call.Allow(recon::Action::kApply, r.community));
+  RETURN_IF_ERROR(r.all_approved ? call.Allow(recon::Action::kApply, r.community)
+                                 : call.AllowSomewhere(recon::Action::kApply));
   StorePool* pool = &call.server.pool;
   ASSIGN_OR_RETURN(
       int64_t id, call.server.jobs.Start(

@@ -99,6 +99,8 @@ Result<Reply> Households(Call& call) {
 
 Result<Reply> Household(Call& call) {
   const std::string& card = call.Path("card");
+  // Refused before the card is looked for (whether it exists is not theirs to learn).
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));
   nlohmann::json body;
   RETURN_IF_ERROR(call.store.Read("reading card " + card, [&](store::sql::Session& s) -> Status {
     ASSIGN_OR_RETURN(std::optional<store::Household> h, store::GetHousehold(s, card));
@@ -117,6 +119,7 @@ Result<Reply> Household(Call& call) {
 
 // The community of a person's card, checked against the user: NotFound for an unknown person.
 Result<store::Person> ReadablePerson(Call& call, const std::string& key) {
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRead));  // before looking (as Household)
   store::Person person;
   RETURN_IF_ERROR(call.store.Read("reading person " + key, [&](store::sql::Session& s) -> Status {
     ASSIGN_OR_RETURN(std::string resolved, store::ResolveKey(s, key));
@@ -149,6 +152,7 @@ Result<Reply> Reveal(Call& call) {
   ASSIGN_OR_RETURN(std::string key, StringField(body, "person"));
   ASSIGN_OR_RETURN(std::string reason, StringField(body, "reason"));
   if (reason.size() < 2) return InvalidArgument("say why the number is needed (reason)");
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kRevealIdNumber));
   ASSIGN_OR_RETURN(store::Person p, ReadablePerson(call, key));
   ASSIGN_OR_RETURN(
       std::optional<store::Household> h, [&]() -> Result<std::optional<store::Household>> {

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/schema.h"
 #include "store/audit.h"
 #include "store/backend_checks.h"
 
@@ -15,6 +16,12 @@ const std::string_view kItemColumns =
     "source_import_id, source_row, source_id_number, field, register_value, source_value, "
     "birth_key, match_probability, proposal, evidence_json, explanation_json, status, "
     "first_comparison, last_comparison, action_json, values_json, updated_at";
+
+const std::string_view kItemListColumns =
+    "id, identity, type, community_code, register_key, register_key_2, source_kind, "
+    "source_import_id, source_row, source_id_number, field, register_value, source_value, "
+    "birth_key, match_probability, proposal, NULL, NULL, status, first_comparison, "
+    "last_comparison, NULL, NULL, updated_at";
 
 const std::string_view kItemFilterWhere =
     "(CAST(?1 AS TEXT) = '' OR type = ?1) AND (CAST(?2 AS TEXT) = '' OR "
@@ -105,6 +112,26 @@ Result<int64_t> InsertHistory(sql::Session& s, const HistoryEntry& e) {
   return id;
 }
 
+Status AuditImport(sql::Session& s, ImportId id, const ImportInfo& info) {
+  ASSIGN_OR_RETURN(sql::Rows counts,
+                   s.Query("counting the import's rows for the audit log",
+                           "SELECT rows_total, rows_imported, rows_rejected FROM imports WHERE "
+                           "id = ?1",
+                           {id}));
+  if (counts.empty()) return Internal("import " + std::to_string(id) + " is not in the store");
+  nlohmann::ordered_json details = {{"kind", std::string(io::KindName(info.kind))},
+                                    {"file_name", info.file_name},
+                                    {"sha256", info.sha256},
+                                    {"month", info.month},
+                                    {"community", info.community_code},
+                                    {"rows", counts.Int(0, 0)},
+                                    {"imported", counts.Int(0, 1)},
+                                    {"rejected", counts.Int(0, 2)}};
+  return InsertAudit(s, AuditEntry{info.imported_by, "", "import", "import " + std::to_string(id),
+                                   details.dump()})
+      .status();
+}
+
 Result<int64_t> InsertAudit(sql::Session& s, const AuditEntry& e) {
   AuditRecord row;
   ASSIGN_OR_RETURN(row.id, NextId(s, "audit_log"));
@@ -140,7 +167,7 @@ Result<std::vector<Discrepancy>> CommonStore::ListDiscrepancies(const Discrepanc
 Status CommonStore::SetDiscrepancyStatus(int64_t id, const std::string& status,
                                          const std::string& who, const std::string& note) {
   RETURN_IF_ERROR(CheckDiscrepancyStatus(status));
-  const std::string what = "discrepancy " + std::to_string(id);
+  const std::string what = "item " + std::to_string(id);
   return Write("reviewing " + what, [&](sql::Session& s) -> Status {
     ASSIGN_OR_RETURN(sql::Rows r, s.Query("reading " + what,
                                           "SELECT status FROM discrepancies WHERE id = ?1", {id}));

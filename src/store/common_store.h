@@ -30,13 +30,20 @@ extern const std::string_view kItemFilterWhere;
 
 // The columns of an item as ReadItem reads them (SELECT kItemColumns FROM discrepancies).
 extern const std::string_view kItemColumns;
-// Item `row` of rows selected with kItemColumns.
+// kItemColumns with NULL for the JSON columns (evidence, explanation, action, verified values),
+// in the same places: what a list of items shows, read by ReadItem all the same.
+extern const std::string_view kItemListColumns;
+// Item `row` of rows selected with kItemColumns (or kItemListColumns).
 Discrepancy ReadItem(const sql::Rows& rows, size_t row);
 
 // The building blocks of the methods above, for the store's other modules inside their own
 // transaction (they take the session of a Write or Read).
 Result<int64_t> InsertHistory(sql::Session& s, const HistoryEntry& entry);
 Result<int64_t> InsertAudit(sql::Session& s, const AuditEntry& entry);
+// The audit row of import `id` (action "import", object "import N": its kind, file, month,
+// community and row counts), appended inside the import's own transaction before it commits:
+// an import is in the log exactly when it is in the store.
+Status AuditImport(sql::Session& s, ImportId id, const ImportInfo& info);
 // Bytes as lower-case hex (digests, cursors).
 std::string Hex(const unsigned char* p, size_t n);
 // The next id of `table` (the largest plus one: ids without gaps, as both backends give them).

@@ -277,7 +277,7 @@ TEST_F(CrashTest, ReviewsAreAppendOnly) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0], "clerk|open|verified|checked");
   EXPECT_EQ(rows[1],
-            "clerk|review|discrepancy 1|"
+            "clerk|review|item 1|"
             R"({"status_before":"open","status_after":"verified","note":"checked"})");
 }
 

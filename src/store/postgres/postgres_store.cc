@@ -178,7 +178,7 @@ Result<Contents> ReadContents(Conn& c) {
 }
 
 // Runs `step` on a session of c's open transaction (defined after PgSession).
-Status RunOnSession(Conn& c, Status (*step)(sql::Session&));
+Status RunOnSession(Conn& c, const std::function<Status(sql::Session&)>& step);
 
 Status Migrate(Conn& c, int target_version) {
   const int latest = LatestVersion();
@@ -423,6 +423,8 @@ class PgImportTransaction final : public ImportTransaction {
                                "UPDATE imports SET rows_total = rows_imported + rows_rejected "
                                "WHERE id = $1 AND rows_total <= 0",
                                id));
+      RETURN_IF_ERROR(RunOnSession(
+          *c_, [&](sql::Session& session) { return AuditImport(session, id_, info_); }));
       FailPoint("import.replaced");
       // A deferred foreign key (areas.parent_code) fails here; the transaction is then over.
       return c_->Exec("committing import " + std::to_string(id_), "COMMIT");
@@ -731,7 +733,7 @@ class PgSession final : public sql::Session {
   std::unordered_map<std::string, std::string> rewritten_;
 };
 
-Status RunOnSession(Conn& c, Status (*step)(sql::Session&)) {
+Status RunOnSession(Conn& c, const std::function<Status(sql::Session&)>& step) {
   PgSession session(c);
   return step(session);
 }

@@ -642,6 +642,14 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const SqliteOption
   } else if (!exists) {
     return NotFound("store " + path + ": no such file (create a store with popreg init)");
   }
+  // Once, before SQLite starts: no memory statistics, whose global mutex is taken at every
+  // allocation of every connection, so that the server's request threads and a comparison's
+  // reading do not queue behind one another.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -702,7 +710,7 @@ Result<int> CurrentVersion(Db& db) {
 }
 
 // Runs `step` on a session of db's open transaction (defined after SqliteSession).
-Status RunOnSession(Db& db, Status (*step)(sql::Session&));
+Status RunOnSession(Db& db, const std::function<Status(sql::Session&)>& step);
 
 Status Migrate(Db& db, int target_version) {
   const int latest = SqliteLatestSchemaVersion();
@@ -1016,6 +1024,8 @@ class SqliteImportTransaction final : public ImportTransaction {
                                             "rows_rejected WHERE id = ?1 AND rows_total <= 0",
                                             "counting the import's rows"));
       RETURN_IF_ERROR(t.Bind(1, id_).Run());
+      RETURN_IF_ERROR(RunOnSession(
+          *db_, [&](sql::Session& session) { return AuditImport(session, id_, info_); }));
       FailPoint("import.replaced");
       // A deferred foreign key (areas.parent_code) fails here and leaves the transaction open;
       // Guard rolls it back.
@@ -1292,7 +1302,7 @@ class SqliteSession final : public sql::Session {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
-Status RunOnSession(Db& db, Status (*step)(sql::Session&)) {
+Status RunOnSession(Db& db, const std::function<Status(sql::Session&)>& step) {
   SqliteSession session(db);
   return step(session);
 }
