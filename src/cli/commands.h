@@ -54,6 +54,9 @@ void RegisterPrint(CLI::App& app);
 
 // `popreg serve`: the JSON API and the web UI (src/server/).
 void RegisterServe(CLI::App& app);
+// Called first thing in main: for `popreg serve`, starts the process again with glibc's
+// allocator tuned for a server (see serve_command.cc) unless it already is.
+void TuneProcessForServe(int argc, char** argv);
 // `popreg backup` and `popreg restore`: backups of the store (src/store/backup.h).
 void RegisterBackup(CLI::App& app);
 

@@ -12,6 +12,7 @@
 #endif
 
 int main(int argc, char** argv) {
+  popreg::cli::TuneProcessForServe(argc, argv);
   CLI::App app{
       "popreg keeps a district's population register true: it compares the register with the\n"
       "departments' lists and reports every discrepancy of the city's exchange format.",

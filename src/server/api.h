@@ -62,6 +62,7 @@ struct ServerState {
   Jobs jobs;
   bool tls = false;
   RateLimiter sign_ins{20};
+  FairGate gate;  // requests worked on at once: twice the cores
 };
 
 // One request being answered.

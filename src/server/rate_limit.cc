@@ -26,4 +26,29 @@ bool RateLimiter::Allow(const std::string& address, int* retry_after) {
   return true;
 }
 
+FairGate::Pass FairGate::Enter() {
+  std::unique_lock lock(mu_);
+  ++arrived_;
+  if (inside_ < width_ && queue_.empty()) {
+    ++inside_;
+    return Pass(this);
+  }
+  Waiter me;
+  queue_.push_back(&me);
+  me.turn.wait(lock, [&] { return me.admitted; });
+  return Pass(this);  // the place of the one who left, handed on
+}
+
+void FairGate::Leave() {
+  std::lock_guard lock(mu_);
+  if (queue_.empty()) {
+    --inside_;
+    return;
+  }
+  Waiter* next = queue_.front();
+  queue_.pop_front();
+  next->admitted = true;
+  next->turn.notify_one();  // under the lock: `next` lives until it sees `admitted`
+}
+
 }  // namespace popreg::server

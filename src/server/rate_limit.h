@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -24,6 +26,54 @@ class RateLimiter {
   std::mutex mu_;
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> seen_
       POPREG_GUARDED_BY(mu_);
+};
+
+// At most `width` requests worked on at once, admitted in the order they arrived. The server
+// keeps a thread per kept-alive connection (64), far more than the cores: without a gate fifty
+// busy connections contend for the cores and the allocator's locks and the unlucky request waits
+// ten times the median; behind it each waits its turn (bench/RESULTS.md, the load test).
+class FairGate {
+ public:
+  explicit FairGate(int width) : width_(width < 1 ? 1 : width) {}
+
+  // Holds a place until destroyed.
+  class Pass {
+   public:
+    explicit Pass(FairGate* gate) : gate_(gate) {}
+    Pass(Pass&& o) noexcept : gate_(o.gate_) { o.gate_ = nullptr; }
+    Pass(const Pass&) = delete;
+    Pass& operator=(const Pass&) = delete;
+    Pass& operator=(Pass&&) = delete;
+    ~Pass() {
+      if (gate_ != nullptr) gate_->Leave();
+    }
+
+   private:
+    FairGate* gate_;
+  };
+
+  // Waits for a place: places are handed on in the order of arrival.
+  Pass Enter();
+  // How many have arrived so far (for tests).
+  uint64_t Arrived() {
+    std::lock_guard lock(mu_);
+    return arrived_;
+  }
+
+ private:
+  // One who waits, woken alone when a place is handed to them (not every waiter at every leave:
+  // fifty threads woken a thousand times a second would be the server's main work).
+  struct Waiter {
+    std::condition_variable turn;
+    bool admitted = false;
+  };
+  void Leave();
+
+  const int width_;
+  std::mutex mu_;
+  int inside_ POPREG_GUARDED_BY(mu_) = 0;
+  uint64_t arrived_ POPREG_GUARDED_BY(mu_) = 0;
+  std::deque<Waiter*> queue_ POPREG_GUARDED_BY(mu_);
 };
 
 }  // namespace popreg::server

@@ -5,7 +5,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "server/errors.h"
 #include "server/jobs.h"
@@ -161,6 +164,43 @@ TEST(RateLimit, PerAddressPerMinute) {
   EXPECT_GT(retry, 0);
   EXPECT_LE(retry, 60);
   EXPECT_TRUE(r.Allow("10.0.0.2"));
+}
+
+TEST(FairGate, AtMostWidthInsideAdmittedInArrivalOrder) {
+  FairGate two(2);
+  {
+    FairGate::Pass a = two.Enter(), b = two.Enter();  // two places: neither waits
+  }
+  FairGate gate(1);
+  std::optional<FairGate::Pass> held(gate.Enter());
+  std::mutex mu;
+  std::vector<int> order;
+  std::atomic<int> inside{0}, most{0};
+  std::vector<std::thread> waiting;
+  for (int i = 0; i < 3; ++i) {
+    waiting.emplace_back([&, i] {
+      FairGate::Pass p = gate.Enter();
+      const int now = ++inside;
+      for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
+      }
+      {
+        std::lock_guard lock(mu);
+        order.push_back(i);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      --inside;
+    });
+    // The next arrives only once this one waits at the gate.
+    while (gate.Arrived() < static_cast<uint64_t>(i) + 2) std::this_thread::yield();
+  }
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(order.empty()) << "no one enters while the place is held";
+  }
+  held.reset();
+  for (std::thread& t : waiting) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(most.load(), 1);
 }
 
 TEST(Masking, EveryStringOfAValueUnlessWhole) {

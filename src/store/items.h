@@ -49,9 +49,11 @@ struct ItemQuery {
 };
 
 struct ItemPage {
-  std::vector<Discrepancy> items;  // at most `limit`, in the order asked
-  std::string next;                // the cursor of the next page; "" = this is the last page
-  std::optional<int64_t> total;    // when count_total: the items matching, over all pages
+  // At most `limit`, in the order asked; without their evidence, explanation, action and
+  // verified values (empty: a list shows none of them, and they are most of an item's bytes).
+  std::vector<Discrepancy> items;
+  std::string next;              // the cursor of the next page; "" = this is the last page
+  std::optional<int64_t> total;  // when count_total: the items matching, over all pages
 };
 
 // One page of the worklist, read on one snapshot. InvalidArgument for an unknown type or status
