@@ -499,11 +499,21 @@ check("signing out ends the session", st == 204 and is_error(*reviewer.get(
 st, j, _, _ = admin.post("/api/v1/users", {"login": "zhao", "role": "viewer", "all_areas": True,
                                         "password": "Temp-pass-9"})
 victim = Client(server)
-answers = [victim.sign_in("zhao", "wrong-%d" % i)[0] for i in range(5)]
-st, j = victim.sign_in("zhao", "Temp-pass-9")
-check("five failed sign-ins lock the account: the right password is refused (429)",
+tries = [victim.call("POST", "/api/v1/session", {"login": "zhao", "password": "wrong-%d" % i})
+         for i in range(5)]
+answers = [t[0] for t in tries]
+check("four failures say only 'wrong'; the fifth, which locks, says until when",
+      all("locked_until" not in t[1]["error"]["details"] for t in tries[:4]) and
+      re.match(r"\d{4}-\d\d-\d\dT", tries[4][1]["error"]["details"].get("locked_until", "")),
+      [t[1] for t in tries[3:]])
+st, j, h, _ = victim.call("POST", "/api/v1/session", {"login": "zhao", "password": "Temp-pass-9"})
+check("five failed sign-ins lock the account: the right password is refused (429) with when "
+      "to try again, as fields and as Retry-After",
       answers == [401] * 5 and is_error(st, j, 429, "resource_exhausted") and
-      "locked" in j["error"]["details"]["reason"], (answers, j))
+      "locked" in j["error"]["details"]["reason"] and
+      j["error"]["details"]["locked_until"] == tries[4][1]["error"]["details"]["locked_until"] and
+      800 <= j["error"]["details"]["retry_after_seconds"] <= 900 and
+      h.get("retry-after") == str(j["error"]["details"]["retry_after_seconds"]), (answers, j, h))
 
 # -- the audit log ------------------------------------------------------------------------------
 st, j, _, _ = auditor.get("/api/v1/audit?limit=1000")
@@ -539,9 +549,11 @@ for _ in range(5):
 check("a session ends at --session-max however busy", alive[0] == 200 and alive[-1] == 401,
       alive)
 first_try = Client(s2).sign_in("nobody", "x")[0]
-st, j = Client(s2).sign_in("nobody", "x")
-check("the address's sign-in limit (--sign-ins-per-minute 3) is reached: 429",
-      first_try == 401 and is_error(st, j, 429), (first_try, j))
+st, j, h, _ = Client(s2).call("POST", "/api/v1/session", {"login": "nobody", "password": "x"})
+check("the address's sign-in limit (--sign-ins-per-minute 3) is reached: 429 with the wait",
+      first_try == 401 and is_error(st, j, 429) and
+      1 <= j["error"]["details"].get("retry_after_seconds", 0) <= 60 and
+      h.get("retry-after") == str(j["error"]["details"]["retry_after_seconds"]), (first_try, j))
 c2 = Client(s2)
 st, j, _, _ = upload(c2, "big.csv", b"a," * (1 << 20), kind="police_births")
 check("an upload over --max-upload-mb is refused (413, the error shape)",

@@ -144,6 +144,7 @@ MATRIX = {
     "GET /api/v1/audit": R("read the audit log"),
     "GET /api/v1/audit/verify": R("read the audit log"),
     "GET /api/v1/items": R("read", area="own"),
+    "GET /api/v1/items/counts": R("read", area="own"),
     "GET /api/v1/items/{id}": R("read", area="own"),
     "POST /api/v1/items/{id}/review": R(None, area="own", audit="review",
                                          variants=REVIEW_VARIANTS),
@@ -420,6 +421,8 @@ REQ = {
     "GET /api/v1/audit": lambda c, t, v: ("GET", "/api/v1/audit?limit=5", None, None),
     "GET /api/v1/audit/verify": lambda c, t, v: ("GET", "/api/v1/audit/verify", None, None),
     "GET /api/v1/items": lambda c, t, v: ("GET", "/api/v1/items?limit=50" + cq(c, t), None, None),
+    "GET /api/v1/items/counts": lambda c, t, v: (
+        "GET", "/api/v1/items/counts" + cq(c, t, sep="?"), None, None),
     "GET /api/v1/items/{id}": lambda c, t, v: (
         "GET", "/api/v1/items/%d" % FX[t or "own"]["item"], None, None),
     "POST /api/v1/items/{id}/review": lambda c, t, v: (
@@ -708,6 +711,17 @@ read_all("GET /api/v1/items", lambda c, j, raw: check(
                                        "items"),
     j["items"] and (not c.limited or all(i["community_code"] == OWN for i in j["items"])),
     [i["community_code"] for i in j["items"]][:20]))
+
+
+def counts_agree(c, j, raw):
+    """The counts add up to their total, which is the worklist's own total for the user."""
+    st, page, _, _ = c.call("GET", "/api/v1/items?limit=1&total=true" + cq(c, None))
+    return check("GET /api/v1/items/counts: %s's counts add up to the worklist's total" % c.login,
+                 st == 200 and j["total"] == sum(x["count"] for x in j["counts"]) ==
+                 page["total"] and j["total"] > 0, (j, page))
+
+
+read_all("GET /api/v1/items/counts", counts_agree)
 read_all("GET /api/v1/items/{id}", lambda c, j, raw: check(
     "GET /api/v1/items/{id}: item %d" % A, j["id"] == A, j))
 
@@ -890,7 +904,8 @@ if succeeded(BK, staff, st, j, h):
 # -- 3. users of one community --------------------------------------------------------------------
 # What each route gives a user of one community: their own community's, never another's.
 print("# users of one community")
-OWN_ROUTES = ["GET /api/v1/items", "GET /api/v1/items/{id}", "GET /api/v1/households",
+OWN_ROUTES = ["GET /api/v1/items", "GET /api/v1/items/counts", "GET /api/v1/items/{id}",
+              "GET /api/v1/households",
               "GET /api/v1/households/{card}", "GET /api/v1/history", "GET /api/v1/incomplete",
               "GET /api/v1/totals", "GET /api/v1/reports/statistics",
               "GET /api/v1/reports/discrepancies", "GET /api/v1/reports/incomplete"]

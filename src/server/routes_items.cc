@@ -39,13 +39,31 @@ nlohmann::json ItemJson(const store::Discrepancy& d) {
   return j;
 }
 
-Result<Reply> ListItems(Call& call) {
+// The filter and search of a worklist request (community, type, status, comparison, search).
+Result<store::ItemQuery> ItemFilter(Call& call) {
   store::ItemQuery q;
   ASSIGN_OR_RETURN(q.filter.community_code, call.Area(recon::Action::kRead));
   q.filter.type = call.Query("type").value_or("");
   q.filter.status = call.Query("status").value_or("");
   ASSIGN_OR_RETURN(q.filter.comparison_id, IntQuery(call, "comparison", 0, 0, INT64_MAX));
   q.search = call.Query("search").value_or("");
+  return q;
+}
+
+Result<Reply> CountItemsRoute(Call& call) {
+  ASSIGN_OR_RETURN(store::ItemQuery q, ItemFilter(call));
+  ASSIGN_OR_RETURN(std::vector<store::ItemCount> counts, store::CountItems(call.store, q));
+  nlohmann::json out = nlohmann::json::array();
+  int64_t total = 0;
+  for (const store::ItemCount& c : counts) {
+    out.push_back({{"type", c.type}, {"status", c.status}, {"count", c.count}});
+    total += c.count;
+  }
+  return Json({{"counts", std::move(out)}, {"total", total}});
+}
+
+Result<Reply> ListItems(Call& call) {
+  ASSIGN_OR_RETURN(store::ItemQuery q, ItemFilter(call));
   const std::string sort = call.Query("sort").value_or("id");
   std::optional<store::ItemSort> key = store::ParseItemSort(sort);
   if (!key) {
@@ -177,6 +195,7 @@ Result<Reply> UndoItem(Call& call) {
 
 void AddItemRoutes(Api& api) {
   api.Add("GET", "/api/v1/items", Access::kUser, ListItems);
+  api.Add("GET", "/api/v1/items/counts", Access::kUser, CountItemsRoute);
   api.Add("GET", "/api/v1/items/{id}", Access::kUser, GetItem);
   api.Add("POST", "/api/v1/items/{id}/review", Access::kUser, ReviewItem);
   api.Add("POST", "/api/v1/items/{id}/undo", Access::kUser, UndoItem);

@@ -23,6 +23,7 @@
 #include "report/stats.h"
 #include "server/api.h"
 #include "store/campaigns.h"
+#include "store/comparisons.h"
 
 namespace popreg::server {
 namespace {
@@ -114,7 +115,16 @@ Status DistrictRead(const Call& call) { return call.Allow(recon::Action::kRead);
 
 Result<Reply> Statistics(Call& call) {
   report::StatsOptions o;
-  ASSIGN_OR_RETURN(o.as_of, call.DateParam("as_of"));
+  if (call.Query("as_of")) {
+    ASSIGN_OR_RETURN(o.as_of, call.DateParam("as_of"));
+  } else {
+    // The figures are counted by the comparisons: without a date, the newest one's.
+    ASSIGN_OR_RETURN(std::vector<store::ComparisonRecord> runs, store::ListComparisons(call.store));
+    if (runs.empty()) return NotFound("a comparison (the statistics are counted by one)");
+    std::optional<Date> newest = Date::ParseIso(runs.back().info.as_of);
+    if (!newest) return Internal("comparison " + std::to_string(runs.back().id) + " has no date");
+    o.as_of = *newest;
+  }
   if (call.Query("since")) {
     ASSIGN_OR_RETURN(Date since, call.DateParam("since"));
     o.since = since;
@@ -133,11 +143,20 @@ Result<Reply> Statistics(Call& call) {
 }
 
 Result<Reply> ProgressRoute(Call& call) {
-  RETURN_IF_ERROR(DistrictRead(call));
+  // Of the district, or of one area (community staff read their own communities' rows, not
+  // the district's totals).
+  const std::string area = call.Query("community").value_or("");
+  RETURN_IF_ERROR(area.empty() ? DistrictRead(call) : call.Allow(recon::Action::kRead, area));
   ASSIGN_OR_RETURN(int64_t id, CampaignId(call));
   ASSIGN_OR_RETURN(Date as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(std::string format, Format(call, {"json", "csv", "xlsx"}));
   ASSIGN_OR_RETURN(report::Progress p, report::ComputeProgress(call.store, id, as_of));
+  if (!area.empty()) {
+    std::erase_if(p.rows, [&](const report::ProgressRow& r) {
+      return r.community_code.empty() || !recon::AreaCovers(area, r.community_code);
+    });
+    p.totals.clear();
+  }
   return Report(call, format, "progress-" + as_of.Iso(),
                 [&](const std::string& f, const std::string& path) {
                   return report::WriteProgress(p, f, path);
@@ -251,7 +270,11 @@ nlohmann::json CampaignJson(const store::Campaign& c) {
           {"end", c.end.Iso()},
           {"handover_day", c.handover_day},
           {"created_by", c.created_by},
-          {"created_at", c.created_at}};
+          {"created_at", c.created_at},
+          // The phase today by the server's clock (store::CampaignPhase), so that no page works
+          // it out from the dates and its own clock.
+          {"today", Env::Default().Today().Iso()},
+          {"phase", std::string(store::CampaignPhase(c, Env::Default().Today()))}};
 }
 
 Result<Reply> ListCampaignsRoute(Call& call) {

@@ -4,6 +4,7 @@
 // refused without looking at the password, so guessing on goes nowhere), then the password
 // (Argon2id, store/users.h). A failure says only "wrong login or password", whichever was
 // wrong, and is counted against the account (5 in a row lock it for 15 minutes) and audited.
+#include <optional>
 #include <string>
 
 #include "base/env.h"
@@ -32,6 +33,17 @@ nlohmann::json SessionJson(const Call& call, const store::User& user, const Sess
           {"absolute_timeout_seconds", call.server.sessions.absolute().count()}};
 }
 
+// A refused sign-in with what a page needs to say when to try again, as fields rather than only
+// in words: details.locked_until (ISO 8601 UTC) or details.retry_after_seconds, and for a wait a
+// Retry-After header.
+Reply Refused(const Call& call, const Status& why, nlohmann::json details,
+              std::optional<int> retry_after) {
+  if (retry_after) details["retry_after_seconds"] = *retry_after;
+  Reply r = Json(ErrorBody(why, call.lang, nullptr, details), HttpStatus(why.code()));
+  if (retry_after) r.headers.emplace_back("Retry-After", std::to_string(*retry_after));
+  return r;
+}
+
 Result<Reply> SignIn(Call& call) {
   ASSIGN_OR_RETURN(nlohmann::json body, call.Body());
   ASSIGN_OR_RETURN(std::string login, StringField(body, "login"));
@@ -41,9 +53,11 @@ Result<Reply> SignIn(Call& call) {
   if (!call.server.sign_ins.Allow(call.Address(), &retry)) {
     RETURN_IF_ERROR(AuditAs(call.store, login, "session.sign_in_refused", "user " + login,
                             {{"address", call.Address()}, {"why", "rate limit"}}));
-    return Status(ErrorCode::kResourceExhausted, "too many sign-in attempts from " +
-                                                     call.Address() + "; retry in " +
-                                                     std::to_string(retry) + " s");
+    return Refused(
+        call,
+        Status(ErrorCode::kResourceExhausted, "too many sign-in attempts from " + call.Address() +
+                                                  "; retry in " + std::to_string(retry) + " s"),
+        nlohmann::json::object(), retry);
   }
   const std::string now = Env::Default().NowIso();
   ASSIGN_OR_RETURN(std::optional<store::User> user, store::FindUser(call.store, login));
@@ -52,9 +66,13 @@ Result<Reply> SignIn(Call& call) {
   if (locked_until && *locked_until > *ParseInstant(now)) {
     RETURN_IF_ERROR(AuditAs(call.store, login, "session.sign_in_refused", "user " + login,
                             {{"address", call.Address()}, {"why", "locked"}}));
-    return Status(ErrorCode::kResourceExhausted,
-                  "the account " + login + " is locked after " + std::to_string(kMaxFailures) +
-                      " failed sign-ins until " + user->locked_until);
+    const int64_t wait_ms = *locked_until - *ParseInstant(now);
+    return Refused(
+        call,
+        Status(ErrorCode::kResourceExhausted, "the account " + login + " is locked after " +
+                                                  std::to_string(kMaxFailures) +
+                                                  " failed sign-ins until " + user->locked_until),
+        {{"locked_until", user->locked_until}}, static_cast<int>((wait_ms + 999) / 1000));
   }
   ASSIGN_OR_RETURN(bool good, store::CheckUserPassword(call.store, login, password));
   if (!good) {
@@ -66,7 +84,12 @@ Result<Reply> SignIn(Call& call) {
       if (lock.locked) details["locked_until"] = lock.locked_until;
     }
     RETURN_IF_ERROR(AuditAs(call.store, login, "session.sign_in_failed", "user " + login, details));
-    return Status(ErrorCode::kUnauthenticated, "wrong login or password");
+    // The failure that locks the account says so (and until when); the others do not say
+    // whether the login exists.
+    nlohmann::json told = nlohmann::json::object();
+    if (details.contains("locked_until")) told["locked_until"] = details["locked_until"];
+    return Refused(call, Status(ErrorCode::kUnauthenticated, "wrong login or password"), told,
+                   std::nullopt);
   }
   RETURN_IF_ERROR(store::ClearLoginFailures(call.store, login));
   const std::string id = call.server.sessions.Create(login, call.Address(), now);

@@ -206,4 +206,27 @@ Result<ItemPage> ListItemsPage(Store& store, const ItemQuery& q) {
   return page;
 }
 
+Result<std::vector<ItemCount>> CountItems(Store& store, const ItemQuery& q) {
+  std::vector<ItemCount> out;
+  RETURN_IF_ERROR(store.Read("counting items", [&](sql::Session& s) -> Status {
+    std::vector<sql::Value> params;
+    const std::string where = FilterWhere(q, params);
+    ASSIGN_OR_RETURN(sql::Rows r,
+                     s.Query("counting items by type and status",
+                             "SELECT type, status, count(*) FROM discrepancies "
+                             "WHERE " +
+                                 where + " GROUP BY type, status ORDER BY type, status",
+                             params));
+    for (size_t i = 0; i < r.size(); ++i) {
+      ItemCount c;
+      c.type = r.Text(i, 0);
+      c.status = r.Text(i, 1);
+      c.count = r.Int(i, 2);
+      out.push_back(std::move(c));
+    }
+    return Status();
+  }));
+  return out;
+}
+
 }  // namespace popreg::store

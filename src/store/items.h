@@ -61,4 +61,13 @@ struct ItemPage {
 // between two pages may move: the keyset skips nothing that stayed where it was.
 Result<ItemPage> ListItemsPage(Store& store, const ItemQuery& query);
 
+struct ItemCount {
+  std::string type, status;
+  int64_t count = 0;
+};
+// How many items of each type and status match the query's filter and search (its sort, cursor
+// and limit are not used): the worklist's and the dashboard's figures in one index scan rather
+// than a page per type. Ordered by type, then status.
+Result<std::vector<ItemCount>> CountItems(Store& store, const ItemQuery& query);
+
 }  // namespace popreg::store
