@@ -1,0 +1,47 @@
+// What a print job wrote: its files (one PDF per book of a community), read from the job's
+// result as the server gave it.
+import type { Area, Job } from '@/api/types'
+
+export interface BookFile {
+  name: string
+  communityCode: string
+  communityName: string
+  book: number
+  books: number
+  households: number
+  pages: number
+}
+
+export function bookFiles(job: Job | null): BookFile[] {
+  if (!job || job.state !== 'succeeded' || typeof job.result !== 'object' || job.result === null) return []
+  const files = (job.result as Record<string, unknown>)['files']
+  if (!Array.isArray(files)) return []
+  const n = (v: unknown) => (typeof v === 'number' ? v : 0)
+  const s = (v: unknown) => (typeof v === 'string' ? v : '')
+  return files.map((f: unknown) => {
+    const o = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>
+    return {
+      name: s(o['name']),
+      communityCode: s(o['community_code']),
+      communityName: s(o['community_name']),
+      book: n(o['book']),
+      books: n(o['books']),
+      households: n(o['households']),
+      pages: n(o['pages']),
+    }
+  })
+}
+
+/** The areas books can be printed for (communities and townships the user has), townships
+ * first, each followed by its communities. */
+export function printableAreas(areas: readonly Area[]): Area[] {
+  const mine = areas.filter((a) => a.yours && (a.level === 'community' || a.level === 'township'))
+  const townships = mine.filter((a) => a.level === 'township')
+  const out: Area[] = []
+  for (const tw of townships) {
+    out.push(tw)
+    out.push(...mine.filter((a) => a.level === 'community' && a.parent_code === tw.code))
+  }
+  out.push(...mine.filter((a) => !out.includes(a)))
+  return out
+}
