@@ -167,6 +167,26 @@ check_show "every applied item has its history rows" oracle history
 # 6. Undo of each kind restores the values before it; applying again the values after.
 check_show "undo of each type restores the values before it, apply again the values after" \
   oracle undo "$copy"
+# 6b. A correction from the household card: raised by staff (verified by them), approved and
+# applied by the reviewer; the person's history names the item. The same field again while it
+# is reviewed, and a person of another township, are refused.
+person=$(python3 -c '
+import csv, sys
+rows = csv.DictReader(open(sys.argv[1], encoding="utf-8"))
+print(next(r["register_key"] for r in rows if r["community_code"].startswith(sys.argv[2][:9])))
+' "$work/incomplete.csv" "$own")
+check_show "a card correction is raised, approved, applied and in the person's history" bash -c "
+  out=\$('$popreg' correct --db '$db' --user staff_$own --person '$person' \
+    --set relation=更正关系 --note 入户核对户口簿) && echo \"\$out\" &&
+  ! '$popreg' correct --db '$db' --user staff_$own --person '$person' --set relation=又一个 \
+    --note again 2>'$work/err' && grep -q 'already proposes' '$work/err' &&
+  ! '$popreg' correct --db '$db' --user staff_$other --person '$person' --set name=张三 \
+    --note x 2>'$work/err' && grep -q 'staff_$other' '$work/err' &&
+  id=\$(echo \"\$out\" | grep -o '[0-9]*\$') &&
+  '$popreg' review --db '$db' --user $REVIEWER_LOGIN --action approve --item \$id &&
+  '$popreg' apply --db '$db' --user $REVIEWER_LOGIN --item \$id &&
+  '$popreg' history --db '$db' --user $REVIEWER_LOGIN --person '$person' --format json |
+    grep -q '更正关系'"
 # 7. Every user change, review and application above is on the audit log's hash chain.
 check_show "the audit log's hash chain is intact after all of it" bash -c "
   '$popreg' user add --db '$db' --user admin --login auditor --role auditor \

@@ -225,6 +225,17 @@ st, j, _, _ = reviewer.get(
 probs = [i["match_probability"] for i in j["items"]]
 check("sorted by probability, highest first", st == 200 and probs and probs == sorted(
     probs, reverse=True), probs[:10])
+st, every, _, _ = reviewer.get("/api/v1/items?limit=1&total=true")
+st, j, _, _ = reviewer.get("/api/v1/items?min_probability=0.99&limit=500&total=true")
+check("the least probability keeps the items linked at least so probably, and counts them",
+      st == 200 and j["items"] and all(i["match_probability"] is not None and
+                                       i["match_probability"] >= 0.99 for i in j["items"]) and
+      len(j["items"]) <= j["total"] < every["total"], (st, j.get("total"), every.get("total")))
+st, counts, _, _ = reviewer.get("/api/v1/items/counts?min_probability=0.99")
+check("and so do the counts", st == 200 and counts["total"] == j["total"], (counts, j["total"]))
+st, j, _, _ = reviewer.get("/api/v1/items?min_probability=1.5")
+check("a least probability over 1 is a 400 naming it", is_error(st, j, 400) and
+      "min_probability" in j["error"]["details"]["reason"], j)
 st, j, _, _ = reviewer.get("/api/v1/items?sort=nonsense")
 check("an unknown sort key is a 400 naming it", is_error(st, j, 400) and "nonsense" in
       j["error"]["details"]["reason"], j)
@@ -254,6 +265,42 @@ check("an unknown action is 400", is_error(st, j, 400, "invalid_argument"), j)
 st, j, _, _ = reviewer.call("POST", "/api/v1/items/%d/review" % item["id"], raw=b"{not json",
                          content_type="application/json")
 check("a body that is not JSON is 400", is_error(st, j, 400, "invalid_argument"), j)
+
+# Items ticked in a list, by id, in one transaction.
+ticked = [i["id"] for i in own_items if i["status"] == "open" and i["id"] != item["id"]][:2]
+st, j, _, _ = staff.post("/api/v1/reviews", {"action": "verify", "items": ticked + [999999999]})
+check("items ticked by id are verified together; an id that is no item is skipped, with why",
+      st == 200 and j["changed"] == 2 and len(j["skipped"]) == 1 and "999999999" in
+      j["skipped"][0], j)
+st, j, _, _ = staff.post("/api/v1/reviews", {"action": "reopen", "items": ticked + [other_item]})
+check("one ticked item of another community refuses them all (403)", is_error(st, j, 403), j)
+st, j, _, _ = staff.get("/api/v1/items/%d" % ticked[0])
+check("and the others stay as they were", st == 200 and j["status"] == "verified", j)
+for bad in ([], ["12"], [0], list(range(1, 10003))):
+    st, j, _, _ = staff.post("/api/v1/reviews", {"action": "verify", "items": bad})
+    check("ticked ids %s are refused (400)" % (repr(bad)[:20]), is_error(st, j, 400), j)
+
+# A correction proposed from the household card.
+st, j, _, _ = staff.get("/api/v1/households?limit=1&community=" + own)
+card = j["households"][0]["card_no"]
+st, j, _, _ = staff.get("/api/v1/households/" + card)
+member = j["persons"][0]
+st, j, _, _ = staff.post("/api/v1/corrections", {"person": member["key"], "note": "入户核实",
+                                                 "set": {"relation": "更正后关系",
+                                                         "sex": member["sex"]}})
+check("a correction from the card is an item per value that differs, verified by its raiser",
+      st == 201 and len(j["items"]) == 1 and j["items"][0]["type"] == "card_correction" and
+      j["items"][0]["status"] == "verified" and j["items"][0]["field"] == "relation", (st, j))
+st, j, _, _ = staff.post("/api/v1/corrections", {"person": member["key"], "note": "再次",
+                                                 "set": {"relation": "另一个"}})
+check("the same field again while the first is reviewed is 409", is_error(st, j, 409), j)
+st, j, _, _ = staff.post("/api/v1/corrections", {"person": member["key"], "note": "x",
+                                                 "set": {"id_number": "350902198503021235"}})
+check("an ID number failing GB 11643 is 400 naming it", is_error(st, j, 400) and
+      "GB 11643" in j["error"]["details"]["reason"], j)
+st, j, _, _ = staff.post("/api/v1/corrections", {"person": member["key"], "note": "",
+                                                 "set": {"name": "张三"}})
+check("a correction without a note is 400", is_error(st, j, 400), j)
 
 st, j, _, _ = reviewer.post("/api/v1/apply", {"item": item["id"], "note": "via the API"})
 check("applying is a job (202 with its address)", st == 202 and j["href"].endswith(
@@ -400,6 +447,14 @@ st, done = wait_job(clerk, j["job"])
 check("a comparison runs to the end as a job, with its counts",
       done["state"] == "succeeded" and done["result"]["items"] > 0 and
       done["result"]["comparison"] > 0, done)
+st, j, _, _ = clerk.get("/api/v1/comparisons")
+check("comparisons say the area they kept to ('' for all)", st == 200 and all(
+    c["area"] == "" for c in j["comparisons"]), j)
+st, j, _, _ = clerk.post("/api/v1/comparisons", {"as_of": "2026-09-30", "area": "350999999999"})
+st, done = wait_job(clerk, j["job"]) if st == 202 else (st, j)
+check("a comparison of an area the store does not know fails naming it",
+      done.get("state") == "failed" and "350999999999" in json.dumps(done, ensure_ascii=False),
+      done)
 st, j, _, _ = clerk.post("/api/v1/comparisons", {"as_of": "yesterday"})
 check("a bad date is 400 naming the field", is_error(st, j, 400) and "as_of" in
       j["error"]["details"]["reason"], j)

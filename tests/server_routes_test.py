@@ -150,6 +150,8 @@ MATRIX = {
                                          variants=REVIEW_VARIANTS),
     "POST /api/v1/items/{id}/undo": R("undo", area="own", audit="review"),
     "POST /api/v1/reviews": R(None, area="own", audit="review", variants=REVIEW_VARIANTS),
+    # docs/review.md: a correction raised from the card is an item verified by its raiser.
+    "POST /api/v1/corrections": R("verify", area="own", audit="review"),
     "GET /api/v1/jobs": R(ANY),
     "GET /api/v1/jobs/{id}": R(OWNER),
     "DELETE /api/v1/jobs/{id}": R(OWNER),
@@ -388,6 +390,15 @@ TEMP_USER = "temp-user"
 STATE = {"campaign": 0, "job": 0, "cmp_job": 0, "files_job": 0, "file": "none.pdf"}
 
 
+CORRECTIONS = iter([{"name": "更正甲"}, {"relation": "更正乙"}, {"ethnicity": "更正丙"},
+                    {"birth_date": "1901-02-03"}, {"sex": "M"}, {"sex": "F"}] + [
+                   {"name": "更正%d" % n} for n in range(200)])
+
+
+def next_correction():
+    return next(CORRECTIONS)
+
+
 def target(c, t):
     """The target community of a request: `t` if given, else the user's own for a user of one
     community (None: no community parameter)."""
@@ -459,6 +470,11 @@ REQ = {
         "GET", "/api/v1/households/" + FX[t or "own"]["card"], None, None),
     "GET /api/v1/history": lambda c, t, v: (
         "GET", "/api/v1/history?person=" + q(FX[t or "own"]["person"]), None, None),
+    # Each request corrects another field (the one before is still open to review: the same
+    # field of the same person again would be a 409) to a value no card has.
+    "POST /api/v1/corrections": lambda c, t, v: (
+        "POST", "/api/v1/corrections",
+        {"person": FX[t or "own"]["person"], "set": next_correction(), "note": "入户核实"}, None),
     "POST /api/v1/persons/reveal": lambda c, t, v: (
         "POST", "/api/v1/persons/reveal", {"person": FX[t or "own"]["person"],
                                            "reason": "家访核对身份证"}, None),
@@ -568,7 +584,8 @@ CSRF_USER = {"DELETE /api/v1/session": viewer, "DELETE /api/v1/sessions": viewer
              "DELETE /api/v1/jobs/{id}": clerk, "POST /api/v1/comparisons": clerk,
              "POST /api/v1/imports": clerk, "POST /api/v1/apply": reviewer,
              "POST /api/v1/persons/reveal": reviewer, "POST /api/v1/campaigns": admin,
-             "PATCH /api/v1/campaigns/{id}": admin, "POST /api/v1/books": staff}
+             "PATCH /api/v1/campaigns/{id}": admin, "POST /api/v1/books": staff,
+             "POST /api/v1/corrections": staff}
 for key in MATRIX:
     if not (key in SPEC_ROUTES and needs_csrf(key)):
         continue
@@ -666,6 +683,16 @@ if succeeded("POST /api/v1/persons/reveal", reviewer, st, j, h):
           re.fullmatch(r"\d{17}[\dX]|\d{15}|", j["id_number"]) is not None, j)
 audited("POST /api/v1/persons/reveal", mark, "reviewer", "person.reveal", FX["own"]["person"])
 deny_roles("POST /api/v1/persons/reveal")
+CO = "POST /api/v1/corrections"
+mark = audit_mark()
+st, j, h, _ = staff.do(REQ[CO](staff, "own", None))
+if succeeded(CO, staff, st, j, h):
+    raised = j["items"][0]
+    check("POST /api/v1/corrections: an item of the card, verified by its raiser",
+          raised["type"] == "card_correction" and raised["status"] == "verified" and
+          raised["register_key"] == FX["own"]["person"], j)
+    audited(CO, mark, "staff", "review", "item %d" % raised["id"])
+deny_roles(CO)
 
 # Campaigns (before the reports that need one).
 mark = audit_mark()
@@ -790,7 +817,9 @@ UNKNOWN = [("GET /api/v1/items/{id}", "GET", "/api/v1/items/999999", None),
             None),
            ("GET /api/v1/history", "GET", "/api/v1/history?person=3509029999999999%2F1", None),
            ("POST /api/v1/persons/reveal", "POST", "/api/v1/persons/reveal",
-            {"person": "3509029999999999/1", "reason": "家访核对"})]
+            {"person": "3509029999999999/1", "reason": "家访核对"}),
+           ("POST /api/v1/corrections", "POST", "/api/v1/corrections",
+            {"person": "3509029999999999/1", "set": {"name": "张三"}, "note": "家访核对"})]
 for role in ["admin", "auditor"]:
     for key, method, path, body in UNKNOWN:
         st, j, _, _ = U[role].call(method, path, body)
@@ -981,7 +1010,7 @@ for role in ["community", "reviewer", "viewer", "clerk"]:
         st, j, _, _ = c.do(REQ[RM](c, "other", v))
         if refused(RM, c, st, j, " to %s another community's items in bulk" % v):
             ran[RM]["area"].add(role)
-    for key in [UN, AP, "POST /api/v1/persons/reveal", BK]:
+    for key in [UN, AP, "POST /api/v1/persons/reveal", BK, CO]:
         st, j, _, _ = c.do(REQ[key](c, "other", None))
         if refused(key, c, st, j, " for another community (%s)" % OTHER):
             ran[key]["area"].add(role)

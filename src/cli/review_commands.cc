@@ -1,6 +1,7 @@
 // `popreg review`, `apply`, `undo`, `history` and `incomplete`: the review workflow and the
 // register's maintenance (src/recon/review.h, src/recon/apply.h, src/report/incomplete.h).
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "base/log.h"
 #include "cli/commands.h"
 #include "recon/apply.h"
+#include "recon/correct.h"
 #include "recon/policy.h"
 #include "recon/review.h"
 #include "report/incomplete.h"
@@ -21,9 +23,23 @@
 namespace popreg::cli {
 namespace {
 
+// The values of --set FIELD=VALUE options, by field.
+Result<std::map<std::string, std::string>> ParseSet(const std::vector<std::string>& options) {
+  std::map<std::string, std::string> set;
+  for (const std::string& kv : options) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgument("--set wants FIELD=VALUE, not '" + kv + "'");
+    }
+    set[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return set;
+}
+
 struct ReviewArgs {
   std::string db, user, action, note, type, community, household;
   int64_t item = 0;
+  std::vector<int64_t> items;
   std::optional<double> min_probability;
   std::vector<std::string> set;
 };
@@ -36,17 +52,12 @@ Status RunReview(const ReviewArgs& a) {
   r.user = a.user;
   r.note = a.note;
   r.item = a.item;
+  r.items = a.items;
   r.type = a.type;
   r.community = a.community;
   r.household = a.household;
   r.min_probability = a.min_probability;
-  for (const std::string& kv : a.set) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return InvalidArgument("--set wants FIELD=VALUE, not '" + kv + "'");
-    }
-    r.set[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  ASSIGN_OR_RETURN(r.set, ParseSet(a.set));
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
   ASSIGN_OR_RETURN(recon::ReviewResult res, recon::Review(*store, r));
   std::printf("%s: %lld items changed", a.action.c_str(), static_cast<long long>(res.changed));
@@ -109,6 +120,27 @@ Status RunUndo(const UndoArgs& a) {
   ASSIGN_OR_RETURN(recon::UndoResult res, recon::Undo(*store, a.user, a.item, a.note));
   std::printf("Undid item %lld: %lld changes restored; the item is approved again\n",
               static_cast<long long>(a.item), static_cast<long long>(res.changes));
+  return Status::Ok();
+}
+
+struct CorrectArgs {
+  std::string db, user, person, note;
+  std::vector<std::string> set;
+};
+
+Status RunCorrect(const CorrectArgs& a) {
+  if (a.db.empty()) return InvalidArgument("--db is required");
+  if (a.person.empty()) return InvalidArgument("--person is required");
+  recon::CorrectionRequest r;
+  r.user = a.user;
+  r.person = a.person;
+  r.note = a.note;
+  ASSIGN_OR_RETURN(r.set, ParseSet(a.set));
+  ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids, recon::RaiseCorrection(*store, r));
+  std::printf("Raised %zu card correction item(s), verified by %s:", ids.size(), a.user.c_str());
+  for (int64_t id : ids) std::printf(" %lld", static_cast<long long>(id));
+  std::printf("\n");
   return Status::Ok();
 }
 
@@ -254,6 +286,7 @@ void RegisterReview(CLI::App& app) {
   AddDbAndUser(c, &rv->db, &rv->user, "Who decides (community staff verify, reviewers approve)");
   c->add_option("--action", rv->action, "verify, dispute, approve, reject or reopen");
   c->add_option("--item", rv->item, "One item, by its id");
+  c->add_option("--items", rv->items, "These items, by their ids (e.g. 12,17,40)")->delimiter(',');
   c->add_option("--type", rv->type, "Every item of this type (with --community)");
   c->add_option("--community", rv->community,
                 "Only the items of this area (a community or township code prefix)");
@@ -291,6 +324,21 @@ void RegisterReview(CLI::App& app) {
   c->add_option("--note", un->note, "Why");
   c->callback([un] {
     Status s = RunUndo(*un);
+    if (!s.ok()) Fail(s);
+  });
+
+  auto co = std::make_shared<CorrectArgs>();
+  c = app.add_subcommand("correct",
+                         "Propose a correction of a person's card, as an item to review "
+                         "(docs/review.md)");
+  AddDbAndUser(c, &co->db, &co->user, "The community worker who saw it");
+  c->add_option("--person", co->person, "The register key CARD/PERSON");
+  c->add_option("--set", co->set,
+                "The right value FIELD=VALUE (name, sex, birth_date, id_number, relation, "
+                "ethnicity); repeatable");
+  c->add_option("--note", co->note, "What was seen, and where (required)");
+  c->callback([co] {
+    Status s = RunCorrect(*co);
     if (!s.ok()) Fail(s);
   });
 

@@ -84,6 +84,7 @@ class ItemApplier {
   Step Dispatch() {
     const std::string& t = d_.type;
     if (t == "field_mismatch") return SetFields({d_.field}, /*from_police=*/true);
+    if (t == store::kCardCorrection) return SetFields({d_.field}, /*from_police=*/true);
     if (t == "invalid_id_number") return SetFields({"id_number"}, /*from_police=*/true);
     if (t == "incomplete_record") return Complete();
     if (t == "unrecorded_death") return Death();

@@ -846,6 +846,13 @@ Result<RunResult> RunComparison(store::Store& store, const CompareOptions& optio
   RunResult out;
   ASSIGN_OR_RETURN(Inputs inputs, LoadInputs(store));
   RETURN_IF_ERROR(CheckCancel(options.cancel, "the comparison"));
+  if (!options.area.empty() &&
+      std::none_of(inputs.areas.begin(), inputs.areas.end(),
+                   [&](const store::Area& a) { return a.code.starts_with(options.area); })) {
+    // A typo would otherwise be an empty comparison that finds nothing anywhere.
+    return InvalidArgument("the area " + options.area +
+                           " is no area of the store's area list (nor a prefix of one)");
+  }
   if (!inputs.police) {
     LogWarn(
         "the store has no police_population import: missing_in_register, field_mismatch "

@@ -40,7 +40,9 @@ class Effects {
 
   ItemEffect Run() {
     const std::string& t = d_.type;
-    if (t == "field_mismatch") return d_.field == "birth_date" ? BirthDate() : ItemEffect();
+    if (t == "field_mismatch" || t == store::kCardCorrection) {
+      return d_.field == "birth_date" ? BirthDate() : ItemEffect();
+    }
     if (t == "incomplete_record") return Complete();
     if (t == "unrecorded_death") return Death();
     if (t == "absent_from_source") return Absent();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -196,12 +197,13 @@ Result<std::map<std::string, std::string>> CheckVerifiedValues(
 }
 
 Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
-  const int selectors =
-      (r.item != 0) + !r.type.empty() + !r.household.empty() +
-      (r.type.empty() && r.household.empty() && r.item == 0 && !r.community.empty());
-  if (selectors != 1 || (r.item != 0 && !r.community.empty())) {
+  const int selectors = (r.item != 0) + !r.items.empty() + !r.type.empty() + !r.household.empty() +
+                        (r.type.empty() && r.household.empty() && r.item == 0 && r.items.empty() &&
+                         !r.community.empty());
+  if (selectors != 1 || ((r.item != 0 || !r.items.empty()) && !r.community.empty())) {
     return InvalidArgument(
-        "say which items: --item N, --type T [--community C], --household CARD or --community C");
+        "say which items: --item N, --items N,M,..., --type T [--community C], --household CARD "
+        "or --community C");
   }
   if (r.min_probability && r.action != ReviewAction::kApprove) {
     return InvalidArgument("--min-probability goes with --action approve");
@@ -240,6 +242,23 @@ Result<ReviewResult> Review(store::Store& store, const ReviewRequest& r) {
           }
           return d.ok() || d.status().code() == ErrorCode::kNotFound ? Status() : d.status();
         }));
+  } else if (!r.items.empty()) {
+    // Items ticked in a list: each read by its id; one gone since (or resolved) is skipped.
+    std::set<int64_t> seen;
+    RETURN_IF_ERROR(store.Read("reading the items ticked", [&](store::sql::Session& s) -> Status {
+      for (const int64_t id : r.items) {
+        if (!seen.insert(id).second) continue;
+        Result<store::Discrepancy> d = store::ReadItemForReview(s, id);
+        if (!d.ok() && d.status().code() != ErrorCode::kNotFound) return d.status();
+        if (!d.ok() || d->status == "resolved") {
+          result.skipped.push_back("there is no item " + std::to_string(id) +
+                                   " (or it was resolved)");
+          continue;
+        }
+        selected.push_back(*std::move(d));
+      }
+      return Status();
+    }));
   } else {
     store::DiscrepancyFilter f;
     f.type = r.type;

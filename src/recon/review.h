@@ -38,10 +38,11 @@ struct ReviewRequest {
   std::map<std::string, std::string> set;
 
   // Which items: exactly one of these.
-  int64_t item = 0;       // one item
-  std::string type;       // every item of a type (with `community` and `min_probability`)
-  std::string household;  // every item of one card (its persons, or to be added to it)
-  std::string community;  // with `type` or alone: the items of an area (a code prefix)
+  int64_t item = 0;            // one item
+  std::vector<int64_t> items;  // these items (ticked in a list): like a selection below
+  std::string type;            // every item of a type (with `community` and `min_probability`)
+  std::string household;       // every item of one card (its persons, or to be added to it)
+  std::string community;       // with `type` or alone: the items of an area (a code prefix)
   std::optional<double> min_probability;  // with approve: items linked at least this probably
 };
 

@@ -15,6 +15,7 @@
 #include "gen/district.h"
 #include "recon/apply.h"
 #include "recon/compare.h"
+#include "recon/correct.h"
 #include "store/import.h"
 #include "store/register_edit.h"
 #include "store/review.h"
@@ -257,6 +258,132 @@ TEST_F(ReviewTest, BulkApprovalByTypeAndProbability) {
   }
   EXPECT_EQ(p->changed, expected);
   EXPECT_GT(expected, 0);
+}
+
+TEST_F(ReviewTest, ItemsTickedByIdChangeTogetherOrNotAtAll) {
+  const std::vector<store::Discrepancy> open = Items("field_mismatch");
+  ASSERT_GE(open.size(), 3u);
+  ReviewRequest verify;
+  verify.user = "staff";
+  verify.action = ReviewAction::kVerify;
+  // Two ticked, one twice, and an id that is no item: those two change, the rest is listed.
+  verify.items = {open[0].id, open[1].id, open[0].id, 999999};
+  auto v = Review(*store_, verify);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->changed, 2);
+  ASSERT_EQ(v->skipped.size(), 1u);
+  EXPECT_NE(v->skipped[0].find("999999"), std::string::npos);
+  EXPECT_EQ(Items("field_mismatch", "verified").size(), 2u);
+  // An item already verified is skipped, with why; the others change.
+  verify.items = {open[0].id, open[2].id};
+  v = Review(*store_, verify);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->changed, 1);
+  EXPECT_EQ(v->skipped.size(), 1u);
+  // The three verified are approved together.
+  const std::vector<store::Discrepancy> approved_before = Items("", "approved");
+  ReviewRequest approve;
+  approve.user = "rev";
+  approve.action = ReviewAction::kApprove;
+  approve.items = {open[0].id, open[1].id, open[2].id};
+  ASSERT_TRUE(Review(*store_, approve).ok());
+  EXPECT_EQ(Items("", "approved").size(), approved_before.size() + 3);
+  // A ticked item of a community the user does not have refuses the whole request: the item of
+  // their own township stays open too.
+  int64_t own = 0, other = 0;
+  for (const store::Discrepancy& d : Items("", "open")) {
+    if (d.community_code.size() != 12) continue;
+    (d.community_code.starts_with(township_->substr(0, 9)) ? own : other) = d.id;
+  }
+  ASSERT_NE(own, 0);
+  ASSERT_NE(other, 0);
+  ReviewRequest local;
+  local.user = "local";
+  local.action = ReviewAction::kVerify;
+  local.items = {own, other};
+  EXPECT_EQ(Review(*store_, local).status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Item(own).status, "open");
+  EXPECT_EQ(Item(other).status, "open");
+  // Ids go alone: not with a type, nor with corrected values.
+  ReviewRequest both = verify;
+  both.type = "field_mismatch";
+  EXPECT_EQ(Review(*store_, both).status().code(), ErrorCode::kInvalidArgument);
+  ReviewRequest set = verify;
+  set.set["name"] = "张三";
+  EXPECT_EQ(Review(*store_, set).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(ReviewTest, ACardCorrectionIsAnItemReviewedAndAppliedAsTheOthers) {
+  // A person of the local staff's township, and one of another.
+  std::string own, other;
+  for (const store::Discrepancy& d : Items("", "open")) {
+    if (d.community_code.size() != 12 || d.register_key.empty()) continue;
+    (d.community_code.starts_with(township_->substr(0, 9)) ? own : other) = d.register_key;
+  }
+  ASSERT_FALSE(own.empty());
+  ASSERT_FALSE(other.empty());
+  const store::Person before = PersonAt(own);
+  CorrectionRequest r;
+  r.user = "local";
+  r.person = own;
+  r.set = {{"name", before.name + "甲"}, {"relation", "之子"}, {"sex", before.sex}};
+  r.note = "入户核实，户口簿为准";
+  auto raised = RaiseCorrection(*store_, r);
+  ASSERT_TRUE(raised.ok()) << raised.status().ToString();
+  ASSERT_EQ(raised->size(), 2u);  // the sex is what the card says already
+  const store::Discrepancy name = Item((*raised)[0]);
+  EXPECT_EQ(name.type, "card_correction");
+  EXPECT_EQ(name.field, "name");
+  EXPECT_EQ(name.register_value, before.name);
+  EXPECT_EQ(name.source_value, before.name + "甲");
+  EXPECT_EQ(name.status, "verified");
+  auto reviews = store::ListReviews(*store_, name.id);
+  ASSERT_TRUE(reviews.ok());
+  ASSERT_EQ(reviews->size(), 1u);
+  EXPECT_EQ((*reviews)[0].who, "local");
+  EXPECT_EQ((*reviews)[0].note, r.note);
+  EXPECT_EQ(Item((*raised)[1]).field, "relation");
+  // The same field again while the first is under review: refused, naming it.
+  auto again = RaiseCorrection(*store_, r);
+  EXPECT_EQ(again.status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find(std::to_string(name.id)), std::string::npos);
+  // Refusals: another township's person, no note, a bad ID, a field not on the card, nothing
+  // that differs, no such person. None adds an item.
+  const size_t items = Items().size();
+  CorrectionRequest bad = r;
+  bad.person = other;
+  EXPECT_EQ(RaiseCorrection(*store_, bad).status().code(), ErrorCode::kPermissionDenied);
+  bad = r;
+  bad.note = "  ";
+  EXPECT_EQ(RaiseCorrection(*store_, bad).status().code(), ErrorCode::kInvalidArgument);
+  bad.note = "x";
+  bad.set = {{"id_number", "350902198503021235"}};
+  EXPECT_EQ(RaiseCorrection(*store_, bad).status().code(), ErrorCode::kInvalidArgument);
+  bad.set = {{"status", "dead"}};
+  EXPECT_EQ(RaiseCorrection(*store_, bad).status().code(), ErrorCode::kInvalidArgument);
+  bad.set = {{"sex", before.sex}};
+  EXPECT_EQ(RaiseCorrection(*store_, bad).status().code(), ErrorCode::kInvalidArgument);
+  bad.set = {{"name", "张三"}};
+  bad.person = "9999999999999999/1";
+  EXPECT_EQ(RaiseCorrection(*store_, bad).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(Items().size(), items);
+  // Approved and applied: the card changes, with history naming the item; a comparison
+  // afterwards neither resolves the items nor finds them.
+  ASSERT_TRUE(Do("rev", ReviewAction::kApprove, name.id).ok());
+  auto applied = ApplyOne(name.id);
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(applied->applied, 1);
+  EXPECT_EQ(PersonAt(own).name, before.name + "甲");
+  auto h = store::PersonHistory(*store_, own);
+  ASSERT_TRUE(h.ok());
+  ASSERT_FALSE(h->rows.empty());
+  EXPECT_EQ(h->rows.back().item_id, name.id);
+  CompareOptions c;
+  c.as_of = *Date::ParseIso("2026-09-30");
+  c.since = *Date::ParseIso("2025-10-01");
+  ASSERT_TRUE(RunComparison(*store_, c, "clerk").ok());
+  EXPECT_EQ(Item((*raised)[1]).status, "verified");
+  EXPECT_EQ(Item(name.id).status, "applied");
 }
 
 TEST_F(ReviewTest, AFieldMismatchAppliedHasItsHistoryAndUndoRestoresIt) {

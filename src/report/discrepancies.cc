@@ -31,6 +31,7 @@ std::string ChineseType(const std::string& t) {
   if (t == "duplicate_in_register") return "重复登记";
   if (t == "invalid_id_number") return "身份号码错误";
   if (t == "incomplete_record") return "信息不全";
+  if (t == store::kCardCorrection) return "户卡更正";
   return t;
 }
 
@@ -58,7 +59,11 @@ Status WriteCsv(std::span<const store::Discrepancy> items, const std::string& pa
   ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(path));
   RETURN_IF_ERROR(
       out->Write(std::vector<std::string_view>(std::begin(kColumns), std::end(kColumns))));
-  for (const store::Discrepancy& d : items) RETURN_IF_ERROR(out->Write(DiscrepancyRow(d)));
+  for (const store::Discrepancy& d : items) {
+    // The city's file holds the spec's types only: a card correction is the office's own.
+    if (d.type == store::kCardCorrection) continue;
+    RETURN_IF_ERROR(out->Write(DiscrepancyRow(d)));
+  }
   return out->Close();
 }
 

@@ -26,7 +26,8 @@ std::span<const std::string_view> DiscrepancyColumns();
 // not apply is empty; match_probability has at most 6 decimals.
 std::vector<std::string> DiscrepancyRow(const store::Discrepancy& d);
 
-// Writes `items` to `path`. csv: UTF-8, the spec's English header exactly; xlsx: one sheet with
+// Writes `items` to `path`. csv: UTF-8, the spec's English header exactly, and the spec's types
+// only (card corrections, the office's own items, are left out); xlsx: one sheet with
 // the spec's columns in the spec's order under Chinese headers, types and statuses in Chinese;
 // json: an array of objects by the spec's column names plus evidence, explanation and the
 // comparisons that found the item first and last. Errors name the path; a failed write leaves

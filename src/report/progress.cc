@@ -299,4 +299,10 @@ Status WriteProgress(const Progress& p, const std::string& format, const std::st
   return WriteTable(format, path, "进度", kColumns, rows, people);
 }
 
+void KeepArea(Progress& p, std::string_view area) {
+  std::erase_if(p.rows,
+                [&](const ProgressRow& r) { return !recon::AreaCovers(area, r.community_code); });
+  p.totals.clear();
+}
+
 }  // namespace popreg::report

@@ -83,6 +83,10 @@ Progress EvaluateProgress(const ProgressData& data, const Date& as_of);
 
 // The progress of campaign `campaign_id` (0 = the newest) on `as_of`.
 Result<Progress> ComputeProgress(store::Store& store, int64_t campaign_id, const Date& as_of);
+// The rows of the communities `area` covers (recon::AreaCovers), without the district's
+// totals: what community staff of that area read.
+void KeepArea(Progress& p, std::string_view area);
+
 // The progress on each of `dates`, reading the store once (for a bulletin's chart).
 Result<std::vector<Progress>> ComputeProgressSeries(store::Store& store, int64_t campaign_id,
                                                     std::span<const Date> dates);

@@ -94,6 +94,19 @@ TEST(Progress, RowsPerCommunityAndMilestoneInOrder) {
   EXPECT_EQ(p.campaign_phase, "implementation");
 }
 
+TEST(Progress, AnAreaKeepsItsCommunitiesRowsAndNotTheDistrictsTotals) {
+  Progress p = EvaluateProgress(Data(), D("2026-11-30"));
+  KeepArea(p, "350902001002");
+  ASSERT_EQ(p.rows.size(), 4u);  // one community's milestones; not the items without one
+  for (const ProgressRow& r : p.rows) EXPECT_EQ(r.community_code, "350902001002");
+  EXPECT_TRUE(p.totals.empty());
+  p = EvaluateProgress(Data(), D("2026-11-30"));
+  KeepArea(p, "350902001000");  // the township: both its communities
+  EXPECT_EQ(p.rows.size(), 8u);
+  KeepArea(p, "350902002000");
+  EXPECT_TRUE(p.rows.empty());
+}
+
 TEST(Progress, TheReportingMilestoneCountsWhatTheCommunityActedOn) {
   const ProgressData data = Data();
   Progress p = EvaluateProgress(data, D("2026-11-30"));

@@ -127,4 +127,16 @@ Result<int64_t> IntQuery(const Call& call, std::string_view name, int64_t fallba
   return n;
 }
 
+Result<std::optional<double>> ProbabilityQuery(const Call& call, std::string_view name) {
+  std::optional<std::string> v = call.Query(name);
+  if (!v || v->empty()) return std::optional<double>();
+  double p = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), p);
+  if (ec != std::errc() || end != v->data() + v->size() || !(p >= 0 && p <= 1)) {
+    return InvalidArgument("the parameter " + std::string(name) + " '" + *v +
+                           "' is not a probability from 0 to 1");
+  }
+  return std::optional<double>(p);
+}
+
 }  // namespace popreg::server

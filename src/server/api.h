@@ -169,5 +169,8 @@ Status AuditAs(store::Store& store, std::string_view who, std::string_view actio
 // An integer query parameter with bounds; InvalidArgument naming it when not a number in range.
 Result<int64_t> IntQuery(const Call& call, std::string_view name, int64_t fallback, int64_t min,
                          int64_t max);
+// The query parameter `name` as a probability (a decimal from 0 to 1), nullopt when absent or
+// empty; InvalidArgument naming it otherwise.
+Result<std::optional<double>> ProbabilityQuery(const Call& call, std::string_view name);
 
 }  // namespace popreg::server

@@ -124,4 +124,13 @@ nlohmann::json ErrorBody(const Status& status, Lang lang, const Said* said,
             {"details", std::move(d)}}}};
 }
 
+Status Renamed(const Status& status, std::string_view path, std::string_view shown) {
+  std::string m = status.message();
+  for (size_t p = path.empty() ? std::string::npos : m.find(path); p != std::string::npos;
+       p = m.find(path, p + shown.size())) {
+    m.replace(p, path.size(), shown);
+  }
+  return Status(status.code(), m);
+}
+
 }  // namespace popreg::server

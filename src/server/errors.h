@@ -37,4 +37,8 @@ struct Said {
 nlohmann::json ErrorBody(const Status& status, Lang lang, const Said* said = nullptr,
                          const nlohmann::json& details = nullptr);
 
+// `status` with every `path` in its message said as `shown` instead: the engine names a store or
+// a file by where it is on the server's disk, which is not the browser's to learn.
+Status Renamed(const Status& status, std::string_view path, std::string_view shown);
+
 }  // namespace popreg::server

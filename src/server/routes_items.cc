@@ -5,6 +5,7 @@
 #include <string>
 
 #include "recon/apply.h"
+#include "recon/correct.h"
 #include "recon/review.h"
 #include "server/api.h"
 #include "server/masking.h"
@@ -39,7 +40,8 @@ nlohmann::json ItemJson(const store::Discrepancy& d) {
   return j;
 }
 
-// The filter and search of a worklist request (community, type, status, comparison, search).
+// The filter and search of a worklist request (community, type, status, comparison, least
+// probability, search).
 Result<store::ItemQuery> ItemFilter(Call& call) {
   store::ItemQuery q;
   ASSIGN_OR_RETURN(q.filter.community_code, call.Area(recon::Action::kRead));
@@ -47,6 +49,7 @@ Result<store::ItemQuery> ItemFilter(Call& call) {
   q.filter.status = call.Query("status").value_or("");
   ASSIGN_OR_RETURN(q.filter.comparison_id, IntQuery(call, "comparison", 0, 0, INT64_MAX));
   q.search = call.Query("search").value_or("");
+  ASSIGN_OR_RETURN(q.min_probability, ProbabilityQuery(call, "min_probability"));
   return q;
 }
 
@@ -160,8 +163,11 @@ Result<Reply> ReviewItem(Call& call) {
   return Json(std::move(out));
 }
 
-// Many items at once: every item of a type (in an area, linked at least so probably), of a
-// household card, or of an area. All change or none.
+// The most ids one bulk request may tick: the worklist's selection, with room to spare.
+constexpr size_t kMaxTickedItems = 10000;
+
+// Many items at once: the items ticked in a list (by id), every item of a type (in an area,
+// linked at least so probably), of a household card, or of an area. All change or none.
 Result<Reply> ReviewMany(Call& call) {
   ASSIGN_OR_RETURN(nlohmann::json body, call.Body());
   recon::ReviewRequest r;
@@ -172,15 +178,50 @@ Result<Reply> ReviewMany(Call& call) {
   ASSIGN_OR_RETURN(r.type, StringField(body, "type", false));
   ASSIGN_OR_RETURN(r.household, StringField(body, "household", false));
   ASSIGN_OR_RETURN(r.community, StringField(body, "community", false));
+  if (auto it = body.find("items"); it != body.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > kMaxTickedItems) {
+      return InvalidArgument("items is a list of at most " + std::to_string(kMaxTickedItems) +
+                             " item ids");
+    }
+    for (const nlohmann::json& id : *it) {
+      if (!id.is_number_integer() || id.get<int64_t>() < 1) {
+        return InvalidArgument("items holds item ids (whole numbers from 1), not " + id.dump());
+      }
+      r.items.push_back(id.get<int64_t>());
+    }
+    if (r.items.empty()) return InvalidArgument("items is empty: tick at least one item");
+  }
   if (auto it = body.find("min_probability"); it != body.end() && !it->is_null()) {
     if (!it->is_number()) return InvalidArgument("min_probability is not a number");
     r.min_probability = it->get<double>();
   }
-  if (r.type.empty() && r.household.empty() && r.community.empty()) {
-    return InvalidArgument("choose the items: type (with community), household or community");
+  if (r.items.empty() && r.type.empty() && r.household.empty() && r.community.empty()) {
+    return InvalidArgument(
+        "choose the items: items (ids), type (with community), household or community");
   }
   ASSIGN_OR_RETURN(recon::ReviewResult res, recon::Review(call.store, r));
   return Json(ReviewResultJson(res));
+}
+
+// A correction raised from the household card: an item per field, verified by whoever saw it
+// (recon/correct.h), then reviewed as every item is.
+Result<Reply> RaiseCorrectionRoute(Call& call) {
+  // A role that verifies nowhere learns nothing, not even whether the person exists.
+  RETURN_IF_ERROR(call.AllowSomewhere(recon::Action::kVerify));
+  ASSIGN_OR_RETURN(nlohmann::json body, call.Body());
+  recon::CorrectionRequest r;
+  r.user = call.Me().login;
+  ASSIGN_OR_RETURN(r.person, StringField(body, "person"));
+  ASSIGN_OR_RETURN(r.note, StringField(body, "note"));
+  ASSIGN_OR_RETURN(r.set, SetField(body));
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids, recon::RaiseCorrection(call.store, r));
+  const bool whole = call.Allow(recon::Action::kSeeIdNumbers).ok();
+  nlohmann::json items = nlohmann::json::array();
+  for (const int64_t id : ids) {
+    ASSIGN_OR_RETURN(store::Discrepancy d, ReadItem(call, id));
+    items.push_back(Masked(ItemJson(d), whole));
+  }
+  return Json({{"items", std::move(items)}}, 201);
 }
 
 Result<Reply> UndoItem(Call& call) {
@@ -200,6 +241,7 @@ void AddItemRoutes(Api& api) {
   api.Add("POST", "/api/v1/items/{id}/review", Access::kUser, ReviewItem);
   api.Add("POST", "/api/v1/items/{id}/undo", Access::kUser, UndoItem);
   api.Add("POST", "/api/v1/reviews", Access::kUser, ReviewMany);
+  api.Add("POST", "/api/v1/corrections", Access::kUser, RaiseCorrectionRoute);
 }
 
 }  // namespace popreg::server

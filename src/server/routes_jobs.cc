@@ -96,6 +96,7 @@ Result<Reply> StartComparison(Call& call) {
     ASSIGN_OR_RETURN(o.since, DateField(body, "since", true));
   }
   if (o.since > o.as_of) return InvalidArgument("since " + o.since.Iso() + " is after as_of");
+  ASSIGN_OR_RETURN(o.area, StringField(body, "area", false));
   if (auto it = body.find("learn"); it != body.end() && it->is_boolean()) o.learn = it->get<bool>();
   const std::string login = call.Me().login;
   StorePool* pool = &call.server.pool;
@@ -129,6 +130,7 @@ Result<Reply> ListComparisonsRoute(Call& call) {
     out.push_back({{"id", c.id},
                    {"as_of", c.info.as_of},
                    {"since", c.info.since},
+                   {"area", c.info.area_code},
                    {"started_by", c.info.started_by},
                    {"started_at", c.info.started_at},
                    {"finished_at", c.info.finished_at}});
@@ -207,16 +209,6 @@ class UploadFile {
  private:
   std::string path_;
 };
-
-// `status` with every mention of a file of the server's (`path`) made `shown`, the name the
-// office knows it by: the server's folders are not the office's business.
-Status Renamed(const Status& status, const std::string& path, const std::string& shown) {
-  std::string m = status.message();
-  for (size_t p = m.find(path); p != std::string::npos; p = m.find(path, p + shown.size())) {
-    m.replace(p, path.size(), shown);
-  }
-  return Status(status.code(), m);
-}
 
 // The import profiles the server offers (serve --profiles-dir): NAME.toml files of that folder,
 // named in a request by NAME alone. A name is letters, digits, '.', '_' and '-' not starting with

@@ -151,12 +151,7 @@ Result<Reply> ProgressRoute(Call& call) {
   ASSIGN_OR_RETURN(Date as_of, call.DateParam("as_of"));
   ASSIGN_OR_RETURN(std::string format, Format(call, {"json", "csv", "xlsx"}));
   ASSIGN_OR_RETURN(report::Progress p, report::ComputeProgress(call.store, id, as_of));
-  if (!area.empty()) {
-    std::erase_if(p.rows, [&](const report::ProgressRow& r) {
-      return r.community_code.empty() || !recon::AreaCovers(area, r.community_code);
-    });
-    p.totals.clear();
-  }
+  if (!area.empty()) report::KeepArea(p, area);
   return Report(call, format, "progress-" + as_of.Iso(),
                 [&](const std::string& f, const std::string& path) {
                   return report::WriteProgress(p, f, path);

@@ -194,16 +194,10 @@ void Dispatch(ServerState& st, const Route& route, const std::vector<std::string
     }
     // The engine names the store by its file or URL ("store /var/lib/popreg/popreg.db: there is
     // no item 7"): the log keeps that; a browser is told "the store".
-    std::string message = reply.status().message();
     const std::string& where = (*lease)->location();
-    for (const std::string& named : {"store " + where + ": ", where}) {
-      const std::string by = named == where ? "the store" : "";
-      for (size_t p = message.find(named); !where.empty() && p != std::string::npos;
-           p = message.find(named, p + by.size())) {
-        message.replace(p, named.size(), by);
-      }
-    }
-    SendError(res, Status(reply.status().code(), message), lang);
+    SendError(res,
+              Renamed(Renamed(reply.status(), "store " + where + ": ", ""), where, "the store"),
+              lang);
     return;
   }
   Reply& r = *reply;

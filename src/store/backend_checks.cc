@@ -17,6 +17,7 @@ bool Contains(const std::string_view (&list)[N], std::string_view v) {
 }  // namespace
 
 bool IsDiscrepancyType(std::string_view type) { return Contains(kDiscrepancyTypes, type); }
+bool IsItemType(std::string_view type) { return Contains(kItemTypes, type); }
 bool IsDiscrepancyStatus(std::string_view status) { return Contains(kDiscrepancyStatuses, status); }
 
 Status CheckComparisonItems(const std::vector<Discrepancy>& items) {
@@ -40,7 +41,7 @@ Status CheckComparisonItems(const std::vector<Discrepancy>& items) {
 }
 
 Status CheckDiscrepancyFilter(const DiscrepancyFilter& filter) {
-  if (!filter.type.empty() && !IsDiscrepancyType(filter.type)) {
+  if (!filter.type.empty() && !IsItemType(filter.type)) {
     return InvalidArgument("unknown discrepancy type '" + filter.type + "'");
   }
   if (!filter.status.empty()) return CheckDiscrepancyStatus(filter.status);

@@ -12,6 +12,8 @@ namespace popreg::store {
 
 // True when `type` is one of kDiscrepancyTypes, `status` one of kDiscrepancyStatuses.
 bool IsDiscrepancyType(std::string_view type);
+// True when `type` is one of kItemTypes (the spec's or a card correction).
+bool IsItemType(std::string_view type);
 bool IsDiscrepancyStatus(std::string_view status);
 
 // SaveComparison's items: a known type, a non-empty identity, no identity twice. The error names

@@ -243,7 +243,7 @@ TEST_F(CampaignsTest, ASchema3StoreMigratesWithItsImportsReadable) {
   }
   auto s = OpenStore(Location("old.db"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ(*(*s)->SchemaVersion(), 5);
+  EXPECT_EQ(*(*s)->SchemaVersion(), 6);
   EXPECT_TRUE((*s)->IntegrityCheck().ok());
   auto imports = (*s)->ListImports();
   ASSERT_TRUE(imports.ok()) << imports.status().ToString();

@@ -11,17 +11,19 @@
 
 namespace popreg::store {
 
+// One list of the item's columns for both: the list's is the whole one with its four JSON
+// columns read as NULL (a macro: string literals are joined at compile time, so both stay
+// constants whose order cannot drift apart).
+#define POPREG_ITEM_COLUMNS(EVIDENCE, EXPLANATION, ACTION, VALUES)                        \
+  "id, identity, type, community_code, register_key, register_key_2, source_kind, "       \
+  "source_import_id, source_row, source_id_number, field, register_value, source_value, " \
+  "birth_key, match_probability, proposal, " EVIDENCE ", " EXPLANATION                    \
+  ", status, "                                                                            \
+  "first_comparison, last_comparison, " ACTION ", " VALUES ", updated_at"
 const std::string_view kItemColumns =
-    "id, identity, type, community_code, register_key, register_key_2, source_kind, "
-    "source_import_id, source_row, source_id_number, field, register_value, source_value, "
-    "birth_key, match_probability, proposal, evidence_json, explanation_json, status, "
-    "first_comparison, last_comparison, action_json, values_json, updated_at";
-
-const std::string_view kItemListColumns =
-    "id, identity, type, community_code, register_key, register_key_2, source_kind, "
-    "source_import_id, source_row, source_id_number, field, register_value, source_value, "
-    "birth_key, match_probability, proposal, NULL, NULL, status, first_comparison, "
-    "last_comparison, NULL, NULL, updated_at";
+    POPREG_ITEM_COLUMNS("evidence_json", "explanation_json", "action_json", "values_json");
+const std::string_view kItemListColumns = POPREG_ITEM_COLUMNS("NULL", "NULL", "NULL", "NULL");
+#undef POPREG_ITEM_COLUMNS
 
 const std::string_view kItemFilterWhere =
     "(CAST(?1 AS TEXT) = '' OR type = ?1) AND (CAST(?2 AS TEXT) = '' OR "

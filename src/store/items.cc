@@ -101,6 +101,10 @@ std::string FilterWhere(const ItemQuery& q, std::vector<sql::Value>& params) {
     where += " AND community_key >= " + param(f.community_code);
     if (!end.empty()) where += " AND community_key < " + param(end);
   }
+  if (q.min_probability) {
+    // Items without a probability (nothing was linked) are not "at least this probable".
+    where += " AND match_probability >= " + param(*q.min_probability);
+  }
   if (f.comparison_id != 0) {
     where += " AND id IN (SELECT discrepancy_id FROM comparison_items WHERE comparison_id = " +
              param(f.comparison_id) + ")";
@@ -132,8 +136,18 @@ std::optional<ItemSort> ParseItemSort(std::string_view name) {
   return std::nullopt;
 }
 
-Result<std::vector<ItemStatement>> ItemPageStatements(const ItemQuery& q) {
+// The filter's and the probability's checks, shared by a page and the counts.
+Status CheckItemQuery(const ItemQuery& q) {
   RETURN_IF_ERROR(CheckDiscrepancyFilter(q.filter));
+  if (q.min_probability && !(*q.min_probability >= 0 && *q.min_probability <= 1)) {
+    return InvalidArgument("the least probability is between 0 and 1, not " +
+                           std::to_string(*q.min_probability));
+  }
+  return Status();
+}
+
+Result<std::vector<ItemStatement>> ItemPageStatements(const ItemQuery& q) {
+  RETURN_IF_ERROR(CheckItemQuery(q));
   if (q.limit < 1 || q.limit > 500) {
     return InvalidArgument("a page holds 1 to 500 items, not " + std::to_string(q.limit));
   }
@@ -207,6 +221,7 @@ Result<ItemPage> ListItemsPage(Store& store, const ItemQuery& q) {
 }
 
 Result<std::vector<ItemCount>> CountItems(Store& store, const ItemQuery& q) {
+  RETURN_IF_ERROR(CheckItemQuery(q));
   std::vector<ItemCount> out;
   RETURN_IF_ERROR(store.Read("counting items", [&](sql::Session& s) -> Status {
     std::vector<sql::Value> params;

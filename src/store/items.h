@@ -39,6 +39,9 @@ struct ItemQuery {
   // key, or is the ID number or the exact name of the register person its register key names.
   // Each of these is an index lookup.
   std::string search;
+  // Only items linked at least this probably (match_probability >= it; an item without a
+  // probability never passes). nullopt = every item.
+  std::optional<double> min_probability;
   ItemSort sort = ItemSort::kId;
   bool descending = false;
   // "" = the first page; otherwise the `next` of the page before, from a query with the same

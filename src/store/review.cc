@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "store/backend_checks.h"
 #include "store/common_store.h"
 #include "store/sql.h"
 
@@ -45,6 +46,64 @@ Status RecordTransition(sql::Session& s, const Discrepancy& item, std::string_vi
                                     {"status_after", std::string(status_after)},
                                     {"note", std::string(note)}};
   return InsertAudit(s, AuditEntry{std::string(who), at, "review", what, details.dump()}).status();
+}
+
+Status InsertItem(sql::Session& s, Discrepancy& item) {
+  const std::string what = "adding the item " + item.identity;
+  if (!IsItemType(item.type) || item.identity.empty()) {
+    return InvalidArgument(what + ": the type '" + item.type + "' or the identity is not one");
+  }
+  ASSIGN_OR_RETURN(sql::Rows newest, s.Query(what, "SELECT max(id) FROM comparisons", {}));
+  if (newest.IsNull(0, 0)) {
+    return FailedPrecondition(
+        "there is no comparison yet: a correction is raised against the "
+        "register a comparison has looked at");
+  }
+  const int64_t comparison = newest.Int(0, 0);
+  ASSIGN_OR_RETURN(sql::Rows same, s.Query(what,
+                                           "SELECT id FROM discrepancies WHERE identity = ?1 "
+                                           "AND status <> 'resolved'",
+                                           {item.identity}));
+  if (!same.empty()) {
+    return AlreadyExists("item " + same.String(0, 0) + " already proposes this: review that one");
+  }
+  ASSIGN_OR_RETURN(item.id, NextId(s, "discrepancies"));
+  ASSIGN_OR_RETURN(std::string at, s.Now());
+  item.status = "open";
+  item.first_comparison = item.last_comparison = comparison;
+  item.updated_at = at;
+  const std::optional<double>& p = item.match_probability;
+  return s
+      .Exec(what,
+            "INSERT INTO discrepancies (id, identity, type, community_code, register_key, "
+            "register_key_2, source_kind, source_import_id, source_row, source_id_number, field, "
+            "register_value, source_value, birth_key, match_probability, status, proposal, "
+            "evidence_json, explanation_json, first_comparison, last_comparison, action_json, "
+            "values_json, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+            "?13, ?14, ?15, 'open', ?16, ?17, ?18, ?19, ?19, ?20, ?21, ?22)",
+            {item.id,
+             item.identity,
+             item.type,
+             sql::TextOrNull(item.community_code),
+             sql::TextOrNull(item.register_key),
+             sql::TextOrNull(item.register_key_2),
+             sql::TextOrNull(item.source_kind),
+             sql::IdOrNull(item.source_import_id),
+             sql::IdOrNull(item.source_row),
+             sql::TextOrNull(item.source_id_number),
+             sql::TextOrNull(item.field),
+             sql::TextOrNull(item.register_value),
+             sql::TextOrNull(item.source_value),
+             sql::TextOrNull(item.birth_key),
+             p ? sql::Value(*p) : sql::Value(nullptr),
+             item.proposal,
+             sql::TextOrNull(item.evidence_json),
+             sql::TextOrNull(item.explanation_json),
+             comparison,
+             sql::TextOrNull(item.action_json),
+             sql::TextOrNull(item.values_json),
+             at})
+      .status();
 }
 
 Result<Discrepancy> ReadItemForReview(sql::Session& s, int64_t id) { return SelectItem(s, id); }

@@ -22,6 +22,12 @@ struct ReviewRecord {
   std::string values_json;
 };
 
+// Adds an item that no comparison found (a card correction, recon/correct.h) in this
+// transaction, open, and sets item.id. Its first and last comparison are the newest one, the
+// register's state it was raised against (FailedPrecondition when there is none yet).
+// AlreadyExists when an item of its identity is still open to review, naming that item.
+Status InsertItem(sql::Session& s, Discrepancy& item);
+
 // Moves `item` (as read in this transaction) to `status_after`: the item's status and, when
 // `verified_values_json` is not empty, its verified values; a review row; an audit entry.
 Status RecordTransition(sql::Session& s, const Discrepancy& item, std::string_view status_after,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include "store/common_store.h"
 #include "store/items.h"
 #include "store/postgres/postgres_store.h"
+#include "store/review.h"
 #include "store/sql.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_test_util.h"
@@ -340,6 +342,34 @@ TEST_F(ItemPagesTest, FiltersSearchAndTotals) {
   EXPECT_TRUE(ids("C3/9").empty());
 }
 
+TEST_F(ItemPagesTest, TheLeastProbabilityKeepsItemsLinkedAtLeastSoProbably) {
+  MakeItems(90);
+  for (double least : {0.0, 0.5, 8 / 9.0, 1.0}) {
+    SCOPED_TRACE(least);
+    std::vector<int64_t> want;
+    int64_t count = 0;
+    for (const Discrepancy& d : All()) {
+      if (d.match_probability && *d.match_probability >= least) want.push_back(d.id);
+    }
+    EXPECT_EQ(Walk({.min_probability = least, .limit = 4}), want);
+    // Items without a probability never pass, even the least one.
+    auto counts = CountItems(*store_, {.min_probability = least});
+    ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+    for (const ItemCount& c : *counts) count += c.count;
+    EXPECT_EQ(count, static_cast<int64_t>(want.size()));
+    auto p = ListItemsPage(*store_, {.min_probability = least, .count_total = true});
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->total, static_cast<int64_t>(want.size()));
+  }
+  EXPECT_LT(Walk({.min_probability = 0.5}).size(), All().size());
+  for (double bad : {-0.1, 1.5, std::nan("")}) {
+    EXPECT_EQ(ListItemsPage(*store_, {.min_probability = bad}).status().code(),
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(CountItems(*store_, {.min_probability = bad}).status().code(),
+              ErrorCode::kInvalidArgument);
+  }
+}
+
 TEST_F(ItemPagesTest, ASearchFindsItemsByTheirRegisterPersonsIdNumberOrName) {
   ImportInfo info;
   info.kind = io::Kind::kRegister;
@@ -445,6 +475,69 @@ TEST_F(ItemPagesTest, EachPageIsAnIndexRangeScanOnSqlite) {
   }
 }
 
+// ---- Migration 6 ----
+
+TEST_F(Schema5Test, ASchema5StoreTakesCardCorrectionsAndStillRefusesOtherTypes) {
+  {
+    auto old = OldStore("old5.db", 5);
+    ASSERT_NE(old, nullptr);
+    ASSERT_TRUE(old->Write("an old store",
+                           [](sql::Session& s) -> Status {
+                             return s
+                                 .Exec("c",
+                                       "INSERT INTO comparisons (id, as_of, since, started_at, "
+                                       "finished_at) VALUES (1, '2026-09-30', '2026-01-01', "
+                                       "'2026-10-01T08:00:00.000Z', '2026-10-01T09:00:00.000Z')")
+                                 .status();
+                           })
+                    .ok());
+    // Schema 5 refuses the new type.
+    Discrepancy d;
+    d.type = std::string(kCardCorrection);
+    d.identity = "card_correction|C1/1|name";
+    EXPECT_FALSE(
+        old->Write("a correction", [&](sql::Session& s) { return InsertItem(s, d); }).ok());
+  }
+  auto s = OpenStore(Location("old5.db"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  store_ = std::move(*s);
+  EXPECT_EQ(*store_->SchemaVersion(), 6);
+  EXPECT_TRUE(store_->IntegrityCheck().ok()) << store_->IntegrityCheck().ToString();
+  Discrepancy d;
+  d.type = std::string(kCardCorrection);
+  d.identity = "card_correction|C1/1|relation";
+  d.register_key = "C1/1";
+  d.field = "relation";
+  d.register_value = "之子";
+  d.source_value = "之女";
+  ASSERT_TRUE(
+      store_->Write("a correction", [&](sql::Session& s) { return InsertItem(s, d); }).ok());
+  EXPECT_GT(d.id, 0);
+  auto listed = ListItemsPage(*store_, {.filter = {.type = std::string(kCardCorrection)}});
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->items.size(), 1u);
+  EXPECT_EQ(listed->items[0].field, "relation");
+  EXPECT_EQ(listed->items[0].first_comparison, 1);
+  // The same identity again, while the first is open: refused, naming it.
+  Discrepancy twice = d;
+  Status st = store_->Write("again", [&](sql::Session& s) { return InsertItem(s, twice); });
+  EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(st.message().find(std::to_string(d.id)), std::string::npos);
+  // The checks still hold for what is neither the spec's nor popreg's.
+  for (const char* sql : {"UPDATE discrepancies SET type = 'rumour'",
+                          "UPDATE discrepancies SET field = 'shoe_size'"}) {
+    EXPECT_FALSE(
+        store_->Write("bad", [&](sql::Session& s) { return s.Exec("bad", sql).status(); }).ok())
+        << sql;
+  }
+  // A comparison that finds nothing resolves no correction.
+  std::vector<Discrepancy> none;
+  ComparisonInfo info{"2026-10-31", "2026-01-01", "", "clerk", "", ""};
+  auto saved = store_->SaveComparison(info, none);
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(saved->resolved_items, 0);
+}
+
 // ---- Migration 5 ----
 
 TEST_F(Schema5Test, ASchema4StoreMigratesWithItsAuditLogChained) {
@@ -498,7 +591,7 @@ TEST_F(Schema5Test, ASchema4StoreMigratesWithItsAuditLogChained) {
   auto s = OpenStore(Location("old.db"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   store_ = std::move(*s);
-  EXPECT_EQ(*store_->SchemaVersion(), 5);
+  EXPECT_EQ(*store_->SchemaVersion(), 6);
   EXPECT_TRUE(store_->IntegrityCheck().ok()) << store_->IntegrityCheck().ToString();
   AuditChainCheck c = Verify();
   EXPECT_TRUE(c.intact()) << c.why;

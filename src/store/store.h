@@ -147,6 +147,17 @@ inline constexpr std::string_view kDiscrepancyTypes[] = {
     "missing_in_register", "absent_from_source",    "field_mismatch",    "unrecorded_birth",
     "unrecorded_death",    "duplicate_in_register", "invalid_id_number", "incomplete_record"};
 
+// popreg's own item type beside the spec's: a correction of a register person raised from the
+// household card by community staff (recon/correct.h), reviewed and applied as the others are.
+// It is no comparison's finding: a comparison neither finds nor resolves one, and the city's
+// discrepancy file (the spec's types only) leaves it out.
+inline constexpr std::string_view kCardCorrection = "card_correction";
+// The types an item of the worklist may have: the spec's, then popreg's own.
+inline constexpr std::string_view kItemTypes[] = {
+    "missing_in_register", "absent_from_source", "field_mismatch",
+    "unrecorded_birth",    "unrecorded_death",   "duplicate_in_register",
+    "invalid_id_number",   "incomplete_record",  kCardCorrection};
+
 // The states of a discrepancy item. A new item is "open"; community staff move it to "verified"
 // (confirmed on the ground) or "disputed" (the register is right, the source wrong), a district
 // reviewer to "approved" or "rejected", and an approved item becomes "applied" once its action
@@ -160,7 +171,7 @@ inline constexpr std::string_view kDiscrepancyStatuses[] = {
 // its `identity` is the same (the type and the spec's "identified by" values, made by recon).
 struct Discrepancy {
   int64_t id = 0;    // stable item id, assigned by the store on first sight; 0 before saving
-  std::string type;  // one of kDiscrepancyTypes
+  std::string type;  // one of kItemTypes (of kDiscrepancyTypes when a comparison found it)
   std::string community_code;
   std::string register_key;
   std::string register_key_2;
@@ -168,7 +179,9 @@ struct Discrepancy {
   ImportId source_import_id = 0;  // 0 = none
   int64_t source_row = 0;         // 0 = none
   std::string source_id_number;
-  std::string field;  // "name", "sex", "birth_date", "id_number" or empty
+  // "name", "sex", "birth_date", "id_number" or empty; a card correction's also "relation" or
+  // "ethnicity"
+  std::string field;
   std::string register_value;
   std::string source_value;
   std::string birth_key;

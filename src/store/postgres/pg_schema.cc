@@ -344,6 +344,20 @@ constexpr std::string_view kSchema5After = R"sql(
 ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;
 )sql";
 
+// Migration 6: card corrections (store.h kCardCorrection), items of popreg's own type raised
+// from the household card, which may correct a person's relation or ethnicity as well: two
+// CHECK constraints widen.
+constexpr std::string_view kSchema6 = R"sql(
+ALTER TABLE discrepancies DROP CONSTRAINT discrepancies_type_check;
+ALTER TABLE discrepancies ADD CONSTRAINT discrepancies_type_check CHECK (type IN (
+  'missing_in_register', 'absent_from_source', 'field_mismatch', 'unrecorded_birth',
+  'unrecorded_death', 'duplicate_in_register', 'invalid_id_number', 'incomplete_record',
+  'card_correction'));
+ALTER TABLE discrepancies DROP CONSTRAINT discrepancies_field_check;
+ALTER TABLE discrepancies ADD CONSTRAINT discrepancies_field_check CHECK (field IS NULL OR
+  field IN ('name', 'sex', 'birth_date', 'id_number', 'relation', 'ethnicity'));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchema1},
     {2, "discrepancy items across comparisons", kSchema2},
@@ -351,6 +365,7 @@ constexpr Migration kMigrations[] = {
     {4, "campaigns; the month and community of imports", kSchema4},
     {5, "audit hash chain, password changes and lockout, paged worklist", kSchema5,
      CommonMigration5, kSchema5After},
+    {6, "card corrections", kSchema6},
 };
 
 }  // namespace

@@ -1067,10 +1067,11 @@ class PgStore final : public CommonStore {
                              "SELECT $1, id FROM discrepancies WHERE last_comparison = $1",
                              Params().Add(cid)));
     // Items of the compared area that this comparison did not find are resolved, each with a
-    // review row saying so.
+    // review row saying so (not card corrections: no comparison finds those).
     const std::string not_found =
         " FROM discrepancies WHERE last_comparison <> $1 AND status NOT IN ('applied', "
-        "'resolved') AND ($2 = '' OR starts_with(coalesce(community_code, ''), $2))";
+        "'resolved') AND type <> 'card_correction' AND ($2 = '' OR "
+        "starts_with(coalesce(community_code, ''), $2))";
     RETURN_IF_ERROR(c_->Exec("recording the items " + what + " resolved",
                              "INSERT INTO reviews (id, discrepancy_id, who, at, status_before, "
                              "status_after, note) SELECT (SELECT coalesce(max(id), 0) FROM "

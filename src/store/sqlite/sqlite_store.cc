@@ -435,6 +435,47 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// Migration 6: card corrections (store.h kCardCorrection), items of popreg's own type raised
+// from the household card, which may correct a person's relation or ethnicity as well. Only two
+// CHECK constraints of discrepancies widen, which no row on disk can violate; SQLite changes
+// such a constraint in place by its documented procedure for dropping or loosening one
+// (lang_altertable.html, section 7: writable_schema, edit the table's definition, bump the
+// schema version) rather than by copying the whole table.
+Status WidenItemChecks(sql::Session& s) {
+  const std::string what = "widening the checks of discrepancies";
+  ASSIGN_OR_RETURN(sql::Rows v, s.Query(what, "PRAGMA schema_version", {}));
+  const int64_t version = v.Int(0, 0);
+  RETURN_IF_ERROR(s.Exec(what, "PRAGMA writable_schema = ON", {}).status());
+  Result<int64_t> changed =
+      s.Exec(what,
+             "UPDATE sqlite_master SET sql = replace(replace(sql, "
+             "'''invalid_id_number'', ''incomplete_record''))', "
+             "'''invalid_id_number'', ''incomplete_record'', ''card_correction''))'), "
+             "'''birth_date'', ''id_number''))', "
+             "'''birth_date'', ''id_number'', ''relation'', ''ethnicity''))') "
+             "WHERE type = 'table' AND name = 'discrepancies'",
+             {});
+  if (changed.ok()) {
+    changed = s.Exec(what, "PRAGMA schema_version = " + std::to_string(version + 1), {});
+  }
+  RETURN_IF_ERROR(s.Exec(what, "PRAGMA writable_schema = OFF", {}).status());
+  RETURN_IF_ERROR(changed.status());
+  ASSIGN_OR_RETURN(sql::Rows c, s.Query(what,
+                                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                        "AND name = 'discrepancies' AND instr(sql, "
+                                        "'''card_correction''') > 0 AND instr(sql, "
+                                        "'''ethnicity''') > 0",
+                                        {}));
+  if (c.Int(0, 0) != 1) {
+    return DataLoss(
+        "the table discrepancies is not as migration 5 left it: its checks of type "
+        "and field were not found");
+  }
+  ASSIGN_OR_RETURN(sql::Rows ok, s.Query(what, "PRAGMA quick_check", {}));
+  if (ok.Text(0, 0) != "ok") return DataLoss("after " + what + ": " + std::string(ok.Text(0, 0)));
+  return Status();
+}
+
 struct Migration {
   int version;
   std::string_view name;
@@ -453,6 +494,7 @@ constexpr Migration kMigrations[] = {
     {4, "campaigns; the month and community of imports", kSchema4},
     {5, "audit hash chain, password changes and lockout, paged worklist", kSchema5, false,
      CommonMigration5, kSchema5After},
+    {6, "card corrections", "", false, WidenItemChecks, ""},
 };
 
 // Fault injection for crash tests (docs/store.md): the points of this backend call
@@ -1584,10 +1626,11 @@ class SqliteStore final : public CommonStore {
       RETURN_IF_ERROR(found.Bind(1, cid).Bind(2, d.id).Run());
     }
     // Items of the compared area that this comparison did not find are resolved, each with a
-    // review row saying so.
+    // review row saying so (not card corrections: no comparison finds those).
     const std::string not_found =
         " FROM discrepancies WHERE last_comparison <> ?1 AND status NOT IN ('applied', "
-        "'resolved') AND (?2 = '' OR substr(coalesce(community_code, ''), 1, length(?2)) = ?2)";
+        "'resolved') AND type <> 'card_correction' AND (?2 = '' OR "
+        "substr(coalesce(community_code, ''), 1, length(?2)) = ?2)";
     {
       ASSIGN_OR_RETURN(Stmt s, db_->Prepare("INSERT INTO reviews (discrepancy_id, who, at, "
                                             "status_before, status_after, note) SELECT id, ?3, "

@@ -139,3 +139,56 @@ export function useJob(client: ApiClient, id: MaybeRefOrGetter<number | null>, o
     },
   }
 }
+
+export interface JobLauncher {
+  /** The job started (or found running), null before. */
+  jobId: Ref<number | null>
+  progress: JobProgress
+  /** While the request that starts it is on its way. */
+  sending: Ref<boolean>
+  /** Why starting (or cancelling) was refused; null when it was not. */
+  sendError: Ref<unknown>
+  cancelling: Ref<boolean>
+  /** Sends the request that starts a job (POST ... answering 202) and follows its job. */
+  launch: (send: () => Promise<{ job: number }>) => Promise<void>
+  /** Asks the server to cancel the job followed. */
+  cancel: () => Promise<void>
+}
+
+/** What a page that starts long work needs: the request's state while it goes, the job's
+ * progress after, and cancel; the same for an import, a comparison and printing books. */
+export function useJobLauncher(client: ApiClient, options: PollOptions = {}): JobLauncher {
+  const jobId = ref<number | null>(null)
+  const progress = useJob(client, jobId, options)
+  const sending = ref(false)
+  const sendError = ref<unknown>(null)
+  const cancelling = ref(false)
+  return {
+    jobId,
+    progress,
+    sending,
+    sendError,
+    cancelling,
+    launch: async (send) => {
+      sending.value = true
+      sendError.value = null
+      try {
+        jobId.value = (await send()).job
+      } catch (e) {
+        sendError.value = e
+      } finally {
+        sending.value = false
+      }
+    },
+    cancel: async () => {
+      cancelling.value = true
+      try {
+        await progress.cancel()
+      } catch (e) {
+        sendError.value = e
+      } finally {
+        cancelling.value = false
+      }
+    },
+  }
+}

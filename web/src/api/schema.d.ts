@@ -252,6 +252,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a correction of a person's card (community staff); each field becomes an item, verified by them, for a reviewer to approve */
+        post: operations["raiseCorrection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -715,8 +732,11 @@ export interface components {
             prev_hash: string;
             hash: string;
         };
-        /** @enum {string} */
-        ItemType: "missing_in_register" | "absent_from_source" | "field_mismatch" | "unrecorded_birth" | "unrecorded_death" | "duplicate_in_register" | "invalid_id_number" | "incomplete_record";
+        /**
+         * @description the exchange spec's types, and card_correction (popreg's own, raised from the household card)
+         * @enum {string}
+         */
+        ItemType: "missing_in_register" | "absent_from_source" | "field_mismatch" | "unrecorded_birth" | "unrecorded_death" | "duplicate_in_register" | "invalid_id_number" | "incomplete_record" | "card_correction";
         /** @enum {string} */
         ItemStatus: "open" | "verified" | "disputed" | "approved" | "rejected" | "applied" | "resolved";
         Item: {
@@ -1282,6 +1302,8 @@ export interface operations {
                 comparison?: number;
                 /** @description an ID number */
                 search?: string;
+                /** @description only items linked at least this probably */
+                min_probability?: number;
                 sort?: "id" | "type" | "community" | "probability" | "status" | "updated";
                 order?: "asc" | "desc";
                 /** @description the next of the page before */
@@ -1325,6 +1347,8 @@ export interface operations {
                 comparison?: number;
                 /** @description an ID number */
                 search?: string;
+                /** @description only items linked at least this probably */
+                min_probability?: number;
             };
             header?: never;
             path?: never;
@@ -1473,6 +1497,8 @@ export interface operations {
                     /** @enum {string} */
                     action: "verify" | "dispute" | "approve" | "reject" | "reopen";
                     note?: string;
+                    /** @description The items ticked in a list, by id (one gone since is skipped) */
+                    items?: number[];
                     type?: components["schemas"]["ItemType"];
                     household?: string;
                     community?: string;
@@ -1493,6 +1519,47 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    raiseCorrection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the register key CARD/PERSON */
+                    person: string;
+                    /** @description the right values of name, sex, birth_date, id_number, relation, ethnicity (checked as a verify's) */
+                    set: {
+                        [key: string]: string;
+                    };
+                    /** @description what was seen */
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The items raised, one per field that differs from the card */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Item"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
             409: components["responses"]["Error"];
             default: components["responses"]["Error"];
         };
@@ -1595,6 +1662,8 @@ export interface operations {
                             id: number;
                             as_of: string;
                             since: string;
+                            /** @description the area code prefix it kept to; empty for the whole store */
+                            area: string;
                             started_by: string;
                             started_at: string;
                             finished_at: string;
@@ -1627,6 +1696,8 @@ export interface operations {
                      * @description default a year before as_of
                      */
                     since?: string;
+                    /** @description keep only items of this area (a community or township code prefix of the area list); default the whole store */
+                    area?: string;
                     learn?: boolean;
                 };
             };

@@ -46,6 +46,7 @@ export const itemTypes: readonly ItemType[] = [
   'duplicate_in_register',
   'invalid_id_number',
   'incomplete_record',
+  'card_correction',
 ]
 export const itemStatuses: readonly ItemStatus[] = [
   'open',

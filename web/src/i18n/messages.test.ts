@@ -22,7 +22,7 @@ describe('the word table', () => {
 
   it('the Chinese is Chinese and the English is not', () => {
     for (const [k, v] of zh) {
-      if (/^(app\.name|app\.short|dashboard\.milestoneDone|dashboard\.chartLabel|dashboard\.period)$/.test(k)) continue
+      if (/^(app\.name|app\.short|dashboard\.milestoneDone|dashboard\.chartLabel|dashboard\.period|stage\.linkageStep)$/.test(k)) continue
       expect(v, k).toMatch(/[\u4e00-\u9fff]/)
     }
     for (const [k, v] of en) expect(v, k).not.toMatch(/[\u4e00-\u9fff]/)

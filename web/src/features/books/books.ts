@@ -1,6 +1,6 @@
 // What a print job wrote: its files (one PDF per book of a community), read from the job's
 // result as the server gave it.
-import type { Area, Job } from '@/api/types'
+import type { Job } from '@/api/types'
 
 export interface BookFile {
   name: string
@@ -32,16 +32,5 @@ export function bookFiles(job: Job | null): BookFile[] {
   })
 }
 
-/** The areas books can be printed for (communities and townships the user has), townships
- * first, each followed by its communities. */
-export function printableAreas(areas: readonly Area[]): Area[] {
-  const mine = areas.filter((a) => a.yours && (a.level === 'community' || a.level === 'township'))
-  const townships = mine.filter((a) => a.level === 'township')
-  const out: Area[] = []
-  for (const tw of townships) {
-    out.push(tw)
-    out.push(...mine.filter((a) => a.level === 'community' && a.parent_code === tw.code))
-  }
-  out.push(...mine.filter((a) => !out.includes(a)))
-  return out
-}
+/** The areas books can be printed for: the user's townships and communities, in order. */
+export { townshipsAndCommunities as printableAreas } from '@/features/register/areas'

@@ -6,10 +6,16 @@ import type { Job, JobStarted } from '@/api/types'
 export interface ComparisonOptions {
   asOf?: string
   since?: string
+  /** A township or community code: only its items are kept (and resolved); empty = all. */
+  area?: string
 }
 
 export function startComparison(o: ComparisonOptions): Promise<JobStarted> {
-  return api.post<JobStarted>('/api/v1/comparisons', { as_of: o.asOf || undefined, since: o.since || undefined })
+  return api.post<JobStarted>('/api/v1/comparisons', {
+    as_of: o.asOf || undefined,
+    since: o.since || undefined,
+    area: o.area || undefined,
+  })
 }
 
 export async function listJobs(): Promise<Job[]> {
@@ -17,3 +23,4 @@ export async function listJobs(): Promise<Job[]> {
 }
 
 export { listComparisons } from '@/features/jobs/api'
+export { listAreas } from '@/features/register/api'

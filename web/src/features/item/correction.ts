@@ -23,6 +23,9 @@ export function initialField(type: ItemType, field: string | undefined): Correct
   return f
 }
 
+/** The fields a correction raised from the household card may set (recon/correct.h). */
+export const cardFields = ['name', 'sex', 'birth_date', 'id_number', 'relation', 'ethnicity'] as const
+
 export type ValueProblem =
   | { kind: 'empty' }
   | { kind: 'sex' }
@@ -98,4 +101,16 @@ export function correctionSet(
     return { ok: false, index: rows.length - 1, problem: { kind: 'needsDate' } }
   }
   return { ok: true, set }
+}
+
+export type Problem = ValueProblem | { kind: 'needsDate' } | { kind: 'twice' }
+
+/** A problem in words (item.problem.* and idCard.* of the word table). */
+export function problemText(p: Problem | null, t: (key: string, named?: Record<string, unknown>) => string): string {
+  if (!p) return ''
+  if (p.kind === 'id') {
+    const c = p.check
+    return t(`idCard.${c.problem}`, { n: c.length, date: c.date ?? '', expected: c.expected ?? '' })
+  }
+  return t(`item.problem.${p.kind}`)
 }

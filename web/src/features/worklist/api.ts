@@ -25,10 +25,11 @@ export interface ReviewManyReply {
   skipped: string[]
 }
 
-/** POST /api/v1/reviews: every item the selection names, all or none. */
+/** POST /api/v1/reviews: every item the selection names (ids ticked, or a type, community,
+ * household and least probability), all or none. */
 export function reviewMany(
   action: ReviewAction,
-  selection: { type?: string; community?: string; household?: string; min_probability?: number },
+  selection: { items?: number[]; type?: string; community?: string; household?: string; min_probability?: number },
   note?: string,
 ): Promise<ReviewManyReply> {
   return api.post<ReviewManyReply>('/api/v1/reviews', { action, note: note || undefined, ...selection })

@@ -1,8 +1,7 @@
 // The worklist's filter and its place in the URL (#/worklist?type=...&status=...), so that a
-// filtered list can be shared; and what of it each route takes: GET /api/v1/items takes all
-// but the least probability (the list keeps the rows at or above it: the API has no such
-// parameter), the export (GET /api/v1/reports/discrepancies) only community, type and status,
-// and the bulk review (POST /api/v1/reviews) type, community, household and min_probability.
+// filtered list can be shared; and what of it each route takes: GET /api/v1/items takes all of
+// it, the export (GET /api/v1/reports/discrepancies) only community, type and status, and the
+// bulk review (POST /api/v1/reviews) type, community, household and min_probability.
 import type { ItemStatus, ItemType } from '@/api/types'
 import { itemStatuses, itemTypes } from '@/api/types'
 
@@ -74,13 +73,8 @@ export function listQuery(f: WorklistFilter): Record<string, string> {
   if (f.community) q['community'] = f.community
   if (f.status) q['status'] = f.status
   if (f.search) q['search'] = f.search
+  if (f.minProbability !== undefined) q['min_probability'] = String(f.minProbability)
   return q
-}
-
-/** Whether an item passes what the list filters itself (the least probability). */
-export function passesLocally(f: WorklistFilter, item: { match_probability?: number | null }): boolean {
-  if (f.minProbability === undefined) return true
-  return typeof item.match_probability === 'number' && item.match_probability >= f.minProbability
 }
 
 export interface ExportPlan {

@@ -3,7 +3,7 @@
 import { ref, shallowRef } from 'vue'
 import type { Item } from '@/api/types'
 import { listItems } from './api'
-import { listQuery, passesLocally, type WorklistFilter } from './filter'
+import { listQuery, type WorklistFilter } from './filter'
 
 export const pageSize = 200
 
@@ -44,8 +44,7 @@ export function useWorklist() {
       const page = await listItems(listQuery(f), next.value, pageSize, c.signal)
       if (mine !== generation) return
       if (page.total !== undefined) total.value = page.total
-      const kept = page.items.filter((i) => passesLocally(f, i))
-      rows.value = kept.length ? rows.value.concat(kept) : rows.value
+      rows.value = page.items.length ? rows.value.concat(page.items) : rows.value
       next.value = page.next
       done.value = page.next === null
     } catch (e) {
