@@ -7,13 +7,15 @@
 // It measures:
 //   first page  navigation to the first worklist row painted: cold (a new browser context: no
 //               cache, the app booted from nothing), reload (the same context again) and in-app
-//               (the side menu's link from the dashboard); RUNS of each; median and max
+//               (the side menu's link from the dashboard, once it has all its answers and half a
+//               second after it opened); RUNS of each; median and max; where the time went
 //   scrolling   the list moved by scrollTop steps in requestAnimationFrame for SECONDS at each
 //               speed of STEPS (px a frame), from the top on; every frame's interval, the frames
 //               of 2 x 16.7 ms or more ("dropped"), rows passed, keyset pages fetched meanwhile,
 //               frames in which the list stood at the end of the loaded rows waiting for a page
 //   deep        to the 100,000th item (or the last): the list's end moved to each frame until the
-//               row is loaded and painted; then scrolling there with every page in memory
+//               row is loaded and painted; then scrolling up from there with every page in memory
+//   memory      the page's JS heap and DOM nodes; the long animation frames' scripts
 // Screenshots go to WORK/worklist-shots/. Exits 1 when the page shows an error, the server
 // answers an API call with 5xx, or the page throws.
 //
