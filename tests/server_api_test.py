@@ -14,6 +14,7 @@ With POPREG_TEST_DB_URL_BASE set to a PostgreSQL server's URL the store is a new
 (dropped at the end); otherwise a SQLite file in WORK_DIR.
 """
 import csv
+import gzip
 import io
 import json
 import os
@@ -74,6 +75,34 @@ check("every response carries the security headers",
 st, _, h, page = anon.get("/")
 check("the UI's page is served from inside the binary",
       st == 200 and b"popreg" in page and h.get("content-type", "").startswith("text/html"), st)
+check("index.html, which names the hashed bundles, is never cached",
+      h.get("cache-control") == "no-store", h)
+# The UI's scripts and styles: compressed at build time, sent as the browser accepts them, the
+# bytes the same once decoded, cached for good (their names change with their content).
+bundles = re.findall(rb'(/assets/[^"]+\.(?:js|css))"', page)
+plain_answers = [anon.call("GET", b.decode(), headers={"Accept-Encoding": "identity"})
+                 for b in bundles]
+check("the page names its bundles, served uncompressed to a client that asks so",
+      len(bundles) >= 3 and all(a[0] == 200 and "content-encoding" not in a[2] and
+                                a[2].get("content-length") == str(len(a[3]))
+                                for a in plain_answers), (bundles, [a[:3] for a in
+                                                                    plain_answers]))
+gz = [anon.call("GET", b.decode(), headers={"Accept-Encoding": "gzip, deflate"})
+      for b in bundles]
+check("gzip: the same bytes once decoded, smaller, and with Vary",
+      all(a[2].get("content-encoding") == "gzip" and a[2].get("vary") == "Accept-Encoding" and
+          gzip.decompress(a[3]) == p[3] and len(a[3]) < len(p[3])
+          for a, p in zip(gz, plain_answers)), [a[2] for a in gz])
+br = [anon.call("GET", b.decode(), headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+      for b in bundles]
+check("brotli when the browser accepts it (as Chromium does), smaller than gzip",
+      all(a[2].get("content-encoding") == "br" and len(a[3]) < len(g[3]) and
+          a[2].get("cache-control") == "public, max-age=31536000, immutable"
+          for a, g in zip(br, gz)), [a[2] for a in br])
+st, _, h, _ = anon.call("GET", bundles[0].decode(), headers={"Accept-Encoding": "br;q=0, gzip"})
+check("a coding refused by q=0 is not sent", h.get("content-encoding") == "gzip", h)
+st, _, h, _ = anon.call("GET", "/assets/no-such-file.js")
+check("an asset that is not there is 404", st == 404, st)
 st, j, _, _ = anon.get("/api/v1/no-such-route")
 check("an unknown API path is a JSON 404", is_error(st, j, 404, "not_found"), (st, j))
 
@@ -497,6 +526,11 @@ def download(client, path):
 
 st, whole_csv = download(clerk, "/api/v1/reports/discrepancies?type=missing_in_register")
 st2, masked_csv = download(viewer, "/api/v1/reports/discrepancies?type=missing_in_register")
+st3, _, h, again = clerk.call("GET", "/api/v1/reports/discrepancies?type=missing_in_register",
+                              headers={"Accept-Encoding": "gzip, deflate, br"})
+check("a download is sent as it is even to a browser that accepts brotli (not compressed at "
+      "every request)", st3 == 200 and "content-encoding" not in h and again == whole_csv and
+      h.get("content-length") == str(len(whole_csv)), h)
 id_re = rb"(?<![0-9])[0-9]{17}[0-9X](?![0-9])"
 check("the discrepancy file: whole ID numbers for the clerk, masked for a viewer",
       st == 200 and st2 == 200 and re.search(id_re, whole_csv) and
