@@ -1,8 +1,9 @@
 // The review pages in headless Chromium against the real binary (tests/web/harness.mjs): the
 // worklist found and worked by keyboard, an item verified with a corrected value, approved
-// and applied by a reviewer, the household card showing the change and its history; another
-// community's item refused in words; the phone verifying; the worklist's first render and a
-// scroll measured (requestAnimationFrame deltas). Every page passed through is saved.
+// and applied by a reviewer, the household card showing the change and its history; a row's
+// link opened in the tab and in a new one; another community's item refused in words; the
+// phone verifying; the worklist's first render and a scroll measured (requestAnimationFrame
+// deltas). Every page passed through is saved.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { ApiClient, OWN_PASSWORD, SCREENS, launchBrowser, makeDistrict, newPage, ownPasswords, realProblems, screenshot, startServer } from './harness.mjs'
@@ -186,6 +187,23 @@ describe('reviewing an item from the worklist to the household card', () => {
     assert.deepEqual(realProblems(r.problems), [])
   })
 
+  test('a row\'s number is a link: a click opens the item, a Ctrl+click opens it in a new tab', async () => {
+    const { page, problems } = await open()
+    await signIn(page, 'reviewer')
+    await page.goto(`${server.url}/#/worklist`)
+    const link = page.locator('[data-test=worklist-row]').nth(3).locator('.worklist__id')
+    await link.waitFor()
+    const id = (await link.innerText()).replace('#', '')
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click({ modifiers: ['Control'] })])
+    await tab.waitForURL(new RegExp(`#/items/${id}$`))
+    await tab.close()
+    assert.match(page.url(), /#\/worklist$/)
+    await link.click()
+    await page.waitForURL(new RegExp(`#/items/${id}$`))
+    await page.locator('[data-test=item-status]').waitFor()
+    assert.deepEqual(realProblems(problems), [])
+  })
+
   test('another community\'s item is refused in words', async () => {
     const api = new ApiClient(server.url)
     await api.signIn('reviewer', OWN_PASSWORD)
@@ -210,8 +228,15 @@ describe('many at once', () => {
     const rows = page.locator('[data-test=worklist-row]')
     await rows.first().waitFor()
     const ids = [await rows.nth(0).getAttribute('data-item'), await rows.nth(1).getAttribute('data-item')]
-    await rows.nth(0).locator('.el-checkbox').click()
-    await rows.nth(1).locator('.el-checkbox').click()
+    // Each row's box is named after its item.
+    await rows.nth(0).getByRole('checkbox', { name: `选择第 ${ids[0]} 号` }).click()
+    await rows.nth(1).getByRole('checkbox', { name: `选择第 ${ids[1]} 号` }).click()
+    // The box keeps the focus after the click (ticking moves no cursor); the list's keys still
+    // work: j makes the first row the current one.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'checkbox')
+    assert.equal(await page.locator('.worklist__row.is-current').count(), 0)
+    await page.keyboard.press('j')
+    assert.equal(await page.locator('.worklist__row.is-current').getAttribute('data-item'), ids[0])
     await page.locator('[data-test=bulk-verify]').click()
     const box = page.locator('.el-message-box')
     await box.waitFor()

@@ -1,6 +1,7 @@
 // The worklist's keys: j/k move, v verify, a approve, r reject, n note, Enter opens, x selects,
 // ? lists them. A key typed into a field, or with Ctrl, Alt or Meta, is the field's or the
-// browser's.
+// browser's. A row's checkbox is no field: after ticking rows with the mouse the keys go on
+// working (a checkbox uses only the space bar, which is not one of them).
 export type KeyCommand = 'next' | 'previous' | 'verify' | 'approve' | 'reject' | 'note' | 'open' | 'select' | 'help'
 
 export const keyMap: readonly { key: string; command: KeyCommand }[] = [
@@ -34,7 +35,11 @@ function typing(target: unknown): boolean {
   if (typeof target !== 'object' || target === null) return false
   const el = target as ElementLike
   const tag = (el.tagName ?? '').toUpperCase()
-  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return true
+  if (tag === 'INPUT') {
+    const type = typeof el.getAttribute === 'function' ? el.getAttribute('type') : null
+    return type?.toLowerCase() !== 'checkbox'
+  }
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true
   if (el.isContentEditable) return true
   return typeof el.getAttribute === 'function' && el.getAttribute('role') === 'combobox'
 }

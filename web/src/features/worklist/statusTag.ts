@@ -1,4 +1,4 @@
-// The colour of an item's state tag (Element Plus's tag types).
+// The colour of an item's state tag: one of the theme's colours (named as Element Plus's tag types).
 import type { ItemStatus } from '@/api/types'
 
 export function statusTagType(status: ItemStatus): 'primary' | 'success' | 'warning' | 'danger' | 'info' {

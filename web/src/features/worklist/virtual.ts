@@ -15,6 +15,12 @@ export function visibleRange(scrollTop: number, viewport: number, rowHeight: num
   return { start, end }
 }
 
+/** `next`, or `previous` when it names the same rows: a range kept while a scroll stays
+ * within its first and last rows makes nothing that depends on it draw again. */
+export function keepRange(previous: Range, next: Range): Range {
+  return previous.start === next.start && previous.end === next.end ? previous : next
+}
+
 /** Whether the next page should be asked for: the drawn rows come within `ahead` of the
  * loaded end and the server has more. */
 export function wantsMore(range: Range, loaded: number, hasMore: boolean, ahead = 100): boolean {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import type { Item } from '@/api/types'
+import { messagesIn } from '@/i18n/messages'
 import { bulkPlan, exportPlan, filterFromQuery, filterToQuery, listQuery } from './filter'
 import { commandOf, moveCursor } from './keys'
-import { scrollToShow, visibleRange, wantsMore } from './virtual'
+import { messageWith, person, probabilityText } from './rowText'
+import { keepRange, scrollToShow, visibleRange, wantsMore } from './virtual'
 
 describe('the filter in the URL', () => {
   it('round-trips and leaves defaults out', () => {
@@ -40,6 +44,12 @@ describe('the keys', () => {
     expect(commandOf({ key: 'v', ctrlKey: true })).toBeNull()
     expect(commandOf({ key: 'v', target: { tagName: 'INPUT' } })).toBeNull()
     expect(commandOf({ key: 'j', target: { tagName: 'DIV', isContentEditable: true } })).toBeNull()
+    const input = (type: string) => ({ tagName: 'INPUT', getAttribute: (n: string) => (n === 'type' ? type : null) })
+    expect(commandOf({ key: 'v', target: input('text') })).toBeNull()
+    expect(commandOf({ key: 'v', target: input('search') })).toBeNull()
+    // A ticked row's checkbox keeps the focus after a click; the keys still work.
+    expect(commandOf({ key: 'v', target: input('checkbox') })).toBe('verify')
+    expect(commandOf({ key: 'j', target: input('CHECKBOX') })).toBe('next')
   })
   it('moves the cursor within the list', () => {
     expect(moveCursor(-1, 'next', 5)).toBe(0)
@@ -57,6 +67,15 @@ describe('the virtual list', () => {
     expect(visibleRange(48 * 99999, 480, 48, 100000, 8).end).toBe(100000)
     expect(visibleRange(0, 480, 48, 0)).toEqual({ start: 0, end: 0 })
   })
+  it('keeps the range while a scroll stays within its first and last rows', () => {
+    const at = (top: number) => visibleRange(top, 480, 48, 100000, 8)
+    const r = at(48 * 5000)
+    expect(keepRange(r, at(48 * 5000 + 47))).toBe(r)
+    expect(keepRange(r, { ...r })).toBe(r)
+    const next = at(48 * 5001)
+    expect(keepRange(r, next)).toBe(next)
+    expect(keepRange(r, { start: r.start, end: r.end + 1 })).toEqual({ start: r.start, end: r.end + 1 })
+  })
   it('asks for more near the end, and scrolls to show a row', () => {
     expect(wantsMore({ start: 150, end: 190 }, 200, true)).toBe(true)
     expect(wantsMore({ start: 0, end: 30 }, 200, true)).toBe(false)
@@ -64,5 +83,36 @@ describe('the virtual list', () => {
     expect(scrollToShow(20, 0, 480, 48)).toBe(20 * 48 + 48 - 480)
     expect(scrollToShow(2, 480, 480, 48)).toBe(96)
     expect(scrollToShow(12, 480, 480, 48)).toBe(480)
+  })
+})
+
+describe('the words of a row', () => {
+  it('fills a message of one placeholder without asking for it again', () => {
+    let asked = 0
+    const select = messageWith((id) => {
+      asked++
+      return `选择第 ${id} 号`
+    })
+    expect(select(12)).toBe('选择第 12 号')
+    expect(select('7')).toBe('选择第 7 号')
+    expect(asked).toBe(1)
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': messagesIn('zh'), en: messagesIn('en') } })
+    const t = i18n.global.t
+    for (const locale of ['zh-CN', 'en'] as const) {
+      i18n.global.locale.value = locale
+      expect(messageWith((id) => t('worklist.select', { id }))(4711)).toBe(t('worklist.select', { id: 4711 }))
+    }
+  })
+  it('names the person and the probability', () => {
+    const item = (fields: Partial<Item>) => fields as Item
+    expect(person(item({ register_key: '3509020010010009/02', source_id_number: '350902198503021232' }))).toBe('3509020010010009/02')
+    expect(person(item({ source_id_number: '350902198503021232' }))).toBe('350902198503021232')
+    expect(person(item({ birth_key: 'B-1' }))).toBe('B-1')
+    expect(person(item({}))).toBe('')
+    expect(probabilityText(0.9996)).toBe('>99.9%')
+    expect(probabilityText(0.9994)).toBe('99.9%')
+    expect(probabilityText(0.5)).toBe('50.0%')
+    expect(probabilityText(null)).toBe('—')
+    expect(probabilityText(undefined)).toBe('—')
   })
 })
