@@ -409,6 +409,7 @@ export const table = {
     evidence: { zh: '证据来源', en: 'Evidence' },
     evidenceRow: { zh: '第 {import} 次导入 第 {row} 行', en: 'import {import}, row {row}' },
     noEvidence: { zh: '没有来源记录（户卡内部比对）', en: 'No source record (found within the register)' },
+    noEvidenceCorrection: { zh: '没有来源记录：由工作人员核对户卡时提出更正，依据见其核实说明', en: 'No source record: raised by a staff member from the household card; their verification note says why' },
     explanation: { zh: '匹配依据', en: 'Why they match' },
     explanationHint: {
       zh: '从先验值开始，每一项比对结果增加或减少证据分值（以 2 为底的对数似然比），合计得到匹配概率。',
