@@ -19,6 +19,7 @@
 #include "recon/counts.h"
 #include "recon/linking.h"
 #include "recon/rules.h"
+#include "recon/words.h"
 
 namespace popreg::recon {
 namespace {
@@ -47,7 +48,7 @@ std::string RegisterKey(const store::RegisterColumns& reg, size_t i) {
 // "李娜 (3509020010010007/2)", or the key alone for a nameless card.
 std::string Who(const store::RegisterColumns& reg, size_t i) {
   const std::string key = RegisterKey(reg, i);
-  return reg.name[i].empty() ? key : reg.name[i] + " (" + key + ")";
+  return reg.name[i].empty() ? key : reg.name[i] + "（" + key + "）";
 }
 
 std::string Or(const std::string& value, std::string_view fallback) {
@@ -251,14 +252,14 @@ class Comparer {
         if (police_of_[i] != kUnlinked) {
           const std::string& p = police->value("id_number", police_of_[i]);
           if (norm::ParseIdNumber(p, options_.as_of).valid()) {
-            fix = "; the police list has " + p + ": set id_number to it";
+            fix = "；公安户籍为 " + p + "，改为该号码";
           }
           // The police person is the evidence applying takes the number from.
           AttachPolice(static_cast<size_t>(police_of_[i]), &d);
         }
-        d.proposal = "correct the ID number of " + Who(reg_, i) + ": '" + reg_.id_number[i] +
-                     "' fails GB 11643 (" + std::string(norm::IdErrorName(id.error)) + ")" +
-                     (fix.empty() ? "; check it against the person's identity card" : fix);
+        d.proposal = "更正" + Who(reg_, i) + "的公民身份号码“" + reg_.id_number[i] +
+                     "”：不符合 GB 11643（" + std::string(IdErrorWord(id.error)) + "）" +
+                     (fix.empty() ? "；请与本人居民身份证核对" : fix);
         Add(std::move(d));
       }
       if (reg_.status[i] != "alive") continue;
@@ -279,9 +280,9 @@ class Comparer {
         d.identity = "absent_from_source|" + key;
         d.source_kind = "police_population";
         if (police) d.source_import_id = police->import_id;
-        d.proposal = Who(reg_, i) + " is not on the police list of " + options_.as_of.Iso() +
-                     " and no death is known: verify whether the person moved away; if so, set " +
-                     "status to moved_out";
+        d.proposal =
+            Who(reg_, i) + "不在 " + options_.as_of.Iso() +
+            " 的公安户籍名单上，也没有死亡记录：核实是否已迁出；如已迁出，将人员状态改为迁出";
         if (auto c = police_.register_candidate.find(static_cast<uint32_t>(i));
             c != police_.register_candidate.end()) {
           d.explanation_json = CandidateJson(c->second, /*other_is_register=*/false);
@@ -337,7 +338,7 @@ class Comparer {
       for (const std::string& field : MissingFieldList(missing)) {
         const std::string& v = police.value(field, r);
         if (!v.empty()) {
-          fill += (fill.empty() ? "" : ", ") + field + " = " + v;
+          fill += (fill.empty() ? "" : "，") + std::string(FieldWord(field)) + "“" + v + "”";
           values[field] = v;
         }
       }
@@ -345,10 +346,10 @@ class Comparer {
       // The values applying fills in (unless staff verify others): for the counts (effects.h).
       if (!values.empty()) d.action_json = nlohmann::json{{"fill", values}}.dump();
     }
-    d.proposal = fill.empty() ? "complete the card of " + Who(reg_, i) + ": " + missing +
-                                    " missing; ask the household"
-                              : "fill in " + Who(reg_, i) + " from the police list (row " +
-                                    std::to_string(d.source_row) + "): " + fill;
+    d.proposal = fill.empty()
+                     ? "补全" + Who(reg_, i) + "的户卡：缺" + FieldWords(missing) + "，向住户询问"
+                     : "按" + RowWords("police_population", d.source_row) + "补填" + Who(reg_, i) +
+                           "：" + fill;
     return d;
   }
 
@@ -364,9 +365,8 @@ class Comparer {
       d.match_probability = it->second.first;
       d.explanation_json = *it->second.second;
     }
-    d.proposal = Who(reg_, other) + " and " + Who(reg_, primary) +
-                 " are one person: keep the card " + a + ", remove " + b +
-                 " after copying any value only it has";
+    d.proposal = Who(reg_, other) + "与" + Who(reg_, primary) + "是同一人：保留 " + a + "，把 " +
+                 b + " 独有的信息补到 " + a + " 后删除 " + b;
     d.action_json = nlohmann::json{{"keep", a}, {"remove", b}}.dump();
     return d;
   }
@@ -391,8 +391,9 @@ class Comparer {
       d.register_value = f.reg;
       d.source_value = f.src;
       AttachPolice(r, &d);
-      d.proposal = "set " + d.field + " of " + d.register_key + " from " + f.reg + " to " + f.src +
-                   " (police list row " + std::to_string(police.rows[r]) + ")";
+      d.proposal = "将 " + d.register_key + " 的" + std::string(FieldWord(d.field)) + "由“" +
+                   f.reg + "”改为“" + f.src + "”（" +
+                   RowWords("police_population", police.rows[r]) + "）";
       Add(std::move(d));
     }
   }
@@ -416,12 +417,12 @@ class Comparer {
     for (const DeathEvidence& e : ev) {
       evidence.emplace_back(std::string(e.table->kind_name()), e.table->import_id,
                             e.table->rows[e.record]);
-      where += std::string(where.empty() ? "" : ", ") + std::string(e.table->kind_name()) +
-               " row " + std::to_string(e.table->rows[e.record]);
+      where += std::string(where.empty() ? "" : "、") +
+               RowWords(e.table->kind_name(), e.table->rows[e.record]);
     }
     d.evidence_json = EvidenceJson(evidence);
-    d.proposal = "set status of " + Who(reg_, i) + " to deceased with death_date " +
-                 best.table->value("death_date", best.record) + " (" + where + ")";
+    d.proposal = "将" + Who(reg_, i) + "的人员状态改为死亡，死亡日期 " +
+                 best.table->value("death_date", best.record) + "（" + where + "）";
     // The date applying sets (unless staff verify another): for the counts (effects.h).
     d.action_json =
         nlohmann::json{{"death_date", best.table->value("death_date", best.record)}}.dump();
@@ -450,12 +451,12 @@ class Comparer {
       }
       const std::string card = HouseholdOfHukou(r);
       if (!card.empty()) d.action_json = nlohmann::json{{"card", card}}.dump();
-      d.proposal = "create a card for " + Or(police.value("name", r), "(no name)") + " (" +
-                   Or(police.value("sex", r), "?") + ", born " +
-                   Or(police.value("birth_date", r), "?") + ", ID " + Or(id, "?") + ")" +
-                   (card.empty() ? " from police list row " + std::to_string(police.rows[r])
-                                 : " in household " + card +
-                                       ", where the police list's household members are");
+      d.proposal = "为" + Or(police.value("name", r), "（无姓名）") + "建卡（" +
+                   std::string(SexWord(police.value("sex", r))) + "，" +
+                   Or(police.value("birth_date", r), "?") + " 出生，公民身份号码 " + Or(id, "?") +
+                   "）" +
+                   (card.empty() ? "，依据" + RowWords("police_population", police.rows[r])
+                                 : "，入户 " + card + "（公安户籍名单上其同户成员所在的户）");
       Add(std::move(d));
     }
   }
@@ -628,7 +629,7 @@ class Comparer {
     d.evidence_json = EvidenceJson(evidence);
     const std::string mother_id = c.birth_key.substr(0, 18);
     auto mother = by_id.find(mother_id);
-    const std::string child = (best.sex == 'M' ? "son" : "daughter");
+    const std::string child = (best.sex == 'M' ? "之子" : "之女");
     // What applying needs beyond the item: the mother's card, the child's name (never a
     // vaccination's nickname) and ID when a source has them.
     nlohmann::json action = {
@@ -637,19 +638,20 @@ class Comparer {
         {"mother_key", mother != by_id.end() ? RegisterKey(reg_, mother->second) : std::string()},
         {"carded", c.recorded}};
     d.action_json = action.dump();
-    const std::string what = "create card for " + Or(name, "(name not yet given)") + " born " +
-                             best.birth.Iso() + " (" + std::string(1, best.sex) + ")";
+    const std::string what = "为" + Or(name, "（尚未取名）") + "建卡（" +
+                             std::string(SexWord(std::string(1, best.sex))) + "，" +
+                             best.birth.Iso() + " 出生）";
     if (mother != by_id.end()) {
       d.community_code = reg_.community_code[mother->second];
-      d.proposal = what + " in household " + reg_.card_no[mother->second] + " as " + child +
-                   " of " + Or(reg_.name[mother->second], mother_id);
+      d.proposal = what + "，入户 " + reg_.card_no[mother->second] + "，为" +
+                   Or(reg_.name[mother->second], mother_id) + child;
     } else {
       d.community_code = best.table->value("community_code", best.record);
       if (d.community_code.empty()) {
         d.community_code = areas_.Resolve(best.table->value("address", best.record));
       }
-      d.proposal = what + ", " + child + " of " + Or(best.mother_name, "the mother") + " (ID " +
-                   mother_id + ", not in the register): a new household card";
+      d.proposal = what + "，为" + Or(best.mother_name, "其母") + "（公民身份号码 " + mother_id +
+                   "，不在户卡中）" + child + "：新立户卡";
     }
     return d;
   }

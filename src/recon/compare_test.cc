@@ -15,6 +15,7 @@
 #include "gen/district.h"
 #include "io/csv.h"
 #include "io/table.h"
+#include "recon/words.h"
 #include "store/import.h"
 
 namespace popreg::recon {
@@ -119,9 +120,23 @@ TEST_F(CompareTest, EveryTypeReachesPrecisionAndRecallOf099OnAGeneratedDistrict)
     EXPECT_GE(precision, 0.99) << right_n[t] << " of " << found_n[t] << " found are true";
     EXPECT_GE(recall, 0.99) << right_n[t] << " of " << truth_n[t] << " true are found";
   }
-  // Every item carries a proposal, and linked ones their probability and explanation.
+  // Every item carries a proposal, in the office's words (Chinese, the field and department
+  // named as its forms name them), and linked ones their probability and explanation.
+  const std::map<std::string, std::string> says = {
+      {"missing_in_register", "建卡"},   {"absent_from_source", "核实是否已迁出"},
+      {"field_mismatch", "改为"},        {"unrecorded_birth", "出生"},
+      {"unrecorded_death", "改为死亡"},  {"duplicate_in_register", "是同一人"},
+      {"invalid_id_number", "GB 11643"}, {"incomplete_record", "补"}};
   for (const store::Discrepancy& d : run->compare.items) {
     EXPECT_FALSE(d.proposal.empty()) << d.identity;
+    EXPECT_NE(d.proposal.find(says.at(d.type)), std::string::npos) << d.proposal;
+    EXPECT_EQ(d.proposal.find(" of "), std::string::npos) << d.proposal;
+    if (d.type == "field_mismatch") {
+      EXPECT_NE(d.proposal.find(std::string(FieldWord(d.field)) + "由“" + d.register_value),
+                std::string::npos)
+          << d.proposal;
+      EXPECT_NE(d.proposal.find("公安户籍第 "), std::string::npos) << d.proposal;
+    }
     if (d.type == "field_mismatch" || d.type == "unrecorded_death" ||
         d.type == "duplicate_in_register") {
       EXPECT_TRUE(d.match_probability.has_value()) << d.identity;

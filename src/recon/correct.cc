@@ -6,6 +6,7 @@
 #include "recon/item_parts.h"
 #include "recon/policy.h"
 #include "recon/review.h"
+#include "recon/words.h"
 #include "store/register_edit.h"
 #include "store/review.h"
 #include "store/users.h"
@@ -55,8 +56,9 @@ Result<std::vector<int64_t>> RaiseCorrection(store::Store& store, const Correcti
           d.register_value = now;
           d.source_value = it->second;
           d.identity = d.type + "|" + d.register_key + "|" + d.field;
-          d.proposal = "set " + d.field + " of " + d.register_key + " from '" + now + "' to '" +
-                       it->second + "' (card correction by " + r.user + ": " + r.note + ")";
+          d.proposal = "将 " + d.register_key + " 的" + std::string(FieldWord(d.field)) + "由“" +
+                       now + "”改为“" + it->second + "”（" + r.user + " 核对户卡时更正：" + r.note +
+                       "）";
           RETURN_IF_ERROR(store::InsertItem(s, d));
           // Raised by someone who saw it: verified by them at once, with their note and value.
           const nlohmann::ordered_json verified = {{d.field, d.source_value}};

@@ -7,19 +7,15 @@
 
 #include "base/env.h"
 #include "io/schema.h"
+#include "recon/words.h"
 #include "report/table_out.h"
 #include "store/campaigns.h"
 
 namespace popreg::report {
 
 std::string_view DepartmentName(std::string_view kind) {
-  if (kind == "police_population") return "公安户籍";
-  if (kind == "police_births") return "公安出生登记";
-  if (kind == "vaccinations") return "预防接种";
-  if (kind == "cremations") return "火化登记";
-  if (kind == "death_certificates") return "死亡医学证明";
-  if (kind == "manual_report") return "手工统计报表";
-  return "";
+  const std::string_view word = recon::KindWord(kind);
+  return word == kind ? std::string_view() : word;
 }
 
 std::string_view IntakeStateName(std::string_view state) {
