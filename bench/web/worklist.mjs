@@ -21,7 +21,8 @@
 //
 // usage: node bench/web/worklist.mjs URL WORK [SECONDS]
 // environment: RUNS (5), STEPS ("240,960"), VIEWPORT ("1920x1080"), CHROMIUM (/usr/bin/chromium),
-//              DEEP (100000: the item to jump to), TRACE (a file: a Chrome trace of the scrolling)
+//              DEEP (100000: the item to jump to), TRACE (a file: a Chrome trace of the scrolling),
+//              PROFILE (a file: the CPU profile of the second cold load, and its top functions)
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
@@ -182,6 +183,20 @@ async function firstRow(page) {
   })
 }
 
+/** The functions with the most self time in a CPU profile: "ms  function  file:line". */
+function profileSummary(profile, n) {
+  const dt = new Map()
+  profile.samples.forEach((id, k) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)))
+  const by = new Map()
+  for (const node of profile.nodes) {
+    const f = node.callFrame
+    const file = f.url ? f.url.replace(/^.*\//, '') : ''
+    const key = `${f.functionName || '(anonymous)'}  ${file}${file ? `:${f.lineNumber + 1}` : ''}`
+    by.set(key, (by.get(key) ?? 0) + (dt.get(node.id) ?? 0))
+  }
+  return [...by].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(7)} ms  ${k}`)
+}
+
 async function errorShown(page) {
   return page.evaluate(() => {
     const alert = document.querySelector('.state--error')
@@ -327,10 +342,23 @@ async function main() {
       const ctx = await newContext(browser, storageState)
       const page = await ctx.newPage()
       watch(page)
+      // PROFILE: the second cold load under the CPU profiler (the first warms the server).
+      const profiler = process.env.PROFILE && i === 1 ? await ctx.newCDPSession(page) : null
+      if (profiler) {
+        await profiler.send('Profiler.enable')
+        await profiler.send('Profiler.setSamplingInterval', { interval: 200 })
+        await profiler.send('Profiler.start')
+      }
       const t = Date.now()
       await page.goto(`${url}/#/worklist`)
       const r = await firstRow(page)
       r.wall = Date.now() - t
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop')
+        writeFileSync(process.env.PROFILE, JSON.stringify(profile))
+        log(`cold load CPU profile: ${process.env.PROFILE}; self time by function:`)
+        for (const line of profileSummary(profile, 25)) log(`  ${line}`)
+      }
       cold.push(r)
       coldLoad ??= r
       if (i === 0) await page.screenshot({ path: join(shots, '1-first-page-cold.png') })

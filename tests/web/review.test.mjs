@@ -204,6 +204,30 @@ describe('reviewing an item from the worklist to the household card', () => {
     assert.deepEqual(realProblems(problems), [])
   })
 
+  test('the filters are chosen from their lists; each choice is in the URL and its label shown', async () => {
+    const { page, problems } = await open()
+    await signIn(page, 'reviewer')
+    await page.goto(`${server.url}/#/worklist`)
+    await page.locator('[data-test=worklist-row]').first().waitFor()
+    await page.locator('[data-test=filter-type]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '信息不一致' }).click()
+    await page.waitForURL(/type=field_mismatch/)
+    assert.match(await page.locator('[data-test=filter-type]').innerText(), /信息不一致/)
+    await page.locator('[data-test=filter-community]').click()
+    // The community list's options: a name and a 12-digit code (the type list, closed, stays in
+    // the page hidden).
+    const option = page.locator('.el-select-dropdown__item:visible', { hasText: /\d{12}$/ }).first()
+    const label = (await option.innerText()).trim()
+    const code = label.split(' ').at(-1)
+    await option.click()
+    await page.waitForURL(new RegExp(`community=${code}`))
+    assert.equal((await page.locator('[data-test=filter-community]').innerText()).trim(), label)
+    const communities = await page.locator('[data-test=worklist-row]').evaluateAll((rows) => [...new Set(rows.map((r) => r.children[4]?.textContent?.trim()))])
+    assert.deepEqual(communities, [code])
+    await screenshot(page, 'review-worklist-filtered')
+    assert.deepEqual(realProblems(problems), [])
+  })
+
   test('another community\'s item is refused in words', async () => {
     const api = new ApiClient(server.url)
     await api.signIn('reviewer', OWN_PASSWORD)
