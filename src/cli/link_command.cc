@@ -206,7 +206,7 @@ Status RunExplain(const LinkArgs& a) {
                                        right, static_cast<link::RecordIndex>(r));
   std::vector<double> freq;
   for (const link::Comparison& c : result.comparisons) {
-    freq.push_back(left.fields[c.field].frequency[l]);
+    freq.push_back(left.fields[c.field].frequency_of(static_cast<link::RecordIndex>(l)));
   }
   const link::Explanation e = result.model.Explain(levels, freq);
   std::printf("%s  <->  %s\n", a.left_id.c_str(), right.ids[r].c_str());

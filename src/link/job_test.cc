@@ -152,7 +152,7 @@ TEST(RunLinkTest, FindsTheCopiesAndIsTheSameWhateverTheThreadCount) {
     const ScoredPair& p = r->accepted.front();
     std::vector<double> freq;
     for (const Comparison& c : r->comparisons)
-      freq.push_back(left.fields[c.field].frequency[p.left]);
+      freq.push_back(left.fields[c.field].frequency_of(p.left));
     const Explanation e =
         r->model.Explain(PairLevels(r->comparisons, left, p.left, right, p.right), freq);
     EXPECT_NEAR(e.weight, p.weight, 1e-9);

@@ -45,6 +45,10 @@ StringColumn::StringColumn(std::vector<std::u32string>&& values) {
 void StringColumn::Append(const StringColumn& more) {
   if (offset_.empty()) offset_.push_back(0);
   const uint64_t base = chars_.size();
+  // Exactly what is needed: growing by doubling would leave up to twice a million rows'
+  // characters allocated for the few thousand appended.
+  chars_.reserve(chars_.size() + more.chars_.size());
+  offset_.reserve(offset_.size() + more.size());
   chars_.insert(chars_.end(), more.chars_.begin(), more.chars_.end());
   for (size_t r = 1; r < more.offset_.size(); ++r) offset_.push_back(base + more.offset_[r]);
 }
@@ -71,10 +75,16 @@ Status Append(RecordSet* set, RecordSet&& more) {
       if (b.pinyin.empty() && m > 0) b.pinyin = StringColumn(std::vector<std::u32string>(m));
       a.pinyin.Append(b.pinyin);
     }
+    a.number.reserve(a.number.size() + b.number.size());
     a.number.insert(a.number.end(), b.number.begin(), b.number.end());
+    a.readings.reserve(a.readings.size() + b.readings.size());
     for (auto& r : b.readings) a.readings.push_back(std::move(r));
-    a.frequency.resize(n + m, 0.0);
+    if (!a.frequency.empty() || !b.frequency.empty()) {
+      a.frequency.reserve(n + m);
+      a.frequency.resize(n + m, 0.0);  // the new rows' are 0 until computed again
+    }
   }
+  set->ids.reserve(n + m);
   for (std::string& id : more.ids) set->ids.push_back(std::move(id));
   more = RecordSet();
   return Status::Ok();
@@ -213,7 +223,6 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
     f.name = fields[i].name;
     f.normalizer = fields[i].normalizer;
     std::vector<std::u32string> value(n), pinyin;
-    f.frequency.assign(n, 0.0);
     if (f.normalizer == Normalizer::kDate || f.normalizer == Normalizer::kNumber) {
       f.number.assign(n, 0.0);
     }
@@ -254,6 +263,7 @@ void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const i
     }
     for (int s = 0; s < 2; ++s) {
       if (cols[s] == nullptr) continue;
+      cols[s]->frequency.assign(count_of[s].size(), 0.0);
       for (size_t r = 0; r < count_of[s].size(); ++r) {
         cols[s]->frequency[r] =
             count_of[s][r] == nullptr || total == 0

@@ -62,10 +62,13 @@ struct FieldColumn {
   StringColumn pinyin;
   std::vector<std::vector<std::span<const norm::Syllable>>> readings;
   // Relative frequency of the row's value among the non-null values of both sets of a linkage
-  // (filled by ComputeTermFrequencies); 0 for null rows.
+  // (filled by ComputeTermFrequencies for the fields a job weighs by frequency; empty for the
+  // others, which would hold a million zeros each); 0 for null rows.
   std::vector<double> frequency;
 
   bool null(RecordIndex r) const { return value[r].empty(); }
+  // frequency[r], or 0 when the field's frequencies were never computed.
+  double frequency_of(RecordIndex r) const { return frequency.empty() ? 0.0 : frequency[r]; }
 };
 
 // The records of one input: their ids as given and their fields, all columns the same length.
