@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <regex>
@@ -60,6 +61,17 @@ httplib::Headers SecurityHeaders(bool tls) {
   };
   if (tls) h.emplace("Strict-Transport-Security", "max-age=31536000");
   return h;
+}
+
+// Sends `bytes` as they are: a sized content provider, because cpp-httplib compresses a text body
+// given by set_content itself, at brotli's slowest quality, at every request. The bytes live as
+// long as `owner` (the embedded files, which need none, live as long as the program).
+void SendAsIs(httplib::Response& res, std::string_view bytes, std::string_view type,
+              std::shared_ptr<const std::string> owner = nullptr) {
+  res.set_content_provider(bytes.size(), std::string(type),
+                           [bytes, owner](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(bytes.data() + offset, length);
+                           });
 }
 
 void SendError(httplib::Response& res, const Status& status, Lang lang, const Said* said = nullptr,
@@ -222,10 +234,7 @@ void Dispatch(ServerState& st, const Route& route, const std::vector<std::string
     // Sent as it is: cpp-httplib would compress a CSV of the district at brotli's slowest
     // quality (about 1 MB a second) before its first byte; xlsx and PDF are compressed already.
     auto body = std::make_shared<const std::string>(std::move(*bytes));
-    res.set_content_provider(body->size(), r.content_type,
-                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
-                               return sink.write(body->data() + offset, length);
-                             });
+    SendAsIs(res, *body, r.content_type, body);
     return;
   }
   if (r.status == 204) return;
@@ -280,28 +289,18 @@ bool Accepts(const httplib::Request& req, std::string_view coding) {
   return named.value_or(star.value_or(false));
 }
 
-// Sends `size` bytes at `data`, which outlive the response (the embedded files), as they are.
-// A sized content provider, because cpp-httplib compresses a text body set by set_content itself,
-// at brotli's slowest quality, at every request.
-void SendStatic(httplib::Response& res, const char* data, uint64_t size, std::string_view type) {
-  res.set_content_provider(static_cast<size_t>(size), std::string(type),
-                           [data](size_t offset, size_t length, httplib::DataSink& sink) {
-                             return sink.write(data + offset, length);
-                           });
-}
-
 // One embedded file, compressed as the browser accepts it (the copies made at build time).
 void SendAsset(const httplib::Request& req, httplib::Response& res, const PopregWebAsset& a,
                std::string_view type) {
   res.set_header("Vary", "Accept-Encoding");
   if (a.brotli != nullptr && Accepts(req, "br")) {
     res.set_header("Content-Encoding", "br");
-    SendStatic(res, a.brotli, a.brotli_size, type);
+    SendAsIs(res, {a.brotli, a.brotli_size}, type);
   } else if (a.gzip != nullptr && Accepts(req, "gzip")) {
     res.set_header("Content-Encoding", "gzip");
-    SendStatic(res, a.gzip, a.gzip_size, type);
+    SendAsIs(res, {a.gzip, a.gzip_size}, type);
   } else {
-    SendStatic(res, a.data, a.size, type);
+    SendAsIs(res, {a.data, a.size}, type);
   }
 }
 
