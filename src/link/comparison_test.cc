@@ -158,8 +158,10 @@ TEST(BlockingKeyTest, PartsOfValues) {
 TEST(RecordSetTest, RowsBuiltApartAndAppendedEqualTheWhole) {
   const RecordSet whole =
       BuildRecordSet({"a", "b", "c", "d"}, kFourFields, kFourRaw, "2026-09-30").value();
-  std::vector<const std::vector<std::string>*> columns;
-  for (const auto& c : kFourRaw) columns.push_back(&c);
+  std::vector<TextColumn> text;
+  for (const auto& c : kFourRaw) text.emplace_back(c);
+  std::vector<const TextColumn*> columns;
+  for (const TextColumn& c : text) columns.push_back(&c);
   const std::vector<RecordIndex> first = {0, 1}, second = {2, 3};
   RecordSet set = BuildRecordSet({"a", "b"}, kFourFields, columns, first, "2026-09-30").value();
   RecordSet more = BuildRecordSet({"c", "d"}, kFourFields, columns, second, "2026-09-30").value();

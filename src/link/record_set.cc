@@ -123,12 +123,13 @@ std::u32string NormalizeText(std::string_view raw) {
 }
 
 // Normalises rows [begin, end) of field `f` into `value` and `pinyin` (packed afterwards).
-void NormalizeRows(const std::vector<std::string>& raw, std::span<const RecordIndex> rows,
-                   const Date& as_of, FieldColumn* f, std::vector<std::u32string>& value,
+void NormalizeRows(const TextColumn* raw, std::span<const RecordIndex> rows, const Date& as_of,
+                   FieldColumn* f, std::vector<std::u32string>& value,
                    std::vector<std::u32string>& pinyin, int64_t begin, int64_t end) {
   norm::NameKeys keys;
   for (int64_t r = begin; r < end; ++r) {
-    const std::string& in = rows.empty() ? raw[r] : raw[rows[r]];
+    if (raw == nullptr) continue;
+    const std::string_view in = rows.empty() ? (*raw)[r] : (*raw)[rows[r]];
     switch (f->normalizer) {
       case Normalizer::kText:
         value[r] = NormalizeText(in);
@@ -184,13 +185,16 @@ void NormalizeRows(const std::vector<std::string>& raw, std::span<const RecordIn
 Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
                                  const std::vector<std::vector<std::string>>& raw,
                                  std::string_view as_of_iso) {
-  std::vector<const std::vector<std::string>*> columns;
-  for (const auto& c : raw) columns.push_back(&c);
+  std::vector<TextColumn> text;
+  text.reserve(raw.size());
+  for (const auto& c : raw) text.emplace_back(c);
+  std::vector<const TextColumn*> columns;
+  for (const TextColumn& c : text) columns.push_back(&c);
   return BuildRecordSet(std::move(ids), fields, columns, {}, as_of_iso);
 }
 
 Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
-                                 std::span<const std::vector<std::string>* const> raw,
+                                 std::span<const TextColumn* const> raw,
                                  std::span<const RecordIndex> rows, std::string_view as_of_iso) {
   if (raw.size() != fields.size()) {
     return InvalidArgument("BuildRecordSet: " + std::to_string(fields.size()) + " fields but " +
@@ -207,16 +211,18 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
   const size_t n = set.ids.size();
   ThreadPool pool;
   for (size_t i = 0; i < fields.size(); ++i) {
-    const std::vector<std::string>& column = *raw[i];
-    if (rows.empty() ? column.size() != n : rows.size() != n) {
-      return InvalidArgument("field " + fields[i].name + " has " +
-                             std::to_string(rows.empty() ? column.size() : rows.size()) +
-                             " values for " + std::to_string(n) + " records");
-    }
-    for (RecordIndex r : rows) {
-      if (r >= column.size()) {
-        return InvalidArgument("field " + fields[i].name + ": row " + std::to_string(r) + " of " +
-                               std::to_string(column.size()));
+    const TextColumn* column = raw[i];
+    if (column != nullptr) {
+      if (rows.empty() ? column->size() != n : rows.size() != n) {
+        return InvalidArgument("field " + fields[i].name + " has " +
+                               std::to_string(rows.empty() ? column->size() : rows.size()) +
+                               " values for " + std::to_string(n) + " records");
+      }
+      for (RecordIndex r : rows) {
+        if (r >= column->size()) {
+          return InvalidArgument("field " + fields[i].name + ": row " + std::to_string(r) + " of " +
+                                 std::to_string(column->size()));
+        }
       }
     }
     FieldColumn f;

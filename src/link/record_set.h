@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/text_column.h"
 #include "link/types.h"
 #include "norm/unihan.h"
 
@@ -94,9 +95,9 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
 
 // The same from columns given by pointer, for the records `rows` of them (rows[i] is the row of
 // record i; empty = every row, in order), so that a caller normalises part of its columns without
-// copying them. Rows out of range are an InvalidArgument error.
+// copying them. A null column is all empty. Rows out of range are an InvalidArgument error.
 Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
-                                 std::span<const std::vector<std::string>* const> raw,
+                                 std::span<const TextColumn* const> raw,
                                  std::span<const RecordIndex> rows, std::string_view as_of_iso);
 
 // Appends the records of `more` (same fields, same normalisers: else InvalidArgument and `set`

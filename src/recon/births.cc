@@ -66,16 +66,20 @@ bool IsHeadOrWife(std::string_view relation) {
 
 }  // namespace
 
-std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, const Date& as_of) {
-  std::vector<std::string> mother(reg.size());
+TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of) {
+  TextColumn out;
+  out.reserve(reg.size());
+  std::vector<std::string> card;  // the mothers of one card's persons
   size_t begin = 0;
   while (begin < reg.size()) {
     size_t end = begin + 1;
     while (end < reg.size() && reg.card_no[end] == reg.card_no[begin]) ++end;
+    card.assign(end - begin, std::string());
+    auto mother = [&](size_t i) -> std::string& { return card[i - begin]; };
     for (size_t i = begin; i < end; ++i) {
       const norm::IdInfo given = norm::ParseIdNumber(reg.mother_id_number[i], as_of);
       if (given.valid()) {
-        mother[i] = given.normalized;
+        mother(i) = given.normalized;
         continue;
       }
       const std::optional<Date> birth = Date::ParseIso(reg.birth_date[i]);
@@ -98,25 +102,26 @@ std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, cons
                                                age >= 20 && age <= 45, -std::abs(age - 28)};
         if (rank > best) {
           best = rank;
-          mother[i] = id.normalized;
+          mother(i) = id.normalized;
         }
       }
     }
     // A child of the head without a mother in the card shares its siblings' given mother.
     for (size_t i = begin; i < end; ++i) {
-      if (!mother[i].empty() || !IsChildOfHead(reg.relation[i])) continue;
+      if (!mother(i).empty() || !IsChildOfHead(reg.relation[i])) continue;
       for (size_t j = begin; j < end; ++j) {
         if (j == i || !IsChildOfHead(reg.relation[j])) continue;
         const norm::IdInfo given = norm::ParseIdNumber(reg.mother_id_number[j], as_of);
         if (given.valid()) {
-          mother[i] = given.normalized;
+          mother(i) = given.normalized;
           break;
         }
       }
     }
+    for (const std::string& m : card) out.push_back(m);
     begin = end;
   }
-  return mother;
+  return out;
 }
 
 std::vector<Child> ConsolidateBirths(const std::vector<BirthMention>& mentions) {

@@ -20,7 +20,7 @@ namespace popreg::recon {
 // a child of the head (relation 子, 女, ...), the head or the head's wife first; then one aged
 // 20 to 45 at the birth; then the age gap closest to 28 years. A child of the head with no such
 // woman takes the mother its siblings' cards give. Empty when there is none.
-std::vector<std::string> RegisterMothers(const store::RegisterColumns& reg, const Date& as_of);
+TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of);
 
 // One source record of a child born in the window.
 struct BirthMention {

@@ -1,5 +1,6 @@
 #include "recon/compare.h"
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -42,17 +43,17 @@ class JobLog {
 };
 
 std::string RegisterKey(const store::RegisterColumns& reg, size_t i) {
-  return reg.card_no[i] + "/" + reg.person_no[i];
+  return fmt::format("{}/{}", reg.card_no[i], reg.person_no[i]);
 }
 
 // "李娜 (3509020010010007/2)", or the key alone for a nameless card.
 std::string Who(const store::RegisterColumns& reg, size_t i) {
   const std::string key = RegisterKey(reg, i);
-  return reg.name[i].empty() ? key : reg.name[i] + "（" + key + "）";
+  return reg.name[i].empty() ? key : fmt::format("{}（{}）", reg.name[i], key);
 }
 
-std::string Or(const std::string& value, std::string_view fallback) {
-  return value.empty() ? std::string(fallback) : value;
+std::string Or(std::string_view value, std::string_view fallback) {
+  return std::string(value.empty() ? fallback : value);
 }
 
 std::string EvidenceJson(const std::vector<std::tuple<std::string, store::ImportId, int64_t>>& e) {
@@ -134,7 +135,7 @@ class Comparer {
       RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
       const SourceTable& table = **t;
       JobLog log;
-      const std::vector<std::string>& community = community_of_[&table] = SourceCommunities(table);
+      const TextColumn& community = community_of_[&table] = SourceCommunities(table);
       ASSIGN_OR_RETURN(Links links, LinkDeaths(ctx_, table, community));
       log.Done(links.summary);
       result_.links.push_back(links.summary);
@@ -153,7 +154,7 @@ class Comparer {
       if (!t->has_value()) continue;
       RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
       JobLog log;
-      const std::vector<std::string>& community = community_of_[&**t] = SourceCommunities(**t);
+      const TextColumn& community = community_of_[&**t] = SourceCommunities(**t);
       ASSIGN_OR_RETURN(Links links, LinkBirths(ctx_, **t, community));
       log.Done(links.summary);
       result_.links.push_back(links.summary);
@@ -164,15 +165,21 @@ class Comparer {
 
   // Each record's community: its community_code when the kind has one, else the community its
   // address names.
-  std::vector<std::string> SourceCommunities(const SourceTable& table) const {
-    bool has_code = false;
+  TextColumn SourceCommunities(const SourceTable& table) const {
+    const TextColumn* code = nullptr;
     for (const io::ColumnSpec& c : io::Columns(table.kind())) {
-      has_code = has_code || c.name == "community_code";
+      if (c.name == "community_code") code = &table.column("community_code");
     }
-    std::vector<std::string> community(table.size());
+    const TextColumn& address = table.column("address");
+    TextColumn community;
+    community.reserve(table.size());
     for (size_t i = 0; i < table.size(); ++i) {
-      if (has_code) community[i] = table.value("community_code", i);
-      if (community[i].empty()) community[i] = areas_.Resolve(table.value("address", i));
+      const std::string_view given = code != nullptr ? (*code)[i] : std::string_view();
+      if (!given.empty()) {
+        community.push_back(given);
+      } else {
+        community.push_back(areas_.Resolve(address[i]));
+      }
     }
     return community;
   }
@@ -250,14 +257,14 @@ class Comparer {
         d.register_value = reg_.id_number[i];
         std::string fix;
         if (police_of_[i] != kUnlinked) {
-          const std::string& p = police->value("id_number", police_of_[i]);
+          const std::string_view p = police->value("id_number", police_of_[i]);
           if (norm::ParseIdNumber(p, options_.as_of).valid()) {
-            fix = "；公安户籍为 " + p + "，改为该号码";
+            fix = fmt::format("；公安户籍为 {}，改为该号码", p);
           }
           // The police person is the evidence applying takes the number from.
           AttachPolice(static_cast<size_t>(police_of_[i]), &d);
         }
-        d.proposal = "更正" + Who(reg_, i) + "的公民身份号码“" + reg_.id_number[i] +
+        d.proposal = "更正" + Who(reg_, i) + "的公民身份号码“" + std::string(reg_.id_number[i]) +
                      "”：不符合 GB 11643（" + std::string(IdErrorWord(id.error)) + "）" +
                      (fix.empty() ? "；请与本人居民身份证核对" : fix);
         Add(std::move(d));
@@ -336,9 +343,9 @@ class Comparer {
       const size_t r = static_cast<size_t>(police_of_[i]);
       nlohmann::json values = nlohmann::json::object();
       for (const std::string& field : MissingFieldList(missing)) {
-        const std::string& v = police.value(field, r);
+        const std::string_view v = police.value(field, r);
         if (!v.empty()) {
-          fill += (fill.empty() ? "" : "，") + std::string(FieldWord(field)) + "“" + v + "”";
+          fill += fmt::format("{}{}“{}”", fill.empty() ? "" : "，", FieldWord(field), v);
           values[field] = v;
         }
       }
@@ -376,8 +383,8 @@ class Comparer {
     const size_t r = static_cast<size_t>(police_of_[i]);
     struct F {
       Field field;
-      const std::string& reg;
-      const std::string& src;
+      std::string_view reg;
+      std::string_view src;
     };
     const F fields[] = {{Field::kName, reg_.name[i], police.value("name", r)},
                         {Field::kSex, reg_.sex[i], police.value("sex", r)},
@@ -391,9 +398,8 @@ class Comparer {
       d.register_value = f.reg;
       d.source_value = f.src;
       AttachPolice(r, &d);
-      d.proposal = "将 " + d.register_key + " 的" + std::string(FieldWord(d.field)) + "由“" +
-                   f.reg + "”改为“" + f.src + "”（" +
-                   RowWords("police_population", police.rows[r]) + "）";
+      d.proposal = fmt::format("将 {} 的{}由“{}”改为“{}”（{}）", d.register_key, FieldWord(d.field),
+                               f.reg, f.src, RowWords("police_population", police.rows[r]));
       Add(std::move(d));
     }
   }
@@ -422,7 +428,7 @@ class Comparer {
     }
     d.evidence_json = EvidenceJson(evidence);
     d.proposal = "将" + Who(reg_, i) + "的人员状态改为死亡，死亡日期 " +
-                 best.table->value("death_date", best.record) + "（" + where + "）";
+                 std::string(best.table->value("death_date", best.record)) + "（" + where + "）";
     // The date applying sets (unless staff verify another): for the counts (effects.h).
     d.action_json =
         nlohmann::json{{"death_date", best.table->value("death_date", best.record)}}.dump();
@@ -438,9 +444,10 @@ class Comparer {
       if (!Rule2MissingUnlessBorn(window_, police.value("birth_date", r))) continue;
       store::Discrepancy d;
       d.type = "missing_in_register";
-      const std::string& id = police.value("id_number", r);
+      const std::string_view id = police.value("id_number", r);
       d.source_id_number = id;
-      d.identity = "missing_in_register|" + (id.empty() ? "row " + std::to_string(r) : id);
+      d.identity =
+          "missing_in_register|" + (id.empty() ? "row " + std::to_string(r) : std::string(id));
       d.source_kind = "police_population";
       d.source_import_id = police.import_id;
       d.source_row = police.rows[r];
@@ -463,9 +470,9 @@ class Comparer {
 
   // The community of a police person: its own code, its address, or its police household's.
   std::string PoliceCommunity(size_t r) {
-    if (!police_community_[r].empty()) return police_community_[r];
+    if (!police_community_[r].empty()) return std::string(police_community_[r]);
     const std::string card = HouseholdOfHukou(r);
-    if (!card.empty()) return reg_.community_code[card_first_.at(card)];
+    if (!card.empty()) return std::string(reg_.community_code[card_first_.at(card)]);
     return "";
   }
 
@@ -474,8 +481,8 @@ class Comparer {
     if (!hukou_members_.empty() || !card_first_.empty()) return;
     const SourceTable& police = *in_.police;
     for (size_t i = 0; i < police.size(); ++i) {
-      const std::string& h = police.value("hukou_no", i);
-      if (!h.empty()) hukou_members_[h].push_back(i);
+      const std::string_view h = police.value("hukou_no", i);
+      if (!h.empty()) hukou_members_[std::string(h)].push_back(i);
     }
     for (size_t i = 0; i < reg_.size(); ++i) card_first_.emplace(reg_.card_no[i], i);
   }
@@ -486,7 +493,7 @@ class Comparer {
   std::string MotherInHukou(size_t r, const Date& birth) {
     IndexHouseholds();
     const SourceTable& police = *in_.police;
-    const std::string& h = police.value("hukou_no", r);
+    const std::string h(police.value("hukou_no", r));
     if (h.empty()) return "";
     std::string best;
     int best_gap = 100;
@@ -510,11 +517,13 @@ class Comparer {
   std::string HouseholdOfHukou(size_t r) {
     IndexHouseholds();
     const SourceTable& police = *in_.police;
-    const std::string& h = police.value("hukou_no", r);
+    const std::string h(police.value("hukou_no", r));
     if (h.empty()) return "";
     std::map<std::string, int> votes;
     for (size_t m : hukou_members_[h]) {
-      if (police_.to_register[m] != kUnlinked) ++votes[reg_.card_no[police_.to_register[m]]];
+      if (police_.to_register[m] != kUnlinked) {
+        ++votes[std::string(reg_.card_no[police_.to_register[m]])];
+      }
     }
     std::string best;
     int most = 0;
@@ -565,7 +574,7 @@ class Comparer {
         m.record = r;
         m.mother_id = police.value("mother_id_number", r);
         if (m.mother_id.empty()) {
-          auto it = mother_by_child.find(police.value("id_number", r));
+          auto it = mother_by_child.find(std::string(police.value("id_number", r)));
           if (it != mother_by_child.end()) m.mother_id = it->second;
         }
         if (m.mother_id.empty()) m.mother_id = MotherInHukou(r, *birth);
@@ -643,7 +652,7 @@ class Comparer {
                              best.birth.Iso() + " 出生）";
     if (mother != by_id.end()) {
       d.community_code = reg_.community_code[mother->second];
-      d.proposal = what + "，入户 " + reg_.card_no[mother->second] + "，为" +
+      d.proposal = what + "，入户 " + std::string(reg_.card_no[mother->second]) + "，为" +
                    Or(reg_.name[mother->second], mother_id) + child;
     } else {
       d.community_code = best.table->value("community_code", best.record);
@@ -665,8 +674,8 @@ class Comparer {
     SourceCounts& out = result_.counts;
     out.since = options_.since;
     out.as_of = options_.as_of;
-    std::vector<std::string> police_community;
-    auto records = [&](const SourceTable& table, const std::vector<std::string>& community,
+    TextColumn police_community;
+    auto records = [&](const SourceTable& table, const TextColumn& community,
                        const std::vector<int32_t>& to_register, std::vector<CountedRecord>* rs) {
       const bool has_id = table.kind() != io::Kind::kVaccinations;
       const bool deaths =
@@ -681,9 +690,9 @@ class Comparer {
           r.death_date = table.value("death_date", i);
           // Two death records of one name and one death date are one person, also without an
           // ID and a link (people from outside the district).
-          const std::string& name = table.value("name", i);
+          const std::string_view name = table.value("name", i);
           if (!name.empty() && !r.death_date.empty()) {
-            r.same_person = name + "|" + std::string(r.death_date);
+            r.same_person = fmt::format("{}|{}", name, r.death_date);
           }
         }
         rs->push_back(std::move(r));
@@ -698,8 +707,8 @@ class Comparer {
     };
     if (in_.police) {
       const SourceTable& police = *in_.police;
-      police_community.resize(police.size());
-      for (size_t r = 0; r < police.size(); ++r) police_community[r] = PoliceCommunity(r);
+      police_community.reserve(police.size());
+      for (size_t r = 0; r < police.size(); ++r) police_community.push_back(PoliceCommunity(r));
       std::vector<CountedRecord> rs;
       records(police, police_community, police_.to_register, &rs);
       count(police, rs);
@@ -729,9 +738,9 @@ class Comparer {
     // Births from any source, once per child (twins are two): the children the births found.
     for (const Child& c : children_) {
       const BirthMention& best = birth_mentions_[c.mentions.front()];
-      std::string community = best.kind == io::Kind::kPolicePopulation
-                                  ? police_community[best.record]
-                                  : community_of_.at(best.table)[best.record];
+      std::string community(best.kind == io::Kind::kPolicePopulation
+                                ? police_community[best.record]
+                                : community_of_.at(best.table)[best.record]);
       if (community.empty() && best.linked >= 0) community = reg_.community_code[best.linked];
       out.communities[community].departments.births += c.count;
     }
@@ -784,12 +793,12 @@ class Comparer {
   norm::AreaIndex areas_;
 
   Links police_;
-  std::vector<std::string> police_community_;  // per police record: SourceCommunities
-  std::vector<int32_t> police_of_;             // per register person: police record or kUnlinked
+  TextColumn police_community_;     // per police record: SourceCommunities
+  std::vector<int32_t> police_of_;  // per register person: police record or kUnlinked
   std::vector<Links> death_links_;
   std::vector<const SourceTable*> death_tables_;  // the table of each of death_links_
   // Per source table but the police list: each record's community (SourceCommunities).
-  std::unordered_map<const SourceTable*, std::vector<std::string>> community_of_;
+  std::unordered_map<const SourceTable*, TextColumn> community_of_;
   std::vector<BirthMention> birth_mentions_;        // the births of the window, every source
   std::vector<Child> children_;                     // ConsolidateBirths of them
   std::vector<std::vector<DeathEvidence>> deaths_;  // per register person

@@ -21,8 +21,7 @@ int64_t* FigureField(SourceFigures& f, size_t i) {
 }  // namespace
 
 void CountPersons(const std::vector<CountedRecord>& records, const Window& window,
-                  const std::vector<std::string>& register_community,
-                  std::map<std::string, SourceFigures>* out) {
+                  const TextColumn& register_community, std::map<std::string, SourceFigures>* out) {
   link::DisjointSets groups(records.size());
   std::unordered_map<int32_t, uint32_t> by_link;
   std::unordered_map<std::string_view, uint32_t> by_id, by_key;

@@ -75,8 +75,7 @@ struct CountedRecord {
 // deaths in `window`, linked ones). `register_community` places a record no community places
 // through its linked register person. Linear in the number of records.
 void CountPersons(const std::vector<CountedRecord>& records, const Window& window,
-                  const std::vector<std::string>& register_community,
-                  std::map<std::string, SourceFigures>* out);
+                  const TextColumn& register_community, std::map<std::string, SourceFigures>* out);
 
 // The counts as the JSON object kept under summary_json's "statistics", and back. FromJson is
 // nullopt when `summary_json` has no "statistics" (a comparison made before popreg counted

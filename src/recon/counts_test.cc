@@ -24,7 +24,7 @@ CountedRecord Record(std::string_view community, int32_t linked, std::string_vie
 }
 
 TEST(CountPersons, APersonOfSeveralRowsIsCountedOnce) {
-  const std::vector<std::string> reg_community = {"A", "A", "B"};
+  const TextColumn reg_community = {"A", "A", "B"};
   std::vector<CountedRecord> rs = {
       Record("A", 0, "ID1", "2026-01-01"),  // linked to register person 0
       Record("A", 0, "", "2026-01-01"),     // the same register person: one person

@@ -1,5 +1,7 @@
 #include "recon/effects.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "norm/id_number.h"
@@ -20,10 +22,10 @@ ItemEffect Refused(std::string why) {
   return e;
 }
 
-ItemEffect One(std::string community, int64_t total, int64_t births, int64_t deaths) {
+ItemEffect One(std::string_view community, int64_t total, int64_t births, int64_t deaths) {
   ItemEffect e;
   if (total != 0 || births != 0 || deaths != 0) {
-    e.deltas.push_back({std::move(community), total, births, deaths});
+    e.deltas.push_back({std::string(community), total, births, deaths});
   }
   return e;
 }
@@ -63,7 +65,7 @@ class Effects {
     if (p < 0) return Gone();
     std::string value = Get(verified_, "birth_date");
     if (value.empty()) value = d_.source_value;
-    const std::string& now = reg_.birth_date[p];
+    const std::string_view now = reg_.birth_date[p];
     if (value.empty() || now == value) return {};
     if (now != d_.register_value) return Refused("the birth date is no longer the one compared");
     return One(reg_.community_code[p], 0, In(window_, value) - In(window_, now), 0);
@@ -81,7 +83,8 @@ class Effects {
   ItemEffect Death() {
     const int64_t p = Person();
     if (p < 0) return Gone();
-    if (reg_.status[p] != "alive") return Refused(d_.register_key + " is " + reg_.status[p]);
+    if (reg_.status[p] != "alive")
+      return Refused(d_.register_key + " is " + std::string(reg_.status[p]));
     std::string date = Get(verified_, "death_date");
     if (date.empty()) date = Get(action_, "death_date");
     if (date.empty()) return Refused("no death date");
@@ -95,7 +98,8 @@ class Effects {
     const bool assumed = outcome.empty();
     if (assumed) outcome = "moved_out";  // the proposal: verify whether the person moved away
     if (outcome == "present") return {};
-    if (reg_.status[p] != "alive") return Refused(d_.register_key + " is " + reg_.status[p]);
+    if (reg_.status[p] != "alive")
+      return Refused(d_.register_key + " is " + std::string(reg_.status[p]));
     std::string date;
     if (outcome == "deceased") {
       date = Get(verified_, "death_date");
@@ -170,7 +174,8 @@ class Effects {
     const bool takes_death = reg_.death_date[k].empty() && reg_.status[k] == "deceased";
     const int64_t births = takes_birth ? In(window_, reg_.birth_date[g]) : 0;
     const int64_t deaths = takes_death ? In(window_, reg_.death_date[g]) : 0;
-    if (births != 0 || deaths != 0) e.deltas.push_back({reg_.community_code[k], 0, births, deaths});
+    if (births != 0 || deaths != 0)
+      e.deltas.push_back({std::string(reg_.community_code[k]), 0, births, deaths});
     return e;
   }
 
@@ -188,10 +193,11 @@ RegisterFacts::RegisterFacts(const store::RegisterColumns& reg) : reg_(reg) {
   by_key_.reserve(reg.size());
   by_id_.reserve(reg.size());
   for (size_t i = 0; i < reg.size(); ++i) {
-    by_key_.emplace(reg.card_no[i] + "/" + reg.person_no[i], i);
+    by_key_.emplace(fmt::format("{}/{}", reg.card_no[i], reg.person_no[i]), i);
     card_first_.emplace(reg.card_no[i], i);
     if (!reg.id_number[i].empty()) by_id_.emplace(reg.id_number[i], i);
-    if (!reg.birth_date[i].empty()) children_.emplace(reg.birth_date[i] + "|" + reg.sex[i], i);
+    if (!reg.birth_date[i].empty())
+      children_.emplace(fmt::format("{}|{}", reg.birth_date[i], reg.sex[i]), i);
   }
 }
 
@@ -204,7 +210,7 @@ int64_t RegisterFacts::Find(std::string_view key) const {
 std::string RegisterFacts::CardCommunity(std::string_view card_no) const {
   if (card_no.empty()) return "";
   auto it = card_first_.find(card_no);
-  return it == card_first_.end() ? "" : reg_.community_code[it->second];
+  return std::string(it == card_first_.end() ? "" : reg_.community_code[it->second]);
 }
 
 std::vector<size_t> RegisterFacts::WithId(std::string_view id) const {

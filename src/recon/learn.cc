@@ -1,5 +1,7 @@
 #include "recon/learn.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -15,7 +17,7 @@ std::unordered_map<std::string, uint32_t> RegisterIndex(const store::RegisterCol
   std::unordered_map<std::string, uint32_t> index;
   index.reserve(reg.size());
   for (size_t i = 0; i < reg.size(); ++i) {
-    index.emplace(reg.card_no[i] + "/" + reg.person_no[i], static_cast<uint32_t>(i));
+    index.emplace(fmt::format("{}/{}", reg.card_no[i], reg.person_no[i]), static_cast<uint32_t>(i));
   }
   return index;
 }

@@ -64,8 +64,8 @@ TEST(LearnTest, LabelsMapToTheJobsRecords) {
   reg.person_no = {"1", "2", "1"};
   SourceTable police(io::Kind::kPolicePopulation);
   police.import_id = 7;
-  police.Add(11, {});
-  police.Add(12, {});
+  police.Add(11, std::vector<std::pair<std::string, std::string>>());
+  police.Add(12, std::vector<std::pair<std::string, std::string>>());
   std::vector<ReviewLabel> labels(5);
   labels[0] = {"field_mismatch", "police_population", 7, 12, "2/1", "", true, {"name"}};
   labels[1] = {"field_mismatch", "police_population", 7, 11, "1/2", "", false, {}};

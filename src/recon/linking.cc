@@ -38,20 +38,19 @@ const link::FieldSpec kFields[kFieldCount] = {
 // A source's raw values by field name, read where they are (the source's columns are not
 // copied: a million-record police list's columns are hundreds of megabytes); fields not named
 // are empty.
-using SourceFields = std::vector<std::pair<std::string_view, const std::vector<std::string>*>>;
+using SourceFields = std::vector<std::pair<std::string_view, const TextColumn*>>;
 
 Result<link::RecordSet> BuildSource(size_t n, const SourceFields& given, const Date& as_of) {
-  const std::vector<std::string> none(n);
-  std::vector<const std::vector<std::string>*> raw(kFieldCount, &none);
+  std::vector<const TextColumn*> raw(kFieldCount, nullptr);  // null: all empty
   // A given column of another length, cut or padded (reserved: raw points into it).
-  std::vector<std::vector<std::string>> resized;
+  std::vector<TextColumn> resized;
   resized.reserve(given.size());
   for (int f = 0; f < kFieldCount; ++f) {
     for (const auto& [name, values] : given) {
       if (name != kFields[f].name) continue;
       raw[f] = values;
       if (values->size() != n) {
-        resized.emplace_back(values->begin(), values->begin() + std::min(n, values->size()));
+        resized.push_back(*values);
         resized.back().resize(n);
         raw[f] = &resized.back();
       }
@@ -534,26 +533,43 @@ std::string Dwelling(std::string_view community, std::string_view address) {
 // two records of one home share when both spell the address the same way, whatever its form (a
 // street number, a hamlet, a compound ParseAddress cannot read, a community that is not found).
 // Compared agree-only: two spellings of one address are not evidence of two homes.
-std::vector<std::string> HomesOf(const std::vector<std::string>& address) {
-  std::vector<std::string> out(address.size());
-  for (size_t i = 0; i < address.size(); ++i) out[i] = norm::AddressTail(address[i]);
+TextColumn HomesOf(const TextColumn& address) {
+  TextColumn out;
+  out.reserve(address.size());
+  for (std::string_view a : address) out.push_back(norm::AddressTail(a));
   return out;
 }
 
 // A register person's dwelling: from the card's building/unit/room columns, else from its
 // address text (Dwelling).
 std::string RegisterDwelling(const store::RegisterColumns& reg, size_t i) {
-  const std::string key = reg.building[i] + "/" + reg.unit[i] + "/" + reg.room[i];
-  return key != "//" ? reg.community_code[i] + "|" + key
-                     : Dwelling(reg.community_code[i], reg.address[i]);
+  if (reg.building[i].empty() && reg.unit[i].empty() && reg.room[i].empty()) {
+    return Dwelling(reg.community_code[i], reg.address[i]);
+  }
+  return fmt::format("{}|{}/{}/{}", reg.community_code[i], reg.building[i], reg.unit[i],
+                     reg.room[i]);
 }
 
 // A source's dwellings from its address text and each record's community code.
-std::vector<std::string> SourceDwellings(const SourceTable& source,
-                                         const std::vector<std::string>& community) {
-  std::vector<std::string> out(source.size());
-  for (size_t i = 0; i < source.size(); ++i) {
-    out[i] = Dwelling(community[i], source.value("address", i));
+TextColumn SourceDwellings(const SourceTable& source, const TextColumn& community) {
+  const TextColumn& address = source.column("address");
+  TextColumn out;
+  out.reserve(source.size());
+  for (size_t i = 0; i < source.size(); ++i) out.push_back(Dwelling(community[i], address[i]));
+  return out;
+}
+
+// A column of `n` rows holding value(i) at the rows `rows` and nothing at the others.
+template <typename F>
+TextColumn AtRows(size_t n, std::span<const uint32_t> rows, F value) {
+  std::vector<uint32_t> sorted(rows.begin(), rows.end());
+  std::sort(sorted.begin(), sorted.end());
+  TextColumn out;
+  out.reserve(n);
+  auto next = sorted.begin();
+  for (uint32_t i = 0; i < n; ++i) {
+    while (next != sorted.end() && *next < i) ++next;
+    out.push_back(next != sorted.end() && *next == i ? std::string_view(value(i)) : "");
   }
   return out;
 }
@@ -568,16 +584,16 @@ namespace {
 Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
                                           const RegisterRecords& r, std::span<const uint32_t> rows,
                                           const Date& as_of) {
-  std::vector<std::string> dwellings(reg.size()), townships(reg.size()), homes(reg.size());
-  for (const uint32_t i : rows) {
-    if (i >= reg.size()) continue;  // BuildRecordSet reports it
-    dwellings[i] = RegisterDwelling(reg, i);
-    townships[i] = reg.community_code[i].substr(0, 9);
-    homes[i] = norm::AddressTail(reg.address[i]);
-  }
-  const std::vector<std::string>* raw[kFieldCount] = {
-      &reg.name,           &reg.sex,   &reg.birth_date, &reg.id_number, &r.mothers, &dwellings,
-      &reg.community_code, &townships, &homes};
+  // Rows past the register are left out here; BuildRecordSet reports them.
+  const TextColumn dwellings =
+      AtRows(reg.size(), rows, [&](uint32_t i) { return RegisterDwelling(reg, i); });
+  const TextColumn townships =
+      AtRows(reg.size(), rows, [&](uint32_t i) { return reg.community_code[i].substr(0, 9); });
+  const TextColumn homes =
+      AtRows(reg.size(), rows, [&](uint32_t i) { return norm::AddressTail(reg.address[i]); });
+  const TextColumn* raw[kFieldCount] = {&reg.name,           &reg.sex,   &reg.birth_date,
+                                        &reg.id_number,      &r.mothers, &dwellings,
+                                        &reg.community_code, &townships, &homes};
   std::vector<std::string> ids(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) ids[i] = std::to_string(rows[i]);
   return link::BuildRecordSet(std::move(ids), kFields, raw, rows, as_of.Iso());
@@ -586,12 +602,10 @@ Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
 // A source's records: `columns` read from the source as they are, and the dwelling (and with
 // `home`, the home) derived from its address and `community` (each record's community code),
 // dropped once normalised.
-Result<link::RecordSet> SourceRecords(const SourceTable& source,
-                                      const std::vector<std::string>& community,
+Result<link::RecordSet> SourceRecords(const SourceTable& source, const TextColumn& community,
                                       SourceFields columns, bool home, const Date& as_of) {
-  const std::vector<std::string> dwellings = SourceDwellings(source, community);
-  const std::vector<std::string> homes =
-      home ? HomesOf(source.column("address")) : std::vector<std::string>();
+  const TextColumn dwellings = SourceDwellings(source, community);
+  const TextColumn homes = home ? HomesOf(source.column("address")) : TextColumn();
   columns.emplace_back("dwelling", &dwellings);
   if (home) columns.emplace_back("home", &homes);
   return BuildSource(source.size(), columns, as_of);
@@ -635,8 +649,8 @@ void LinkExplanations::Keep(size_t record, std::span<const link::Level> levels,
   if (!why.empty()) why_.emplace(slot, std::move(why));
 }
 
-Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg,
-                                          std::vector<std::string> mothers, const Date& as_of) {
+Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg, TextColumn mothers,
+                                          const Date& as_of) {
   RegisterRecords out;
   out.mothers = std::move(mothers);
   for (size_t i = 0; i < reg.size(); ++i) {
@@ -661,7 +675,7 @@ Status ExtendToAllPersons(const store::RegisterColumns& reg, const Date& as_of,
 }
 
 Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
-                         const std::vector<std::string>& source_community) {
+                         const TextColumn& source_community) {
   ASSIGN_OR_RETURN(link::RecordSet right,
                    SourceRecords(police, source_community,
                                  {{"name", &police.column("name")},
@@ -688,7 +702,7 @@ Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
 }
 
 Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
-                         const std::vector<std::string>& source_community) {
+                         const TextColumn& source_community) {
   ASSIGN_OR_RETURN(link::RecordSet right,
                    SourceRecords(deaths, source_community,
                                  {{"name", &deaths.column("name")},
@@ -724,7 +738,7 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
 }
 
 Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
-                         const std::vector<std::string>& source_community) {
+                         const TextColumn& source_community) {
   const bool police = births.kind() == io::Kind::kPoliceBirths;
   SourceFields given = {{"mother_id", &births.column("mother_id_number")},
                         {"birth_date", &births.column("birth_date")},

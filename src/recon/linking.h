@@ -89,13 +89,13 @@ struct RegisterRecords {
   size_t alive = 0;  // the first `alive` records are the alive persons
   // Per register person, the mother's ID (the one raw field not in RegisterColumns); the fields
   // derived from the address (dwelling, township, home) are derived again for the rows built.
-  std::vector<std::string> mothers;
+  TextColumn mothers;
 };
 
 // The alive persons' records. `mothers` is each register person's mother's ID (RegisterMothers,
 // births.h).
-Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg,
-                                          std::vector<std::string> mothers, const Date& as_of);
+Result<RegisterRecords> BuildAliveRecords(const store::RegisterColumns& reg, TextColumn mothers,
+                                          const Date& as_of);
 // Appends the persons who are not alive.
 Status ExtendToAllPersons(const store::RegisterColumns& reg, const Date& as_of,
                           RegisterRecords* records);
@@ -116,14 +116,14 @@ struct LinkContext {
 // the mother's ID and the dwelling. `source_community` is each record's community code (its own,
 // or resolved from its address).
 Result<Links> LinkPolice(const LinkContext& ctx, const SourceTable& police,
-                         const std::vector<std::string>& source_community);
+                         const TextColumn& source_community);
 
 // Death evidence (cremations or death certificates) to register persons of any status, one to
 // one, on ID number, name, birth date, sex and the dwelling (community and building/unit/room)
 // when the ID is missing or wrong. `source_community` is each record's community code as
 // resolved from its address (empty when unknown).
 Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
-                         const std::vector<std::string>& source_community);
+                         const TextColumn& source_community);
 
 // Birth records (police births or vaccinations) to register persons of any status, one to one,
 // on the mother's ID, the child's birth date and sex, the child's ID when the source has one, and
@@ -131,7 +131,7 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
 // found also by the dwelling (`source_community` is each record's community, given or resolved).
 // The register side's mother is RegisterMothers (births.h).
 Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
-                         const std::vector<std::string>& source_community);
+                         const TextColumn& source_community);
 
 // Pairs of alive register persons that are one human being, within a township (or anywhere with
 // the same ID number), clustered without chaining. Each pair links two persons of one cluster.

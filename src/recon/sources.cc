@@ -1,6 +1,7 @@
 #include "recon/sources.h"
 
 #include <cassert>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -14,13 +15,12 @@ SourceTable::SourceTable(io::Kind kind) : kind_(kind) {
   columns_.resize(names_.size());
 }
 
-const std::vector<std::string>& SourceTable::column(std::string_view name) const {
+size_t SourceTable::ColumnIndex(std::string_view name) const {
   for (size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] == name) return columns_[i];
+    if (names_[i] == name) return i;
   }
-  assert(false && "not a column of the kind");
-  static const std::vector<std::string> kNone;
-  return kNone;
+  LogError("{} has no column {}", io::KindName(kind_), name);
+  std::abort();
 }
 
 void SourceTable::Reserve(size_t n) {
@@ -28,18 +28,26 @@ void SourceTable::Reserve(size_t n) {
   for (auto& c : columns_) c.reserve(n);
 }
 
+void SourceTable::ShrinkToFit() {
+  rows.shrink_to_fit();
+  for (auto& c : columns_) c.shrink_to_fit();
+}
+
 void SourceTable::Add(int64_t source_row,
                       std::span<const std::pair<std::string, std::string>> values) {
-  rows.push_back(source_row);
-  for (auto& c : columns_) c.emplace_back();
+  std::vector<std::string> row(names_.size());
   for (const auto& [name, value] : values) {
     for (size_t i = 0; i < names_.size(); ++i) {
-      if (names_[i] == name) {
-        columns_[i].back() = value;
-        break;
-      }
+      if (names_[i] == name) row[i] = value;
     }
   }
+  Add(source_row, row);
+}
+
+void SourceTable::Add(int64_t source_row, std::span<const std::string> values) {
+  assert(values.size() == columns_.size());
+  rows.push_back(source_row);
+  for (size_t i = 0; i < columns_.size(); ++i) columns_[i].push_back(values[i]);
 }
 
 namespace {
@@ -47,30 +55,98 @@ namespace {
 // Records are read in batches whose JSON is parsed on every core.
 constexpr size_t kBatch = 16384;
 
+// Reads a record's normalised values, a flat JSON object of strings, into one string per column
+// of its kind, through nlohmann's SAX interface: the same parser (and the same verdict on bad
+// JSON) as the document it replaces, without building a std::map of strings per record. As the
+// document did, a member that is not a string is no value, and of a name given twice the last
+// counts.
+class RecordValues : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  RecordValues(const std::vector<std::string>& names, std::span<std::string> out)
+      : names_(names), out_(out) {}
+
+  bool null() override { return Other(); }
+  bool boolean(bool) override { return Other(); }
+  bool number_integer(number_integer_t) override { return Other(); }
+  bool number_unsigned(number_unsigned_t) override { return Other(); }
+  bool number_float(number_float_t, const string_t&) override { return Other(); }
+  bool binary(binary_t&) override { return Other(); }
+  bool string(string_t& v) override {
+    if (depth_ == 1 && column_ >= 0) out_[column_] = std::move(v);
+    return depth_ > 0;
+  }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) object_ = true;
+    Other();
+    ++depth_;
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ != 1) return true;
+    column_ = -1;
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == k) column_ = static_cast<int>(i);
+    }
+    return true;
+  }
+  bool end_object() override { return --depth_, true; }
+  bool start_array(std::size_t) override {
+    Other();
+    ++depth_;
+    return depth_ > 1;  // a record that is an array is not one
+  }
+  bool end_array() override { return --depth_, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+  // True when the text was one object.
+  bool object() const { return object_; }
+
+ private:
+  // A value that is not a string: the member has no value (a string before it is forgotten).
+  bool Other() {
+    if (depth_ == 1 && column_ >= 0) out_[column_].clear();
+    return depth_ > 0;
+  }
+
+  const std::vector<std::string>& names_;
+  std::span<std::string> out_;
+  int depth_ = 0;
+  int column_ = -1;
+  bool object_ = false;
+};
+
+}  // namespace
+
+bool ReadNormalizedValues(std::string_view json, const std::vector<std::string>& names,
+                          std::span<std::string> out) {
+  assert(out.size() == names.size());
+  RecordValues record(names, out);
+  return nlohmann::json::sax_parse(json, &record) && record.object();
+}
+
+namespace {
+
 Result<SourceTable> LoadTable(store::Store& store, const store::ImportRecord& import) {
   SourceTable table(import.info.kind);
   table.import_id = import.id;
   table.file_name = import.info.file_name;
   table.Reserve(static_cast<size_t>(import.rows_imported));
   ProgressBar bar("reading " + std::string(io::KindName(import.info.kind)), import.rows_imported);
+  std::vector<std::string> names;
+  for (const io::ColumnSpec& c : io::Columns(import.info.kind)) names.emplace_back(c.name);
+  const size_t width = names.size();
   ThreadPool pool;
   std::vector<store::SourceRecord> batch;
-  std::vector<std::vector<std::pair<std::string, std::string>>> values;
-  std::vector<int64_t> bad;
+  std::vector<std::string> values;  // width per record of the batch
+  std::vector<char> bad;
   auto flush = [&]() -> Status {
-    values.assign(batch.size(), {});
+    values.assign(batch.size() * width, std::string());
     bad.assign(batch.size(), 0);
     pool.ParallelFor(static_cast<int64_t>(batch.size()), 512, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
-        nlohmann::json j = nlohmann::json::parse(batch[i].normalized_json, nullptr, false);
-        if (!j.is_object()) {
-          bad[i] = 1;
-          continue;
-        }
-        for (auto it = j.begin(); it != j.end(); ++it) {
-          if (it.value().is_string())
-            values[i].emplace_back(it.key(), it.value().get<std::string>());
-        }
+        bad[i] = !ReadNormalizedValues(batch[i].normalized_json, names,
+                                       std::span(values).subspan(i * width, width));
       }
     });
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -79,17 +155,19 @@ Result<SourceTable> LoadTable(store::Store& store, const store::ImportRecord& im
                         " row " + std::to_string(batch[i].source_row) +
                         ": normalised values are not a JSON object");
       }
-      table.Add(batch[i].source_row, values[i]);
+      table.Add(batch[i].source_row, std::span(values).subspan(i * width, width));
     }
     bar.Add(static_cast<int64_t>(batch.size()));
     batch.clear();
     return Status::Ok();
   };
-  RETURN_IF_ERROR(store.ForEachSourceRecord(import.id, [&](const store::SourceRecord& r) {
-    batch.push_back(r);
-    return batch.size() >= kBatch ? flush() : Status::Ok();
-  }));
+  RETURN_IF_ERROR(store.ForEachSourceRecord(
+      import.id, store::Store::RecordTexts::kNormalized, [&](const store::SourceRecord& r) {
+        batch.push_back(r);
+        return batch.size() >= kBatch ? flush() : Status::Ok();
+      }));
   RETURN_IF_ERROR(flush());
+  table.ShrinkToFit();
   bar.Done();
   return table;
 }

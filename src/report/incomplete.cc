@@ -1,5 +1,7 @@
 #include "report/incomplete.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -36,12 +38,12 @@ Result<std::vector<IncompletePerson>> ListIncomplete(store::Store& store,
     const std::string missing = recon::Rule5MissingFields(
         reg.name[i], reg.sex[i], reg.birth_date[i], reg.id_number[i], as_of);
     if (missing.empty()) continue;
-    IncompletePerson p{reg.community_code[i],
-                       reg.card_no[i] + "/" + reg.person_no[i],
-                       reg.name[i],
-                       reg.sex[i],
-                       reg.birth_date[i],
-                       reg.id_number[i],
+    IncompletePerson p{std::string(reg.community_code[i]),
+                       fmt::format("{}/{}", reg.card_no[i], reg.person_no[i]),
+                       std::string(reg.name[i]),
+                       std::string(reg.sex[i]),
+                       std::string(reg.birth_date[i]),
+                       std::string(reg.id_number[i]),
                        missing,
                        ""};
     // Walk the history back while the person still lacked these values.

@@ -85,23 +85,24 @@ Result<std::map<std::string, Figures>> ManualReport(store::Store& store) {
     if (r.info.kind == io::Kind::kManualReport) latest = &r;  // oldest first
   }
   if (latest == nullptr) return out;
-  RETURN_IF_ERROR(store.ForEachSourceRecord(latest->id, [&](const store::SourceRecord& r) {
-    const nlohmann::json j = nlohmann::json::parse(r.normalized_json, nullptr, false);
-    if (!j.is_object()) {
-      return DataLoss("store " + store.location() + ": manual_report import " +
-                      std::to_string(latest->id) + " row " + std::to_string(r.source_row) +
-                      ": the normalised values are not a JSON object");
-    }
-    auto number = [&](const char* key) -> int64_t {
-      const std::string v = j.value(key, std::string());
-      return std::strtoll(v.c_str(), nullptr, 10);
-    };
-    Figures& f = out[j.value("community_code", std::string())];
-    f.total += number("total_population");
-    f.births += number("births");
-    f.deaths += number("deaths");
-    return Status::Ok();
-  }));
+  RETURN_IF_ERROR(store.ForEachSourceRecord(
+      latest->id, store::Store::RecordTexts::kNormalized, [&](const store::SourceRecord& r) {
+        const nlohmann::json j = nlohmann::json::parse(r.normalized_json, nullptr, false);
+        if (!j.is_object()) {
+          return DataLoss("store " + store.location() + ": manual_report import " +
+                          std::to_string(latest->id) + " row " + std::to_string(r.source_row) +
+                          ": the normalised values are not a JSON object");
+        }
+        auto number = [&](const char* key) -> int64_t {
+          const std::string v = j.value(key, std::string());
+          return std::strtoll(v.c_str(), nullptr, 10);
+        };
+        Figures& f = out[j.value("community_code", std::string())];
+        f.total += number("total_population");
+        f.births += number("births");
+        f.deaths += number("deaths");
+        return Status::Ok();
+      }));
   return out;
 }
 
@@ -154,8 +155,8 @@ Result<Statistics> ComputeStatistics(store::Store& store, const StatsOptions& op
   const AreaTree tree(areas);
   // Every figure by community; a code no community of the areas has is 未能归属 ("").
   std::map<std::string, StatsRow> by;
-  auto row = [&](const std::string& code) -> StatsRow& {
-    return by[tree.IsCommunity(code) ? code : std::string()];
+  auto row = [&](std::string_view code) -> StatsRow& {
+    return by[tree.IsCommunity(std::string(code)) ? std::string(code) : std::string()];
   };
 
   ASSIGN_OR_RETURN(store::RegisterColumns reg, store.LoadRegisterColumns());

@@ -11,11 +11,20 @@ Result<RegisterTotals> CountRegister(store::Store& store, std::string_view commu
                                      const Date& as_of) {
   ASSIGN_OR_RETURN(store::RegisterColumns reg, store.LoadRegisterColumns());
   RegisterTotals out;
-  std::set<std::string> cards;
-  std::map<std::string, std::set<std::string>> cards_of;
+  // The register comes by card (RegisterColumns), a card's persons one after another, and a
+  // community's persons mostly so: a card is counted where it starts, and the community's
+  // totals are looked up when the code changes, not per person.
+  std::string_view code;
+  Totals* community_totals = nullptr;
   for (size_t i = 0; i < reg.size(); ++i) {
     if (!reg.community_code[i].starts_with(community)) continue;
-    for (Totals* t : {&out.all, &out.by_community[reg.community_code[i]]}) {
+    if (community_totals == nullptr || reg.community_code[i] != code) {
+      code = reg.community_code[i];
+      community_totals = &out.by_community[std::string(code)];
+    }
+    const bool new_card = i == 0 || reg.card_no[i] != reg.card_no[i - 1];
+    for (Totals* t : {&out.all, community_totals}) {
+      t->cards += new_card ? 1 : 0;
       ++t->persons;
       if (reg.status[i] == "deceased") {
         ++t->deceased;
@@ -29,11 +38,7 @@ Result<RegisterTotals> CountRegister(store::Store& store, std::string_view commu
         ++(lacking ? t->incomplete : t->complete);
       }
     }
-    cards.insert(reg.card_no[i]);
-    cards_of[reg.community_code[i]].insert(reg.card_no[i]);
   }
-  out.all.cards = static_cast<int64_t>(cards.size());
-  for (auto& [code, t] : out.by_community) t.cards = static_cast<int64_t>(cards_of[code].size());
   return out;
 }
 

@@ -2,6 +2,7 @@
 // pg_dump and pg_restore) in the postgres_store/ run of ctest.
 #include "store/backup.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -60,7 +61,7 @@ class BackupTest : public testing::StoreFileTest {
     auto cols = store.LoadRegisterColumns();
     EXPECT_TRUE(cols.ok()) << cols.status().ToString();
     for (size_t i = 0; i < cols->size(); ++i) {
-      out += cols->card_no[i] + "/" + cols->person_no[i] + " " + cols->name[i] + "\n";
+      out += fmt::format("{}/{} {}\n", cols->card_no[i], cols->person_no[i], cols->name[i]);
     }
     return out;
   }

@@ -274,34 +274,39 @@ TEST_F(ComparisonStoreTest, ForEachSourceRecordReadsEveryRecordInOrder) {
   const ImportId id = Import("many", 10000);
   int64_t n = 0;
   int64_t last = 0;
-  Status st = store_->ForEachSourceRecord(id, [&](const SourceRecord& r) -> Status {
-    EXPECT_EQ(r.source_row, last + 1);
-    last = r.source_row;
-    ++n;
-    return Status();
-  });
+  Status st = store_->ForEachSourceRecord(id, Store::RecordTexts::kRawAndNormalized,
+                                          [&](const SourceRecord& r) -> Status {
+                                            EXPECT_EQ(r.source_row, last + 1);
+                                            last = r.source_row;
+                                            ++n;
+                                            return Status();
+                                          });
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(n, 10000);
   // The callback may use the store.
-  st = store_->ForEachSourceRecord(id, [&](const SourceRecord& r) -> Status {
-    if (r.source_row == 5000) {
-      EXPECT_EQ(r.normalized_json, R"({"name":"r5000"})");
-      return store_->AppendAudit({"t", "", "read", "import", ""}).status();
-    }
-    return Status();
-  });
+  st = store_->ForEachSourceRecord(
+      id, Store::RecordTexts::kRawAndNormalized, [&](const SourceRecord& r) -> Status {
+        if (r.source_row == 5000) {
+          EXPECT_EQ(r.normalized_json, R"({"name":"r5000"})");
+          return store_->AppendAudit({"t", "", "read", "import", ""}).status();
+        }
+        return Status();
+      });
   EXPECT_TRUE(st.ok()) << st.ToString();
   // An error of the callback stops the walk and is returned.
   n = 0;
-  st = store_->ForEachSourceRecord(id, [&](const SourceRecord& r) -> Status {
-    ++n;
-    return r.source_row == 7 ? Status(ErrorCode::kCancelled, "enough") : Status();
-  });
+  st = store_->ForEachSourceRecord(
+      id, Store::RecordTexts::kRawAndNormalized, [&](const SourceRecord& r) -> Status {
+        ++n;
+        return r.source_row == 7 ? Status(ErrorCode::kCancelled, "enough") : Status();
+      });
   EXPECT_EQ(st.code(), ErrorCode::kCancelled);
   EXPECT_EQ(n, 7);
-  EXPECT_EQ(
-      store_->ForEachSourceRecord(id + 1, [](const SourceRecord&) { return Status(); }).code(),
-      ErrorCode::kNotFound);
+  EXPECT_EQ(store_
+                ->ForEachSourceRecord(id + 1, Store::RecordTexts::kRawAndNormalized,
+                                      [](const SourceRecord&) { return Status(); })
+                .code(),
+            ErrorCode::kNotFound);
 }
 
 // A comparison of a district of 100,000 items is saved, and saved again, quickly enough for a

@@ -25,7 +25,7 @@ bool EndsWithXlsx(std::string_view path) {
 }
 
 // The column of `cols` holding the spec register column `name`.
-const std::vector<std::string>* Column(const RegisterColumns& cols, std::string_view name) {
+const TextColumn* Column(const RegisterColumns& cols, std::string_view name) {
   if (name == "card_no") return &cols.card_no;
   if (name == "community_code") return &cols.community_code;
   if (name == "building") return &cols.building;
@@ -113,21 +113,23 @@ Result<int64_t> ExportRecords(Store& store, io::Kind kind, const std::string& pa
   std::vector<std::string> values(header.size());
   std::vector<std::string_view> row(header.size());
   int64_t n = 0;
-  RETURN_IF_ERROR(store.ForEachSourceRecord(latest->id, [&](const SourceRecord& r) -> Status {
-    const auto json = nlohmann::json::parse(r.normalized_json, nullptr, /*allow_exceptions=*/false);
-    if (!json.is_object()) {
-      return DataLoss("store " + store.location() + ": import " + std::to_string(latest->id) +
-                      " row " + std::to_string(r.source_row) +
-                      ": the normalised values are not a JSON object");
-    }
-    for (size_t c = 0; c < header.size(); ++c) {
-      auto it = json.find(std::string(header[c]));
-      values[c] = it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
-      row[c] = values[c];
-    }
-    ++n;
-    return out.Write(row);
-  }));
+  RETURN_IF_ERROR(store.ForEachSourceRecord(
+      latest->id, Store::RecordTexts::kNormalized, [&](const SourceRecord& r) -> Status {
+        const auto json =
+            nlohmann::json::parse(r.normalized_json, nullptr, /*allow_exceptions=*/false);
+        if (!json.is_object()) {
+          return DataLoss("store " + store.location() + ": import " + std::to_string(latest->id) +
+                          " row " + std::to_string(r.source_row) +
+                          ": the normalised values are not a JSON object");
+        }
+        for (size_t c = 0; c < header.size(); ++c) {
+          auto it = json.find(std::string(header[c]));
+          values[c] = it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+          row[c] = values[c];
+        }
+        ++n;
+        return out.Write(row);
+      }));
   RETURN_IF_ERROR(out.Close());
   return n;
 }
@@ -137,9 +139,9 @@ Result<int64_t> ExportRecords(Store& store, io::Kind kind, const std::string& pa
 Result<int64_t> ExportRegister(Store& store, const std::string& path) {
   ASSIGN_OR_RETURN(RegisterColumns cols, store.LoadRegisterColumns());
   const std::vector<std::string_view> header = Header(io::Kind::kRegister);
-  std::vector<const std::vector<std::string>*> columns;
+  std::vector<const TextColumn*> columns;
   for (std::string_view name : header) {
-    const std::vector<std::string>* col = Column(cols, name);
+    const TextColumn* col = Column(cols, name);
     if (col == nullptr) {
       return Internal("export: the store has no register column " + std::string(name));
     }

@@ -75,8 +75,7 @@ TEST_F(ImportTest, StatusesInEverySpellingOfTheSpec) {
   EXPECT_EQ(s->first_rejects[0].value, "gone");
   auto cols = store_->LoadRegisterColumns();
   ASSERT_TRUE(cols.ok());
-  EXPECT_EQ(cols->status,
-            (std::vector<std::string>{"alive", "deceased", "moved_out", "moved_out"}));
+  EXPECT_EQ(cols->status, (TextColumn{"alive", "deceased", "moved_out", "moved_out"}));
 }
 
 TEST_F(ImportTest, AMissingRequiredColumnFailsAndChangesNothing) {

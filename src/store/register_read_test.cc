@@ -12,6 +12,16 @@
 namespace popreg::store {
 namespace {
 
+void ImportRegister(Store& store, const std::vector<RegisterRow>& rows) {
+  ImportInfo info;
+  info.kind = io::Kind::kRegister;
+  info.file_name = info.sha256 = "register.csv";
+  auto t = store.BeginImport(info);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE((*t)->AddRegisterRows(rows).ok());
+  ASSERT_TRUE((*t)->Commit().ok());
+}
+
 class RegisterReadTest : public testing::StoreFileTest {
  protected:
   void SetUp() override {
@@ -34,15 +44,38 @@ class RegisterReadTest : public testing::StoreFileTest {
     add("C1", "350902001001", "1");
     add("C2", "350902001002", "1");
     for (int i = 0; i < 600; ++i) add("D" + std::to_string(1000 + i), "350902002001", "1");
-    ImportInfo info;
-    info.kind = io::Kind::kRegister;
-    info.file_name = info.sha256 = "register.csv";
-    auto t = store_->BeginImport(info);
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    ASSERT_TRUE((*t)->AddRegisterRows(rows).ok());
-    ASSERT_TRUE((*t)->Commit().ok());
+    ImportRegister(*store_, rows);
   }
 };
+
+// The whole register in one read (LoadRegisterColumns): cards in byte order, a card's persons by
+// the length of the person number in characters, then its bytes; each person with its card's
+// household fields. The rows are read in key order and ordered per card in C++.
+using RegisterOrderTest = testing::StoreFileTest;
+
+TEST_F(RegisterOrderTest, LoadRegisterColumnsOrdersPersonsByNumberLength) {
+  std::vector<RegisterRow> rows;
+  auto add = [&](std::string card, std::string person_no, std::string room) {
+    RegisterRow r;
+    r.source_row = static_cast<int64_t>(rows.size()) + 1;
+    r.household = {card, "350902001001", "1", "2", room, "蕉城路1号"};
+    r.person.card_no = std::move(card);
+    r.person.person_no = std::move(person_no);
+    r.person.name = "王" + r.person.person_no;
+    rows.push_back(std::move(r));
+  };
+  for (const char* p : {"10", "二", "9", "1"}) add("K2", p, "202");
+  add("K10", "3", "110");
+  add("K1", "1", "101");
+  ImportRegister(*store_, rows);
+  auto c = store_->LoadRegisterColumns();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->card_no, (TextColumn{"K1", "K10", "K2", "K2", "K2", "K2"}));
+  EXPECT_EQ(c->person_no, (TextColumn{"1", "3", "1", "9", "二", "10"}));
+  EXPECT_EQ(c->name, (TextColumn{"王1", "王3", "王1", "王9", "王二", "王10"}));
+  EXPECT_EQ(c->room, (TextColumn{"101", "110", "202", "202", "202", "202"}));
+  EXPECT_EQ(c->address[5], "蕉城路1号");
+}
 
 TEST_F(RegisterReadTest, CommunitiesHouseholdsAndPersonsInPieces) {
   Status st = store_->Read("reading", [&](sql::Session& s) -> Status {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/text_column.h"
 #include "io/schema.h"
 
 namespace popreg::store {
@@ -111,10 +112,12 @@ struct RegisterRow {
 
 // The register as columns for the engine: every vector has size() entries, entry i of each is
 // person i, ordered by (card_no, person_no). Household columns are repeated per person.
+// A column holds its text in one array (base/text_column.h): a million persons' sixteen columns
+// take a third of the memory of std::strings.
 struct RegisterColumns {
-  std::vector<std::string> card_no, person_no, name, sex, birth_date, id_number, relation,
-      ethnicity, status, death_date, mother_id_number;
-  std::vector<std::string> community_code, building, unit, room, address;
+  TextColumn card_no, person_no, name, sex, birth_date, id_number, relation, ethnicity, status,
+      death_date, mother_id_number;
+  TextColumn community_code, building, unit, room, address;
   size_t size() const { return card_no.size(); }
 };
 
@@ -308,9 +311,11 @@ class Store {
   virtual Result<RegisterColumns> LoadRegisterColumns() = 0;
 
   // Calls `fn` with every source record of a committed import, in source_row order, reading
-  // them in pieces (a million records never sit in memory at once). An error of `fn` stops the
-  // walk and is returned. A NotFound error when there is no such import.
-  virtual Status ForEachSourceRecord(ImportId id,
+  // them in pieces (a million records never sit in memory at once). With kNormalized the
+  // record's raw_json is left empty and never read. An error of `fn` stops the walk and is
+  // returned. A NotFound error when there is no such import.
+  enum class RecordTexts { kNormalized, kRawAndNormalized };
+  virtual Status ForEachSourceRecord(ImportId id, RecordTexts texts,
                                      const std::function<Status(const SourceRecord&)>& fn) = 0;
 
   // Records a finished comparison and its items in one transaction. Each item whose identity

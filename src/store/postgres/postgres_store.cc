@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "store/common_store.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
+#include "store/register_read.h"
 #include "store/sql.h"
 
 namespace popreg::store {
@@ -922,7 +924,7 @@ class PgStore final : public CommonStore {
 
   // Pages of records by source_row: nothing stays open on the connection while `fn` runs, so
   // `fn` may use this store (a committed import never changes, so the pages agree).
-  Status ForEachSourceRecord(ImportId id,
+  Status ForEachSourceRecord(ImportId id, RecordTexts texts,
                              const std::function<Status(const SourceRecord&)>& fn) override {
     const std::string what = "import " + std::to_string(id);
     {
@@ -933,11 +935,13 @@ class PgStore final : public CommonStore {
     constexpr int64_t kPage = 10000;
     int64_t after = std::numeric_limits<int64_t>::min();
     while (true) {
-      ASSIGN_OR_RETURN(Rows r, c_->Query("reading " + what + "'s records",
-                                         "SELECT source_row, raw, normalized FROM "
-                                         "source_records WHERE import_id = $1 AND source_row > "
-                                         "$2 ORDER BY source_row LIMIT $3",
-                                         Params().Add(int64_t{id}).Add(after).Add(kPage)));
+      ASSIGN_OR_RETURN(Rows r,
+                       c_->Query("reading " + what + "'s records",
+                                 std::string("SELECT source_row, ") +
+                                     (texts == RecordTexts::kRawAndNormalized ? "raw" : "''") +
+                                     ", normalized FROM source_records WHERE import_id = $1 AND "
+                                     "source_row > $2 ORDER BY source_row LIMIT $3",
+                                 Params().Add(int64_t{id}).Add(after).Add(kPage)));
       SourceRecord rec;
       for (int i = 0; i < r.size(); ++i) {
         rec.source_row = r.Int(i, 0);
@@ -1124,21 +1128,11 @@ class PgStore final : public CommonStore {
  private:
   Result<RegisterColumns> ReadRegister() {
     ASSIGN_OR_RETURN(int64_t n, CountRegisterPersons());
-    RegisterColumns c;
-    std::vector<std::string>* cols[] = {
-        &c.card_no,  &c.person_no, &c.name,   &c.sex,        &c.birth_date,       &c.id_number,
-        &c.relation, &c.ethnicity, &c.status, &c.death_date, &c.mother_id_number, &c.community_code,
-        &c.building, &c.unit,      &c.room,   &c.address};
-    for (auto* v : cols) v->reserve(static_cast<size_t>(n));
+    RegisterReader reader(static_cast<size_t>(n));
     bool header = false;
     const std::string step = "loading the register";
     RETURN_IF_ERROR(c_->CopyOut(
-        step,
-        "COPY (SELECT p.card_no, p.person_no, p.name, p.sex, p.birth_date, p.id_number, "
-        "p.relation, p.ethnicity, p.status, p.death_date, p.mother_id_number, h.community_code, "
-        "h.building, h.unit, h.room, h.address FROM persons p JOIN households h ON h.card_no = "
-        "p.card_no ORDER BY p.card_no, length(p.person_no), p.person_no) TO STDOUT (FORMAT "
-        "binary)",
+        step, "COPY (SELECT " + std::string(kRegisterSelect) + ") TO STDOUT (FORMAT binary)",
         [&](std::string_view data) -> Status {
           CopyRow row(data);
           if (!header) {
@@ -1153,15 +1147,17 @@ class PgStore final : public CommonStore {
             return DataLoss("store " + shown_ + ": " + step + ": a row of " +
                             std::to_string(*fields) + " columns");
           bool ok = true;
-          for (auto* col : cols) {
+          std::array<std::string_view, RegisterReader::kColumns> values;
+          for (std::string_view& value : values) {
             std::optional<std::string_view> v = row.Next(ok);
-            col->emplace_back(v ? *v : std::string_view());
+            value = v ? *v : std::string_view();
           }
           if (!ok) return DataLoss("store " + shown_ + ": " + step + ": a truncated row");
+          reader.Add(values);
           // The trailer may share the last message.
           return Status();
         }));
-    return c;
+    return reader.Finish();
   }
 
   Result<std::optional<ComparisonRecord>> ReadLatestComparison() {

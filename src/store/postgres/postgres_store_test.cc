@@ -459,12 +459,13 @@ TEST_F(PostgresStoreTest, ALargeRegisterStreamsInAndOut) {
   }
   int64_t seen = 0;
   int64_t last = 0;
-  Status walked = s->ForEachSourceRecord((*t)->id(), [&](const SourceRecord& r) -> Status {
-    if (r.source_row != last + 1) return Internal("out of order at " + std::to_string(last));
-    last = r.source_row;
-    ++seen;
-    return Status();
-  });
+  Status walked = s->ForEachSourceRecord(
+      (*t)->id(), Store::RecordTexts::kRawAndNormalized, [&](const SourceRecord& r) -> Status {
+        if (r.source_row != last + 1) return Internal("out of order at " + std::to_string(last));
+        last = r.source_row;
+        ++seen;
+        return Status();
+      });
   ASSERT_TRUE(walked.ok()) << walked.ToString();
   EXPECT_EQ(seen, kRows);
   EXPECT_EQ(s->ListHistory("person", "C1/1")->size(), 1u);

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <charconv>
 #include <csignal>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "store/backend_checks.h"
 #include "store/common_schema.h"
 #include "store/common_store.h"
+#include "store/register_read.h"
 #include "store/sql.h"
 
 namespace popreg::store {
@@ -1480,29 +1482,21 @@ class SqliteStore final : public CommonStore {
     WriteTxn txn(*db_);
     RETURN_IF_ERROR(db_->Exec("BEGIN", "beginning a register read"));
     ASSIGN_OR_RETURN(int64_t n, CountRegisterPersons());
-    RegisterColumns c;
-    std::vector<std::string>* cols[] = {
-        &c.card_no,  &c.person_no, &c.name,   &c.sex,        &c.birth_date,       &c.id_number,
-        &c.relation, &c.ethnicity, &c.status, &c.death_date, &c.mother_id_number, &c.community_code,
-        &c.building, &c.unit,      &c.room,   &c.address};
-    for (auto* v : cols) v->reserve(static_cast<size_t>(n));
+    RegisterReader reader(static_cast<size_t>(n));
     ASSIGN_OR_RETURN(
-        Stmt s,
-        db_->Prepare("SELECT p.card_no, p.person_no, p.name, p.sex, p.birth_date, p.id_number, "
-                     "p.relation, p.ethnicity, p.status, p.death_date, p.mother_id_number, "
-                     "h.community_code, h.building, h.unit, h.room, h.address FROM persons p "
-                     "JOIN households h ON h.card_no = p.card_no ORDER BY p.card_no, "
-                     "length(p.person_no), p.person_no",
-                     "loading the register"));
+        Stmt s, db_->Prepare("SELECT " + std::string(kRegisterSelect), "loading the register"));
+    std::array<std::string_view, RegisterReader::kColumns> row;
     while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      for (int i = 0; i < 16; ++i) cols[i]->emplace_back(s.Text(i));
+      ASSIGN_OR_RETURN(bool more, s.Step());
+      if (!more) break;
+      for (int i = 0; i < RegisterReader::kColumns; ++i) row[i] = s.Text(i);
+      reader.Add(row);
     }
+    RegisterColumns c = reader.Finish();
     return c;  // the WriteTxn destructor ends the read transaction
   }
 
-  Status ForEachSourceRecord(ImportId id,
+  Status ForEachSourceRecord(ImportId id, RecordTexts texts,
                              const std::function<Status(const SourceRecord&)>& fn) override {
     {
       ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT 1 FROM imports WHERE id = ?1",
@@ -1513,10 +1507,13 @@ class SqliteStore final : public CommonStore {
     // Pages of records by source_row: no statement stays open while `fn` runs, so `fn` may use
     // this store (a committed import never changes, so the pages agree).
     constexpr int64_t kPage = 4096;
-    ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT source_row, raw, normalized FROM source_records "
-                                          "WHERE import_id = ?1 AND source_row > ?2 ORDER BY "
-                                          "source_row LIMIT ?3",
-                                          "reading import " + std::to_string(id) + "'s records"));
+    const bool raw = texts == RecordTexts::kRawAndNormalized;
+    ASSIGN_OR_RETURN(Stmt s,
+                     db_->Prepare(std::string("SELECT source_row, ") + (raw ? "raw" : "''") +
+                                      ", normalized FROM source_records WHERE import_id "
+                                      "= ?1 AND source_row > ?2 ORDER BY source_row "
+                                      "LIMIT ?3",
+                                  "reading import " + std::to_string(id) + "'s records"));
     std::vector<SourceRecord> page;
     int64_t after = std::numeric_limits<int64_t>::min();
     while (true) {
