@@ -40,8 +40,8 @@ constexpr Pattern kPatterns[] = {
 constexpr double kLookAlike = 0.6;
 
 bool SameReading(const FieldColumn& a, RecordIndex i, const FieldColumn& b, RecordIndex j) {
-  const auto& ra = a.readings[i];
-  const auto& rb = b.readings[j];
+  const auto& ra = a.readings(i);
+  const auto& rb = b.readings(j);
   if (ra.size() != rb.size() || ra.empty()) return false;
   for (size_t k = 0; k < ra.size(); ++k) {
     bool shared = false;
@@ -79,8 +79,8 @@ struct Measures {
 
 bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldColumn& b,
            RecordIndex j, Measures* m) {
-  const std::u32string_view x = a.value[i];
-  const std::u32string_view y = b.value[j];
+  const std::u32string_view x = a.value(i);
+  const std::u32string_view y = b.value(j);
   using K = Condition::Kind;
   switch (c.kind) {
     case K::kExact:
@@ -98,11 +98,11 @@ bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldC
       if (m->damerau < 0) m->damerau = DamerauLevenshtein(x, y, m->damerau_bound);
       return m->damerau <= c.parameter;
     case K::kPinyin:
-      return !a.readings.empty() && !b.readings.empty() && SameReading(a, i, b, j);
+      return !a.readings_of.empty() && !b.readings_of.empty() && SameReading(a, i, b, j);
     case K::kPinyinJaroWinkler:
-      if (a.pinyin.empty() || b.pinyin.empty()) return false;
+      if (!a.has_pinyin() || !b.has_pinyin()) return false;
       if (m->pinyin_jaro_winkler < 0)
-        m->pinyin_jaro_winkler = JaroWinkler(a.pinyin[i], b.pinyin[j]);
+        m->pinyin_jaro_winkler = JaroWinkler(a.pinyin(i), b.pinyin(j));
       return m->pinyin_jaro_winkler >= c.parameter;
     case K::kLookAlike:
       return LookAlike(x, y);
@@ -115,11 +115,11 @@ bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldC
     case K::kDateTypo:
       return x.size() == 8 && y.size() == 8 && Levenshtein(x, y, 1) <= 1;
     case K::kWithinDays:
-      return !a.number.empty() && std::fabs(a.number[i] - b.number[j]) <= c.parameter;
+      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
     case K::kSameYear:
       return x.size() >= 4 && y.size() >= 4 && x.compare(0, 4, y, 0, 4) == 0;
     case K::kAbsDiff:
-      return !a.number.empty() && std::fabs(a.number[i] - b.number[j]) <= c.parameter;
+      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
     case K::kPrefix: {
       const auto n = static_cast<size_t>(c.parameter);
       return x.size() >= n && y.size() >= n && x.compare(0, n, y, 0, n) == 0;
@@ -210,7 +210,7 @@ Result<KeyPart> ParseKeyPart(std::string_view text, const RecordSet& set) {
                            "id_birth)");
   }
   if ((p.kind == KeyPart::Kind::kPinyin || p.kind == KeyPart::Kind::kInitials) &&
-      set.fields[p.field].pinyin.empty()) {
+      !set.fields[p.field].has_pinyin()) {
     return InvalidArgument("blocking key '" + std::string(text) + "': " + std::string(field) +
                            " is not a name_zh field");
   }
@@ -242,7 +242,7 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
   };
   for (const KeyPart& p : parts) {
     const FieldColumn& f = set.fields[p.field];
-    const std::u32string_view v = f.value[r];
+    const std::u32string_view v = f.value(r);
     if (v.empty()) return 0;
     using K = KeyPart::Kind;
     switch (p.kind) {
@@ -260,12 +260,12 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
         add(v.substr(0, 4));
         break;
       case K::kPinyin:
-        add(f.pinyin[r]);
+        add(f.pinyin(r));
         break;
       case K::kInitials: {
         std::u32string initials;
         bool start = true;
-        for (char32_t c : f.pinyin[r]) {
+        for (char32_t c : f.pinyin(r)) {
           if (c == U' ') {
             start = true;
           } else if (start) {

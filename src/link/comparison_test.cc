@@ -170,14 +170,14 @@ TEST(RecordSetTest, RowsBuiltApartAndAppendedEqualTheWhole) {
   EXPECT_EQ(set.ids, whole.ids);
   for (size_t f = 0; f < whole.fields.size(); ++f) {
     for (RecordIndex r = 0; r < 4; ++r) {
-      EXPECT_EQ(set.fields[f].value[r], whole.fields[f].value[r]);
+      EXPECT_EQ(set.fields[f].value(r), whole.fields[f].value(r));
       EXPECT_EQ(set.fields[f].frequency_of(r), 0.0);
     }
   }
   // No frequencies until a job computes them: a million zeros per field otherwise.
   for (const FieldColumn& f : set.fields) EXPECT_TRUE(f.frequency.empty()) << f.name;
-  EXPECT_EQ(set.fields[0].pinyin[2], whole.fields[0].pinyin[2]);
-  EXPECT_EQ(set.fields[1].number[3], whole.fields[1].number[3]);
+  EXPECT_EQ(set.fields[0].pinyin(2), whole.fields[0].pinyin(2));
+  EXPECT_EQ(set.fields[1].number(3), whole.fields[1].number(3));
   Comparison name;
   name.name = "name";
   name.field = 0;

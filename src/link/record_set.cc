@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_map>
 
 #include "base/date.h"
 #include "base/thread_pool.h"
@@ -42,15 +43,18 @@ StringColumn::StringColumn(std::vector<std::u32string>&& values) {
   values.clear();
 }
 
-void StringColumn::Append(const StringColumn& more) {
+void StringColumn::Append(const StringColumn& more, size_t from) {
   if (offset_.empty()) offset_.push_back(0);
-  const uint64_t base = chars_.size();
+  if (from >= more.size()) return;
+  const uint64_t first = more.offset_[from];
+  const uint64_t base = chars_.size() - first;
   // Exactly what is needed: growing by doubling would leave up to twice a million rows'
   // characters allocated for the few thousand appended.
-  chars_.reserve(chars_.size() + more.chars_.size());
-  offset_.reserve(offset_.size() + more.size());
-  chars_.insert(chars_.end(), more.chars_.begin(), more.chars_.end());
-  for (size_t r = 1; r < more.offset_.size(); ++r) offset_.push_back(base + more.offset_[r]);
+  chars_.reserve(chars_.size() + (more.chars_.size() - first));
+  offset_.reserve(offset_.size() + (more.size() - from));
+  chars_.insert(chars_.end(), more.chars_.begin() + static_cast<std::ptrdiff_t>(first),
+                more.chars_.end());
+  for (size_t r = from + 1; r < more.offset_.size(); ++r) offset_.push_back(base + more.offset_[r]);
 }
 
 Status Append(RecordSet* set, RecordSet&& more) {
@@ -68,17 +72,20 @@ Status Append(RecordSet* set, RecordSet&& more) {
   for (size_t f = 0; f < set->fields.size(); ++f) {
     FieldColumn& a = set->fields[f];
     FieldColumn& b = more.fields[f];
-    a.value.Append(b.value);
-    if (!b.pinyin.empty() || !a.pinyin.empty()) {
-      // A column that was empty for lack of rows still needs its offsets.
-      if (a.pinyin.empty() && n > 0) a.pinyin = StringColumn(std::vector<std::u32string>(n));
-      if (b.pinyin.empty() && m > 0) b.pinyin = StringColumn(std::vector<std::u32string>(m));
-      a.pinyin.Append(b.pinyin);
+    // b's values after a's (code 0, null, stays 0; b's null entry is not copied). A value both
+    // hold is held twice, which is harmless: values are compared by their text.
+    const uint32_t base = static_cast<uint32_t>(a.values.size()) - 1;
+    a.code.reserve(n + m);
+    for (uint32_t c : b.code) a.code.push_back(c == 0 ? 0 : c + base);
+    a.values.Append(b.values, 1);
+    if (a.has_pinyin()) a.pinyins.Append(b.pinyins, 1);
+    if (a.has_number()) a.numbers.insert(a.numbers.end(), b.numbers.begin() + 1, b.numbers.end());
+    if (!a.readings_of.empty()) {
+      a.readings_of.reserve(a.readings_of.size() + b.readings_of.size() - 1);
+      for (size_t c = 1; c < b.readings_of.size(); ++c) {
+        a.readings_of.push_back(std::move(b.readings_of[c]));
+      }
     }
-    a.number.reserve(a.number.size() + b.number.size());
-    a.number.insert(a.number.end(), b.number.begin(), b.number.end());
-    a.readings.reserve(a.readings.size() + b.readings.size());
-    for (auto& r : b.readings) a.readings.push_back(std::move(r));
     if (!a.frequency.empty() || !b.frequency.empty()) {
       a.frequency.reserve(n + m);
       a.frequency.resize(n + m, 0.0);  // the new rows' are 0 until computed again
@@ -122,62 +129,124 @@ std::u32string NormalizeText(std::string_view raw) {
   return out;
 }
 
-// Normalises rows [begin, end) of field `f` into `value` and `pinyin` (packed afterwards).
-void NormalizeRows(const TextColumn* raw, std::span<const RecordIndex> rows, const Date& as_of,
-                   FieldColumn* f, std::vector<std::u32string>& value,
-                   std::vector<std::u32string>& pinyin, int64_t begin, int64_t end) {
-  norm::NameKeys keys;
-  for (int64_t r = begin; r < end; ++r) {
-    if (raw == nullptr) continue;
-    const std::string_view in = rows.empty() ? (*raw)[r] : (*raw)[rows[r]];
-    switch (f->normalizer) {
-      case Normalizer::kText:
-        value[r] = NormalizeText(in);
-        break;
-      case Normalizer::kNameZh: {
-        norm::AnalyzeName(in, &keys);
-        if (keys.canonical.empty()) break;
-        value[r] = ToU32(keys.canonical);
-        pinyin[r] = ToU32(norm::PinyinKey(keys));
-        f->readings[r].assign(keys.readings.begin(), keys.readings.end());
-        break;
+// A normalised value with what is derived from it.
+struct Normalized {
+  std::u32string value;
+  double number = 0;
+  std::u32string pinyin;
+  std::vector<std::span<const norm::Syllable>> readings;
+};
+
+void Normalize(std::string_view in, Normalizer normalizer, const Date& as_of, norm::NameKeys& keys,
+               Normalized* out) {
+  switch (normalizer) {
+    case Normalizer::kText:
+      out->value = NormalizeText(in);
+      break;
+    case Normalizer::kNameZh: {
+      norm::AnalyzeName(in, &keys);
+      if (keys.canonical.empty()) break;
+      out->value = ToU32(keys.canonical);
+      out->pinyin = ToU32(norm::PinyinKey(keys));
+      out->readings.assign(keys.readings.begin(), keys.readings.end());
+      break;
+    }
+    case Normalizer::kIdNumber: {
+      const norm::IdInfo id = norm::ParseIdNumber(in, as_of);
+      if (!id.missing() && !id.normalized.empty()) out->value = ToU32(id.normalized);
+      break;
+    }
+    case Normalizer::kDate: {
+      const auto d = norm::ParseDate(in);
+      if (d) {
+        out->value = ToU32(d->Compact());
+        out->number = static_cast<double>(d->ToDays());
       }
-      case Normalizer::kIdNumber: {
-        const norm::IdInfo id = norm::ParseIdNumber(in, as_of);
-        if (!id.missing() && !id.normalized.empty()) value[r] = ToU32(id.normalized);
-        break;
+      break;
+    }
+    case Normalizer::kSex: {
+      const char sex = norm::ParseSex(in);
+      if (sex != 0) out->value = std::u32string(1, static_cast<char32_t>(sex));
+      break;
+    }
+    case Normalizer::kDigits:
+      for (char c : in) {
+        if (c >= '0' && c <= '9') out->value.push_back(static_cast<char32_t>(c));
       }
-      case Normalizer::kDate: {
-        const auto d = norm::ParseDate(in);
-        if (d) {
-          value[r] = ToU32(d->Compact());
-          f->number[r] = static_cast<double>(d->ToDays());
-        }
-        break;
+      break;
+    case Normalizer::kNumber: {
+      const std::u32string t = NormalizeText(in);
+      const std::string text = ToUtf8(t);
+      char* endp = nullptr;
+      const double v = text.empty() ? 0 : std::strtod(text.c_str(), &endp);
+      if (!text.empty() && endp == text.c_str() + text.size() && std::isfinite(v)) {
+        out->value = t;
+        out->number = v;
       }
-      case Normalizer::kSex: {
-        const char s = norm::ParseSex(in);
-        if (s != 0) value[r] = std::u32string(1, static_cast<char32_t>(s));
-        break;
-      }
-      case Normalizer::kDigits:
-        for (char c : in) {
-          if (c >= '0' && c <= '9') value[r].push_back(static_cast<char32_t>(c));
-        }
-        break;
-      case Normalizer::kNumber: {
-        const std::u32string t = NormalizeText(in);
-        const std::string s = ToUtf8(t);
-        char* endp = nullptr;
-        const double v = s.empty() ? 0 : std::strtod(s.c_str(), &endp);
-        if (!s.empty() && endp == s.c_str() + s.size() && std::isfinite(v)) {
-          value[r] = t;
-          f->number[r] = v;
-        }
-        break;
-      }
+      break;
     }
   }
+}
+
+// Normalises field `spec` of the records (rows[i] is record i's row of `raw`; empty = row i):
+// each distinct raw text once, in parallel, then numbered so that code 0 is the null value and a
+// raw text whose value is empty is null.
+FieldColumn NormalizeField(const FieldSpec& spec, const TextColumn* raw,
+                           std::span<const RecordIndex> rows, size_t n, const Date& as_of,
+                           ThreadPool& pool) {
+  FieldColumn f;
+  f.name = spec.name;
+  f.normalizer = spec.normalizer;
+  f.code.assign(n, 0);
+  // The distinct raw texts in order of first appearance (views into `raw`), and per record the
+  // index of its text among them plus one (0 = empty text).
+  std::vector<std::string_view> distinct;
+  if (raw != nullptr) {
+    std::unordered_map<std::string_view, uint32_t> index;
+    std::string_view last;
+    uint32_t last_code = 0;
+    for (size_t r = 0; r < n; ++r) {
+      const std::string_view in = (*raw)[rows.empty() ? r : rows[r]];
+      if (in.empty()) continue;
+      // A household's repeated fields come one after another (and share their bytes).
+      if (last_code != 0 && in.data() == last.data() && in.size() == last.size()) {
+        f.code[r] = last_code;
+        continue;
+      }
+      auto [it, added] = index.try_emplace(in, static_cast<uint32_t>(distinct.size() + 1));
+      if (added) distinct.push_back(in);
+      f.code[r] = last_code = it->second;
+      last = in;
+    }
+  }
+  std::vector<Normalized> out(distinct.size());
+  pool.ParallelFor(static_cast<int64_t>(distinct.size()), 1024, [&](int64_t begin, int64_t end) {
+    norm::NameKeys keys;
+    for (int64_t i = begin; i < end; ++i)
+      Normalize(distinct[i], spec.normalizer, as_of, keys, &out[i]);
+  });
+  // Codes: 0 for null, then one per distinct raw text whose value is not empty.
+  std::vector<uint32_t> renumber(distinct.size() + 1, 0);
+  std::vector<std::u32string> values(1), pinyins(1);
+  const bool name = spec.normalizer == Normalizer::kNameZh;
+  const bool number =
+      spec.normalizer == Normalizer::kDate || spec.normalizer == Normalizer::kNumber;
+  if (number) f.numbers.push_back(0.0);
+  if (name) f.readings_of.emplace_back();
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].value.empty()) continue;
+    renumber[i + 1] = static_cast<uint32_t>(values.size());
+    values.push_back(std::move(out[i].value));
+    if (number) f.numbers.push_back(out[i].number);
+    if (name) {
+      pinyins.push_back(std::move(out[i].pinyin));
+      f.readings_of.push_back(std::move(out[i].readings));
+    }
+  }
+  for (uint32_t& c : f.code) c = renumber[c];
+  f.values = StringColumn(std::move(values));
+  if (name) f.pinyins = StringColumn(std::move(pinyins));
+  return f;
 }
 
 }  // namespace
@@ -225,22 +294,7 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
         }
       }
     }
-    FieldColumn f;
-    f.name = fields[i].name;
-    f.normalizer = fields[i].normalizer;
-    std::vector<std::u32string> value(n), pinyin;
-    if (f.normalizer == Normalizer::kDate || f.normalizer == Normalizer::kNumber) {
-      f.number.assign(n, 0.0);
-    }
-    if (f.normalizer == Normalizer::kNameZh) {
-      pinyin.resize(n);
-      f.readings.resize(n);
-    }
-    pool.ParallelFor(static_cast<int64_t>(n), 4096, [&](int64_t begin, int64_t end) {
-      NormalizeRows(column, rows, as_of, &f, value, pinyin, begin, end);
-    });
-    f.value = StringColumn(std::move(value));
-    f.pinyin = StringColumn(std::move(pinyin));
+    FieldColumn f = NormalizeField(fields[i], column, rows, n, as_of, pool);
     set.fields.push_back(std::move(f));
   }
   return set;
@@ -249,33 +303,31 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
 void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields) {
   for (const int i : fields) {
     FieldColumn* cols[2] = {&left->fields[i], right ? &right->fields[i] : nullptr};
+    // Rows per code, then per value: a value may have codes in both sets (and two in one set
+    // after Append), so the counts of its codes are added up by its text.
+    std::vector<int64_t> rows_of[2];
     std::unordered_map<std::u32string_view, int64_t> counts;
-    // Per set and row, its value's count (null for a null row): one hash lookup per value, as
-    // the map's entries stay where they are while it grows.
-    std::vector<const int64_t*> count_of[2];
     int64_t total = 0;
     for (int s = 0; s < 2; ++s) {
       if (cols[s] == nullptr) continue;
-      const StringColumn& value = cols[s]->value;
-      count_of[s].assign(value.size(), nullptr);
-      for (size_t r = 0; r < value.size(); ++r) {
-        const std::u32string_view v = value[r];
-        if (v.empty()) continue;
-        int64_t& n = counts[v];
-        ++n;
-        count_of[s][r] = &n;
-        ++total;
+      rows_of[s].assign(cols[s]->values.size(), 0);
+      for (uint32_t c : cols[s]->code) ++rows_of[s][c];
+      for (size_t c = 1; c < rows_of[s].size(); ++c) {
+        if (rows_of[s][c] == 0) continue;
+        counts[cols[s]->values[c]] += rows_of[s][c];
+        total += rows_of[s][c];
       }
     }
     for (int s = 0; s < 2; ++s) {
       if (cols[s] == nullptr) continue;
-      cols[s]->frequency.assign(count_of[s].size(), 0.0);
-      for (size_t r = 0; r < count_of[s].size(); ++r) {
-        cols[s]->frequency[r] =
-            count_of[s][r] == nullptr || total == 0
-                ? 0.0
-                : static_cast<double>(*count_of[s][r]) / static_cast<double>(total);
+      const FieldColumn& col = *cols[s];
+      std::vector<double> of_code(col.values.size(), 0.0);
+      for (size_t c = 1; c < of_code.size(); ++c) {
+        if (rows_of[s][c] == 0 || total == 0) continue;
+        of_code[c] = static_cast<double>(counts.at(col.values[c])) / static_cast<double>(total);
       }
+      cols[s]->frequency.resize(col.size());
+      for (size_t r = 0; r < col.size(); ++r) cols[s]->frequency[r] = of_code[col.code[r]];
     }
   }
 }

@@ -197,8 +197,8 @@ bool SameValidId(const link::LinkResult& r, const link::RecordSet& left, link::R
                  const link::RecordSet& right, link::RecordIndex k) {
   const int id = left.FieldIndex("id_number");
   if (id < 0 || left.fields[id].null(l) || right.fields[id].null(k)) return false;
-  const std::u32string_view a = left.fields[id].value[l];
-  if (a.size() != 18 || a != right.fields[id].value[k]) return false;
+  const std::u32string_view a = left.fields[id].value(l);
+  if (a.size() != 18 || a != right.fields[id].value(k)) return false;
   std::string digits;
   for (char32_t c : a) {
     if (c > 0x7f) return false;
@@ -261,7 +261,7 @@ void VetoAmbiguous(const link::LinkResult& r, const link::RecordSet& left, const
   auto distinct = [&](link::RecordIndex a, link::RecordIndex b) {
     for (int f : fields) {
       if (f >= 0 && !left.fields[f].null(a) && !left.fields[f].null(b) &&
-          left.fields[f].value[a] != left.fields[f].value[b]) {
+          left.fields[f].value(a) != left.fields[f].value(b)) {
         return true;
       }
     }
@@ -777,13 +777,13 @@ Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
   rules.veto = [&reg, &right, birth, id, name, earliest, since = ctx.since](
                    link::RecordIndex l, link::RecordIndex r) -> std::string {
     const link::FieldColumn& b = reg.fields[birth];
-    if (b.null(l) || b.number[l] >= earliest) return "";
+    if (b.null(l) || b.number(l) >= earliest) return "";
     auto same = [&](int f) {
-      return !reg.fields[f].null(l) && reg.fields[f].value[l] == right.fields[f].value[r];
+      return !reg.fields[f].null(l) && reg.fields[f].value(l) == right.fields[f].value(r);
     };
     if (same(id) || same(name)) return "";
     return "the register person was born on " +
-           Date::FromDays(static_cast<int64_t>(b.number[l])).Iso() + ", before the window (" +
+           Date::FromDays(static_cast<int64_t>(b.number(l))).Iso() + ", before the window (" +
            since.Iso() + ") of the children this source describes: an older sibling";
   };
   return OneToOne(std::string(births.kind_name()) + " -> register", ctx, &ctx.records->set,
