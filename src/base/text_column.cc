@@ -37,6 +37,18 @@ void TextColumn::push_back(std::string_view value) {
   rows_.push_back(begin | (length << kBeginBits));
 }
 
+void TextColumn::Append(const TextColumn& more) {
+  const uint64_t base = bytes_.size();
+  if (base + more.bytes_.size() > kBeginMask) {
+    throw std::length_error("TextColumn: more than a terabyte of text in one column");
+  }
+  bytes_.append(more.bytes_);
+  const size_t first = rows_.size();
+  rows_.reserve(first + more.rows_.size());
+  for (uint64_t r : more.rows_) rows_.push_back(r + base);  // the offset is the low bits
+  for (const auto& [row, length] : more.long_) long_[first + row] = length;
+}
+
 void TextColumn::reserve(size_t rows, size_t bytes) {
   rows_.reserve(rows);
   if (bytes > bytes_.capacity()) bytes_.reserve(bytes);

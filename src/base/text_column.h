@@ -78,6 +78,8 @@ class TextColumn {
   // Appends a row (its bytes shared with the row before when they are equal).
   void push_back(std::string_view value);
   void emplace_back(std::string_view value) { push_back(value); }
+  // Appends the rows of `more`.
+  void Append(const TextColumn& more);
   // Makes room for `rows` rows and `bytes` bytes of text in all.
   void reserve(size_t rows, size_t bytes = 0);
   // Cuts to `n` rows, or appends empty rows up to `n`.
@@ -87,6 +89,8 @@ class TextColumn {
   void shrink_to_fit();
   // The bytes held (rows and text), for memory accounting.
   size_t memory() const { return rows_.capacity() * sizeof(uint64_t) + bytes_.capacity(); }
+  // The bytes of text held.
+  size_t text_bytes() const { return bytes_.size(); }
 
   friend bool operator==(const TextColumn& a, const TextColumn& b);
 

@@ -60,6 +60,19 @@ TEST(TextColumnTest, ResizeCutsOrPadsWithEmptyRows) {
   EXPECT_THAT(c, ElementsAre("again"));
 }
 
+TEST(TextColumnTest, AppendJoinsTwoColumns) {
+  TextColumn a{"x", "x", "yy"};
+  const TextColumn b{"", "zzz", "zzz"};
+  a.Append(b);
+  EXPECT_THAT(a, ElementsAre("x", "x", "yy", "", "zzz", "zzz"));
+  a.Append(TextColumn());
+  a.push_back("zzz");
+  EXPECT_THAT(a, ElementsAre("x", "x", "yy", "", "zzz", "zzz", "zzz"));
+  TextColumn empty;
+  empty.Append(b);
+  EXPECT_EQ(empty, b);
+}
+
 TEST(TextColumnTest, ALongValueKeepsItsLength) {
   // 16 MiB and more do not fit the row's length bits.
   const std::string big(size_t{1} << 24, 'x');
@@ -78,6 +91,9 @@ TEST(TextColumnTest, ALongValueKeepsItsLength) {
   c.resize(2);
   c.push_back("c");
   EXPECT_THAT(c, ElementsAre("a", big, "c"));
+  TextColumn d{"d"};
+  d.Append(c);
+  EXPECT_THAT(d, ElementsAre("d", "a", big, "c"));
 }
 
 TEST(TextColumnTest, EqualsAVectorOfTheSameStrings) {

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -221,7 +222,20 @@ Status RunExplain(const LinkArgs& a) {
 }  // namespace
 
 link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars) {
-  return [bars](std::string_view stage, int64_t add, int64_t total) {
+  // Called from the engine's worker threads too (scoring adds per chunk of pairs).
+  auto mu = std::make_shared<std::mutex>();
+  auto current = std::make_shared<std::string>();
+  return [bars, mu, current](std::string_view stage, int64_t add, int64_t total) {
+    std::lock_guard<std::mutex> lock(*mu);
+    if (*current != stage) {
+      // The engine's stages follow one another: a stage's bar ends when the next one starts,
+      // so that its line says how long it took (not how long until the command ended).
+      if (auto it = bars->find(*current); it != bars->end()) {
+        it->second->Done();
+        bars->erase(it);
+      }
+      *current = std::string(stage);
+    }
     auto& bar = (*bars)[std::string(stage)];
     if (!bar) bar = std::make_unique<ProgressBar>(std::string(stage), total);
     if (add > 0) bar->Add(add);

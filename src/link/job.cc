@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "base/log.h"
 #include "base/thread_pool.h"
@@ -248,19 +249,47 @@ std::vector<uint64_t> Keys(const RecordSet& set, const std::vector<KeyPart>& par
   return keys;
 }
 
-// Candidate pairs of `rules` (each pair once).
+// The blocking keys of a job's rules, each computed once: the deterministic rules, the EM
+// sessions and the final blocking share rules (the ID number's keys of a million records were
+// computed three times). The sets must not change while the cache is used.
+class KeyCache {
+ public:
+  // The keys of rule `name` (bound to `parts`) over `set`, side 0 (left) or 1 (right); with
+  // `take` they are moved out of the cache (the last use).
+  std::vector<uint64_t> Get(const std::string& name, int side, const RecordSet& set,
+                            const std::vector<KeyPart>& parts, ThreadPool& pool, bool take) {
+    auto it = keys_.find({name, side});
+    if (it == keys_.end()) {
+      if (take) return Keys(set, parts, pool);
+      it = keys_.emplace(std::make_pair(name, side), Keys(set, parts, pool)).first;
+    }
+    if (!take) return it->second;
+    std::vector<uint64_t> out = std::move(it->second);
+    keys_.erase(it);
+    return out;
+  }
+  // Forgets every rule's keys.
+  void Clear() { keys_.clear(); }
+
+ private:
+  std::map<std::pair<std::string, int>, std::vector<uint64_t>> keys_;
+};
+
+// Candidate pairs of `rules` (each pair once). `cache` keeps the keys for a later Block of the
+// same rules, unless `last`.
 Result<std::vector<Pair>> Block(const std::vector<RuleConfig>& rules, const RecordSet& left,
                                 const RecordSet* right, const LinkSpec& spec, ThreadPool& pool,
-                                BlockingReport* report) {
+                                BlockingReport* report, KeyCache& cache, bool last) {
   ASSIGN_OR_RETURN(auto bound, BindRules(rules, left));
   std::vector<BlockingRuleKeys> keys;
   for (size_t i = 0; i < bound.size(); ++i) {
     BlockingRuleKeys k;
     k.name = RuleName(rules[i]);
-    k.left = Keys(left, bound[i], pool);
-    if (right != nullptr) k.right = Keys(*right, bound[i], pool);
+    k.left = cache.Get(k.name, 0, left, bound[i], pool, last);
+    if (right != nullptr) k.right = cache.Get(k.name, 1, *right, bound[i], pool, last);
     keys.push_back(std::move(k));
   }
+  if (last) cache.Clear();
   BlockingOptions options;
   options.max_block_pairs = spec.max_block_pairs;
   options.max_total_pairs = spec.max_total_pairs;
@@ -397,7 +426,7 @@ std::vector<bool> BlockedComparisons(const RuleConfig& rule, const std::vector<C
 }
 
 Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const RecordSet& left,
-             const RecordSet* right, ThreadPool& pool, const Progress& progress,
+             const RecordSet* right, ThreadPool& pool, const Progress& progress, KeyCache& cache,
              LinkResult* result) {
   const RecordSet& other = right != nullptr ? *right : left;
   Model model = InitialModel(comps);
@@ -409,7 +438,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   // lambda: pairs the deterministic rules find, over their recall, over all pairs.
   BlockingReport det_report;
   ASSIGN_OR_RETURN(std::vector<Pair> det,
-                   Block(spec.deterministic, left, right, spec, pool, &det_report));
+                   Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false));
   const double n_left = static_cast<double>(left.size());
   const double space =
       right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
@@ -431,7 +460,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
     if (progress) progress("EM sessions", s == 0 ? 0 : 1, static_cast<int64_t>(sessions.size()));
     BlockingReport report;
     ASSIGN_OR_RETURN(std::vector<Pair> pairs,
-                     Block({sessions[s]}, left, right, spec, pool, &report));
+                     Block({sessions[s]}, left, right, spec, pool, &report, cache, false));
     const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
     for (size_t c = 0; c < comps.size(); ++c) trainable[c] = trainable[c] || !blocked[c];
     if (pairs.empty()) continue;
@@ -490,6 +519,7 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
     if (c.tf) tf_fields.push_back(c.field);
   }
   ComputeTermFrequencies(left, right, tf_fields);
+  KeyCache cache;
   if (spec.model) {
     result.model = *spec.model;
     std::vector<size_t> level_counts;
@@ -503,12 +533,12 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
                              " comparisons, the configuration " + std::to_string(comps.size()));
     }
   } else {
-    RETURN_IF_ERROR(Train(spec, comps, *left, right, pool, progress, &result));
+    RETURN_IF_ERROR(Train(spec, comps, *left, right, pool, progress, cache, &result));
     if (!spec.model_out.empty()) RETURN_IF_ERROR(SaveModel(result.model, spec.model_out));
   }
   if (progress) progress("blocking", 0, 0);
   ASSIGN_OR_RETURN(std::vector<Pair> pairs,
-                   Block(spec.blocking, *left, right, spec, pool, &result.blocking));
+                   Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache, true));
   result.candidate_pairs = static_cast<int64_t>(pairs.size());
   // Score every candidate pair.
   result.scored.resize(pairs.size());

@@ -91,8 +91,17 @@ Status Append(RecordSet* set, RecordSet&& more) {
       a.frequency.resize(n + m, 0.0);  // the new rows' are 0 until computed again
     }
   }
-  set->ids.reserve(n + m);
-  for (std::string& id : more.ids) set->ids.push_back(std::move(id));
+  if (!set->ids.empty() || !more.ids.empty()) {
+    // A set without ids that gets some: the records before are known by their index.
+    if (set->ids.empty()) {
+      for (size_t i = 0; i < n; ++i) set->ids.push_back(std::to_string(i));
+    }
+    set->ids.reserve(n + m);
+    for (size_t i = 0; i < m; ++i) {
+      set->ids.push_back(more.ids.empty() ? std::to_string(n + i) : std::move(more.ids[i]));
+    }
+  }
+  set->records = n + m;
   more = RecordSet();
   return Status::Ok();
 }
@@ -265,6 +274,14 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
 Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
                                  std::span<const TextColumn* const> raw,
                                  std::span<const RecordIndex> rows, std::string_view as_of_iso) {
+  ASSIGN_OR_RETURN(RecordSet set, BuildRecordSet(ids.size(), fields, raw, rows, as_of_iso));
+  set.ids = std::move(ids);
+  return set;
+}
+
+Result<RecordSet> BuildRecordSet(size_t n, std::span<const FieldSpec> fields,
+                                 std::span<const TextColumn* const> raw,
+                                 std::span<const RecordIndex> rows, std::string_view as_of_iso) {
   if (raw.size() != fields.size()) {
     return InvalidArgument("BuildRecordSet: " + std::to_string(fields.size()) + " fields but " +
                            std::to_string(raw.size()) + " columns");
@@ -276,8 +293,7 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
     as_of = *d;
   }
   RecordSet set;
-  set.ids = std::move(ids);
-  const size_t n = set.ids.size();
+  set.records = n;
   ThreadPool pool;
   for (size_t i = 0; i < fields.size(); ++i) {
     const TextColumn* column = raw[i];

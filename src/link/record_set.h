@@ -89,9 +89,10 @@ struct FieldColumn {
 
 // The records of one input: their ids as given and their fields, all columns the same length.
 struct RecordSet {
-  std::vector<std::string> ids;
+  std::vector<std::string> ids;  // one per record, or empty: records known by their index
   std::vector<FieldColumn> fields;
-  size_t size() const { return ids.size(); }
+  size_t records = 0;
+  size_t size() const { return records; }
   // The index of the field named `name`, or -1.
   int FieldIndex(std::string_view name) const;
 };
@@ -108,9 +109,15 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
                                  const std::vector<std::vector<std::string>>& raw,
                                  std::string_view as_of_iso = "");
 
-// The same from columns given by pointer, for the records `rows` of them (rows[i] is the row of
-// record i; empty = every row, in order), so that a caller normalises part of its columns without
-// copying them. A null column is all empty. Rows out of range are an InvalidArgument error.
+// The same for `n` records without ids (a caller that knows its records by their index: a
+// million ids as strings are 32 MB), from columns given by pointer, for the records `rows` of them
+// (rows[i] is the row of record i; empty = every row, in order), so that a caller normalises part
+// of its columns without copying them. A null column is all empty. Rows out of range are an
+// InvalidArgument error.
+Result<RecordSet> BuildRecordSet(size_t n, std::span<const FieldSpec> fields,
+                                 std::span<const TextColumn* const> raw,
+                                 std::span<const RecordIndex> rows, std::string_view as_of_iso);
+// The same with ids.
 Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const FieldSpec> fields,
                                  std::span<const TextColumn* const> raw,
                                  std::span<const RecordIndex> rows, std::string_view as_of_iso);

@@ -171,17 +171,10 @@ class Comparer {
       if (c.name == "community_code") code = &table.column("community_code");
     }
     const TextColumn& address = table.column("address");
-    TextColumn community;
-    community.reserve(table.size());
-    for (size_t i = 0; i < table.size(); ++i) {
+    return ParallelColumn(table.size(), options_.threads, [&](size_t i) {
       const std::string_view given = code != nullptr ? (*code)[i] : std::string_view();
-      if (!given.empty()) {
-        community.push_back(given);
-      } else {
-        community.push_back(areas_.Resolve(address[i]));
-      }
-    }
-    return community;
+      return given.empty() ? areas_.Resolve(address[i]) : std::string(given);
+    });
   }
 
   // Rule 7: the card of a duplicate cluster that stands for the person. The member linked to the

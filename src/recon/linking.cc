@@ -56,9 +56,7 @@ Result<link::RecordSet> BuildSource(size_t n, const SourceFields& given, const D
       }
     }
   }
-  std::vector<std::string> ids(n);
-  for (size_t i = 0; i < n; ++i) ids[i] = std::to_string(i);
-  return link::BuildRecordSet(std::move(ids), kFields, raw, {}, as_of.Iso());
+  return link::BuildRecordSet(n, kFields, raw, {}, as_of.Iso());
 }
 
 // A job's rules in the engine's terms.
@@ -533,11 +531,9 @@ std::string Dwelling(std::string_view community, std::string_view address) {
 // two records of one home share when both spell the address the same way, whatever its form (a
 // street number, a hamlet, a compound ParseAddress cannot read, a community that is not found).
 // Compared agree-only: two spellings of one address are not evidence of two homes.
-TextColumn HomesOf(const TextColumn& address) {
-  TextColumn out;
-  out.reserve(address.size());
-  for (std::string_view a : address) out.push_back(norm::AddressTail(a));
-  return out;
+TextColumn HomesOf(const TextColumn& address, int threads) {
+  return ParallelColumn(address.size(), threads,
+                        [&](size_t i) { return norm::AddressTail(address[i]); });
 }
 
 // A register person's dwelling: from the card's building/unit/room columns, else from its
@@ -551,27 +547,22 @@ std::string RegisterDwelling(const store::RegisterColumns& reg, size_t i) {
 }
 
 // A source's dwellings from its address text and each record's community code.
-TextColumn SourceDwellings(const SourceTable& source, const TextColumn& community) {
+TextColumn SourceDwellings(const SourceTable& source, const TextColumn& community, int threads) {
   const TextColumn& address = source.column("address");
-  TextColumn out;
-  out.reserve(source.size());
-  for (size_t i = 0; i < source.size(); ++i) out.push_back(Dwelling(community[i], address[i]));
-  return out;
+  return ParallelColumn(source.size(), threads,
+                        [&](size_t i) { return Dwelling(community[i], address[i]); });
 }
 
 // A column of `n` rows holding value(i) at the rows `rows` and nothing at the others.
 template <typename F>
-TextColumn AtRows(size_t n, std::span<const uint32_t> rows, F value) {
-  std::vector<uint32_t> sorted(rows.begin(), rows.end());
-  std::sort(sorted.begin(), sorted.end());
-  TextColumn out;
-  out.reserve(n);
-  auto next = sorted.begin();
-  for (uint32_t i = 0; i < n; ++i) {
-    while (next != sorted.end() && *next < i) ++next;
-    out.push_back(next != sorted.end() && *next == i ? std::string_view(value(i)) : "");
+TextColumn AtRows(size_t n, std::span<const uint32_t> rows, int threads, F value) {
+  std::vector<char> wanted(n, 0);
+  for (uint32_t r : rows) {
+    if (r < n) wanted[r] = 1;
   }
-  return out;
+  return ParallelColumn(n, threads, [&](size_t i) {
+    return wanted[i] ? std::string(value(static_cast<uint32_t>(i))) : std::string();
+  });
 }
 
 }  // namespace
@@ -586,17 +577,16 @@ Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
                                           const Date& as_of) {
   // Rows past the register are left out here; BuildRecordSet reports them.
   const TextColumn dwellings =
-      AtRows(reg.size(), rows, [&](uint32_t i) { return RegisterDwelling(reg, i); });
-  const TextColumn townships =
-      AtRows(reg.size(), rows, [&](uint32_t i) { return reg.community_code[i].substr(0, 9); });
-  const TextColumn homes =
-      AtRows(reg.size(), rows, [&](uint32_t i) { return norm::AddressTail(reg.address[i]); });
+      AtRows(reg.size(), rows, /*threads=*/0, [&](uint32_t i) { return RegisterDwelling(reg, i); });
+  const TextColumn townships = AtRows(reg.size(), rows, /*threads=*/0, [&](uint32_t i) {
+    return reg.community_code[i].substr(0, 9);
+  });
+  const TextColumn homes = AtRows(reg.size(), rows, /*threads=*/0,
+                                  [&](uint32_t i) { return norm::AddressTail(reg.address[i]); });
   const TextColumn* raw[kFieldCount] = {&reg.name,           &reg.sex,   &reg.birth_date,
                                         &reg.id_number,      &r.mothers, &dwellings,
                                         &reg.community_code, &townships, &homes};
-  std::vector<std::string> ids(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) ids[i] = std::to_string(rows[i]);
-  return link::BuildRecordSet(std::move(ids), kFields, raw, rows, as_of.Iso());
+  return link::BuildRecordSet(rows.size(), kFields, raw, rows, as_of.Iso());
 }
 
 // A source's records: `columns` read from the source as they are, and the dwelling (and with
@@ -604,8 +594,9 @@ Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
 // dropped once normalised.
 Result<link::RecordSet> SourceRecords(const SourceTable& source, const TextColumn& community,
                                       SourceFields columns, bool home, const Date& as_of) {
-  const TextColumn dwellings = SourceDwellings(source, community);
-  const TextColumn homes = home ? HomesOf(source.column("address")) : TextColumn();
+  // On every core, as BuildRecordSet normalises.
+  const TextColumn dwellings = SourceDwellings(source, community, /*threads=*/0);
+  const TextColumn homes = home ? HomesOf(source.column("address"), /*threads=*/0) : TextColumn();
   columns.emplace_back("dwelling", &dwellings);
   if (home) columns.emplace_back("home", &homes);
   return BuildSource(source.size(), columns, as_of);
