@@ -531,8 +531,8 @@ std::string Dwelling(std::string_view community, std::string_view address) {
 // two records of one home share when both spell the address the same way, whatever its form (a
 // street number, a hamlet, a compound ParseAddress cannot read, a community that is not found).
 // Compared agree-only: two spellings of one address are not evidence of two homes.
-TextColumn HomesOf(const TextColumn& address, int threads) {
-  return ParallelColumn(address.size(), threads,
+TextColumn HomesOf(const TextColumn& address) {
+  return ParallelColumn(address.size(), /*threads=*/0,
                         [&](size_t i) { return norm::AddressTail(address[i]); });
 }
 
@@ -547,20 +547,20 @@ std::string RegisterDwelling(const store::RegisterColumns& reg, size_t i) {
 }
 
 // A source's dwellings from its address text and each record's community code.
-TextColumn SourceDwellings(const SourceTable& source, const TextColumn& community, int threads) {
+TextColumn SourceDwellings(const SourceTable& source, const TextColumn& community) {
   const TextColumn& address = source.column("address");
-  return ParallelColumn(source.size(), threads,
+  return ParallelColumn(source.size(), /*threads=*/0,
                         [&](size_t i) { return Dwelling(community[i], address[i]); });
 }
 
 // A column of `n` rows holding value(i) at the rows `rows` and nothing at the others.
 template <typename F>
-TextColumn AtRows(size_t n, std::span<const uint32_t> rows, int threads, F value) {
+TextColumn AtRows(size_t n, std::span<const uint32_t> rows, F value) {
   std::vector<char> wanted(n, 0);
   for (uint32_t r : rows) {
     if (r < n) wanted[r] = 1;
   }
-  return ParallelColumn(n, threads, [&](size_t i) {
+  return ParallelColumn(n, /*threads=*/0, [&](size_t i) {
     return wanted[i] ? std::string(value(static_cast<uint32_t>(i))) : std::string();
   });
 }
@@ -577,12 +577,11 @@ Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
                                           const Date& as_of) {
   // Rows past the register are left out here; BuildRecordSet reports them.
   const TextColumn dwellings =
-      AtRows(reg.size(), rows, /*threads=*/0, [&](uint32_t i) { return RegisterDwelling(reg, i); });
-  const TextColumn townships = AtRows(reg.size(), rows, /*threads=*/0, [&](uint32_t i) {
-    return reg.community_code[i].substr(0, 9);
-  });
-  const TextColumn homes = AtRows(reg.size(), rows, /*threads=*/0,
-                                  [&](uint32_t i) { return norm::AddressTail(reg.address[i]); });
+      AtRows(reg.size(), rows, [&](uint32_t i) { return RegisterDwelling(reg, i); });
+  const TextColumn townships =
+      AtRows(reg.size(), rows, [&](uint32_t i) { return reg.community_code[i].substr(0, 9); });
+  const TextColumn homes =
+      AtRows(reg.size(), rows, [&](uint32_t i) { return norm::AddressTail(reg.address[i]); });
   const TextColumn* raw[kFieldCount] = {&reg.name,           &reg.sex,   &reg.birth_date,
                                         &reg.id_number,      &r.mothers, &dwellings,
                                         &reg.community_code, &townships, &homes};
@@ -594,9 +593,8 @@ Result<link::RecordSet> BuildRegisterRows(const store::RegisterColumns& reg,
 // dropped once normalised.
 Result<link::RecordSet> SourceRecords(const SourceTable& source, const TextColumn& community,
                                       SourceFields columns, bool home, const Date& as_of) {
-  // On every core, as BuildRecordSet normalises.
-  const TextColumn dwellings = SourceDwellings(source, community, /*threads=*/0);
-  const TextColumn homes = home ? HomesOf(source.column("address"), /*threads=*/0) : TextColumn();
+  const TextColumn dwellings = SourceDwellings(source, community);
+  const TextColumn homes = home ? HomesOf(source.column("address")) : TextColumn();
   columns.emplace_back("dwelling", &dwellings);
   if (home) columns.emplace_back("home", &homes);
   return BuildSource(source.size(), columns, as_of);

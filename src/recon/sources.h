@@ -33,9 +33,8 @@ class SourceTable {
   // (a wrong name would otherwise read nothing, or out of bounds).
   const TextColumn& column(std::string_view name) const { return columns_[ColumnIndex(name)]; }
   std::string_view value(std::string_view name, size_t i) const { return column(name)[i]; }
-  // The position of the column `name` among the kind's columns (io::Columns); aborts as column().
-  size_t ColumnIndex(std::string_view name) const;
-  const TextColumn& column(size_t index) const { return columns_[index]; }
+  // The kind's column names (io::Columns), in the order Add takes values.
+  std::span<const std::string_view> names() const { return names_; }
 
   // Makes room for n records.
   void Reserve(size_t n);
@@ -52,16 +51,12 @@ class SourceTable {
 
  private:
   io::Kind kind_ = io::Kind::kPolicePopulation;
-  std::vector<std::string> names_;
+  // The position of the column `name` among names_; aborts as column().
+  size_t ColumnIndex(std::string_view name) const;
+
+  std::vector<std::string_view> names_;
   std::vector<TextColumn> columns_;
 };
-
-// Reads a source record's normalised values (a JSON object of strings, as imports store them)
-// into `out`, one entry per name of `names` (empty when the object has no string of that name;
-// of a name given twice the last counts, as in a parsed document). False when the text is not
-// one JSON object.
-bool ReadNormalizedValues(std::string_view json, const std::vector<std::string>& names,
-                          std::span<std::string> out);
 
 // Everything a comparison reads. A department without an import is nullopt.
 struct Inputs {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
 
@@ -11,6 +10,7 @@
 #include "recon/rules.h"
 #include "report/stats_table.h"
 #include "store/comparisons.h"
+#include "store/record_values.h"
 
 namespace popreg::report {
 namespace {
@@ -87,20 +87,21 @@ Result<std::map<std::string, Figures>> ManualReport(store::Store& store) {
   if (latest == nullptr) return out;
   RETURN_IF_ERROR(store.ForEachSourceRecord(
       latest->id, store::Store::RecordTexts::kNormalized, [&](const store::SourceRecord& r) {
-        const nlohmann::json j = nlohmann::json::parse(r.normalized_json, nullptr, false);
-        if (!j.is_object()) {
+        static constexpr std::string_view kNames[] = {"community_code", "total_population",
+                                                      "births", "deaths"};
+        std::string v[std::size(kNames)];
+        if (!store::ReadNormalizedValues(r.normalized_json, kNames, v)) {
           return DataLoss("store " + store.location() + ": manual_report import " +
                           std::to_string(latest->id) + " row " + std::to_string(r.source_row) +
                           ": the normalised values are not a JSON object");
         }
-        auto number = [&](const char* key) -> int64_t {
-          const std::string v = j.value(key, std::string());
-          return std::strtoll(v.c_str(), nullptr, 10);
+        auto number = [](const std::string& text) -> int64_t {
+          return std::strtoll(text.c_str(), nullptr, 10);
         };
-        Figures& f = out[j.value("community_code", std::string())];
-        f.total += number("total_population");
-        f.births += number("births");
-        f.deaths += number("deaths");
+        Figures& f = out[v[0]];
+        f.total += number(v[1]);
+        f.births += number(v[2]);
+        f.deaths += number(v[3]);
         return Status::Ok();
       }));
   return out;

@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +9,7 @@
 #include "io/csv.h"
 #include "io/schema.h"
 #include "io/xlsx_writer.h"
+#include "store/record_values.h"
 
 namespace popreg::store {
 namespace {
@@ -115,18 +115,12 @@ Result<int64_t> ExportRecords(Store& store, io::Kind kind, const std::string& pa
   int64_t n = 0;
   RETURN_IF_ERROR(store.ForEachSourceRecord(
       latest->id, Store::RecordTexts::kNormalized, [&](const SourceRecord& r) -> Status {
-        const auto json =
-            nlohmann::json::parse(r.normalized_json, nullptr, /*allow_exceptions=*/false);
-        if (!json.is_object()) {
+        if (!ReadNormalizedValues(r.normalized_json, header, values)) {
           return DataLoss("store " + store.location() + ": import " + std::to_string(latest->id) +
                           " row " + std::to_string(r.source_row) +
                           ": the normalised values are not a JSON object");
         }
-        for (size_t c = 0; c < header.size(); ++c) {
-          auto it = json.find(std::string(header[c]));
-          values[c] = it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
-          row[c] = values[c];
-        }
+        for (size_t c = 0; c < header.size(); ++c) row[c] = values[c];
         ++n;
         return out.Write(row);
       }));

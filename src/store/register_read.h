@@ -14,7 +14,8 @@
 
 namespace popreg::store {
 
-// The columns of RegisterColumns in the order the backends select them.
+// The register's query after SELECT: the columns of RegisterColumns in RegisterReader's order,
+// in key order.
 inline constexpr std::string_view kRegisterSelect =
     "p.card_no, p.person_no, p.name, p.sex, p.birth_date, p.id_number, p.relation, p.ethnicity, "
     "p.status, p.death_date, p.mother_id_number, h.community_code, h.building, h.unit, h.room, "

@@ -1,6 +1,6 @@
 // Reading a source record's normalised values without building a JSON document per record
-// (recon/sources.h: ReadNormalizedValues) gives what the document gave.
-#include "recon/sources.h"
+// (store/record_values.h) gives what the document gave.
+#include "store/record_values.h"
 
 #include <gtest/gtest.h>
 
@@ -11,18 +11,18 @@
 #include "base/env.h"
 #include "base/utf8.h"
 
-namespace popreg::recon {
+namespace popreg::store {
 namespace {
 
-const std::vector<std::string> kNames = {"name", "sex", "id_number", "address"};
+constexpr std::string_view kNames[] = {"name", "sex", "id_number", "address"};
 
 // What LoadTable read before: a parsed document, its string members by name.
 bool ByDocument(const std::string& json, std::vector<std::string>* out) {
   const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
-  out->assign(kNames.size(), "");
+  out->assign(std::size(kNames), "");
   if (!j.is_object()) return false;
-  for (size_t c = 0; c < kNames.size(); ++c) {
-    auto it = j.find(kNames[c]);
+  for (size_t c = 0; c < std::size(kNames); ++c) {
+    auto it = j.find(std::string(kNames[c]));
     if (it != j.end() && it->is_string()) (*out)[c] = it->get<std::string>();
   }
   return true;
@@ -30,7 +30,7 @@ bool ByDocument(const std::string& json, std::vector<std::string>* out) {
 
 void ExpectSame(const std::string& json) {
   SCOPED_TRACE(json);
-  std::vector<std::string> want, got(kNames.size());
+  std::vector<std::string> want, got(std::size(kNames));
   const bool ok = ByDocument(json, &want);
   EXPECT_EQ(ReadNormalizedValues(json, kNames, got), ok);
   if (ok) {
@@ -88,4 +88,4 @@ TEST(ReadNormalizedValuesTest, RandomRecordsReadAsTheirDocuments) {
 }
 
 }  // namespace
-}  // namespace popreg::recon
+}  // namespace popreg::store
