@@ -64,45 +64,7 @@ echo "      $district"
 check "district precision >= 0.99" at_least "$district" precision 0.99
 check "district recall >= 0.99" at_least "$district" recall 0.99
 
-cat >"$work/dedupe.toml" <<'TOML'
-[input]
-left = "register.csv"
-id = ["card_no", "person_no"]
-as_of = "2026-09-30"
-[[field]]
-name = "name"
-normalize = "name_zh"
-[[field]]
-name = "birth_date"
-normalize = "date"
-[[field]]
-name = "id_number"
-normalize = "id_number"
-[[field]]
-name = "sex"
-normalize = "sex"
-[[comparison]]
-field = "name"
-levels = ["exact", "pinyin", "levenshtein<=1"]
-[[comparison]]
-field = "birth_date"
-levels = ["exact", "date_typo"]
-[[comparison]]
-field = "id_number"
-levels = ["exact", "id_typo"]
-[[comparison]]
-field = "sex"
-levels = ["exact"]
-[blocking]
-rules = [["birth_date"], ["id_number"]]
-[training]
-deterministic = [["id_number", "name"]]
-deterministic_recall = 0.7
-em_rules = [["birth_date"], ["id_number"]]
-[output]
-threshold = 0.9
-TOML
-check "dedupe a register" "$popreg" dedupe --config "$work/dedupe.toml" \
+check "dedupe a register" "$popreg" dedupe --config tests/register-dedupe.toml \
   --file "$work/d/register.csv" --out "$work/clusters.csv"
 # Every duplicate pair of truth.csv is in one cluster.
 check "duplicates of truth.csv share a cluster" awk -F, '

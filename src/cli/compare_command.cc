@@ -7,6 +7,7 @@
 
 #include "base/date.h"
 #include "cli/commands.h"
+#include "cli/ranks.h"
 #include "recon/compare.h"
 #include "recon/policy.h"
 #include "report/discrepancies.h"
@@ -19,6 +20,7 @@ struct CompareArgs {
   std::string db, as_of, since, area, user;
   int threads = 0;
   bool learn = false;
+  std::string dist = "none";
 };
 
 void PrintSummary(const recon::RunResult& r) {
@@ -69,7 +71,7 @@ void PrintSummary(const recon::RunResult& r) {
   }
 }
 
-Status RunCompare(const CompareArgs& a) {
+Status RunCompare(const CompareArgs& a, const Ranks& ranks) {
   if (a.db.empty()) return InvalidArgument("--db is required");
   if (a.as_of.empty()) return InvalidArgument("--as-of is required");
   recon::CompareOptions options;
@@ -83,13 +85,14 @@ Status RunCompare(const CompareArgs& a) {
   options.area = a.area;
   options.threads = a.threads;
   options.learn = a.learn;
+  options.partition = ranks.partition();
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
-  options.progress = MakeProgress(&bars);
+  if (ranks.writer()) options.progress = MakeProgress(&bars);
   ASSIGN_OR_RETURN(auto store, store::OpenStore(a.db));
   ASSIGN_OR_RETURN(store::User user, recon::Authorize(*store, a.user, recon::Action::kCompare));
   ASSIGN_OR_RETURN(recon::RunResult r, recon::RunComparison(*store, options, user.login));
   bars.clear();
-  PrintSummary(r);
+  if (ranks.writer()) PrintSummary(r);
   return Status::Ok();
 }
 
@@ -145,13 +148,12 @@ void RegisterCompare(CLI::App& app) {
   c->add_option("--user", cmp->user, "Who runs the comparison (a clerk of the store)")
       ->envname("POPREG_USER");
   c->add_option("--threads", cmp->threads, "Worker threads (0 = all cores)")->default_val(0);
+  AddDistOption(c, &cmp->dist);
   c->add_flag("--learn", cmp->learn,
               "Refine each linkage model (m and threshold) with the reviewers' decisions: "
               "approved or applied items are matches, rejected ones non-matches");
-  c->callback([cmp] {
-    Status s = RunCompare(*cmp);
-    if (!s.ok()) Fail(s);
-  });
+  c->callback(
+      [cmp] { RunRanked(cmp->dist, [&](const Ranks& ranks) { return RunCompare(*cmp, ranks); }); });
 
   auto list = std::make_shared<ListArgs>();
   CLI::App* d = app.add_subcommand("discrepancies", "Write the discrepancies the store holds");

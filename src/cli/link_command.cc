@@ -3,11 +3,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/log.h"
 #include "cli/commands.h"
+#include "cli/ranks.h"
 #include "io/csv.h"
 #include "io/schema.h"
 #include "io/table.h"
@@ -25,6 +27,7 @@ struct LinkArgs {
   bool all_pairs = false;
   std::string left_id, right_id;      // explain
   std::string left_file, right_file;  // override input.left and input.right
+  std::string dist = "none";
 };
 
 // The configuration with the command line's overrides.
@@ -36,8 +39,9 @@ Result<link::LinkSpec> Spec(const LinkArgs& a) {
 }
 
 // Reads `path` (CSV, xlsx or xls) and returns the id column and one raw column per field.
-Status ReadInput(const std::string& path, const link::LinkSpec& spec, std::vector<std::string>* ids,
-                 std::vector<std::vector<std::string>>* raw) {
+// With `show`, a progress bar (or, not on a terminal, a log line) says how it went.
+Status ReadInput(const std::string& path, const link::LinkSpec& spec, bool show,
+                 std::vector<std::string>* ids, std::vector<std::vector<std::string>>* raw) {
   ASSIGN_OR_RETURN(auto reader, io::TableReader::Open(path));
   io::CsvRecord rec;
   ASSIGN_OR_RETURN(bool any, reader->Next(&rec));
@@ -72,7 +76,8 @@ Status ReadInput(const std::string& path, const link::LinkSpec& spec, std::vecto
     cols.push_back(c);
   }
   raw->assign(cols.size(), {});
-  ProgressBar bar("read " + path, -1);
+  std::optional<ProgressBar> bar;
+  if (show) bar.emplace("read " + path, -1);
   for (;;) {
     ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
     if (!more) break;
@@ -91,15 +96,16 @@ Status ReadInput(const std::string& path, const link::LinkSpec& spec, std::vecto
     }
     ids->push_back(std::move(id));
     for (size_t f = 0; f < cols.size(); ++f) (*raw)[f].push_back(cell(cols[f]));
-    bar.Add(1);
+    if (bar) bar->Add(1);
   }
   return Status::Ok();
 }
 
-Result<link::RecordSet> Load(const std::string& path, const link::LinkSpec& spec) {
+Result<link::RecordSet> Load(const std::string& path, const link::LinkSpec& spec,
+                             bool show = true) {
   std::vector<std::string> ids;
   std::vector<std::vector<std::string>> raw;
-  RETURN_IF_ERROR(ReadInput(path, spec, &ids, &raw));
+  RETURN_IF_ERROR(ReadInput(path, spec, show, &ids, &raw));
   std::vector<link::FieldSpec> fields;
   for (const link::FieldConfig& f : spec.fields) fields.push_back({f.name, f.normalizer});
   return link::BuildRecordSet(std::move(ids), fields, raw, spec.as_of);
@@ -117,23 +123,27 @@ void WriteSummary(const link::LinkResult& r) {
   std::fprintf(stderr, "model: lambda %.3g\n", r.model.lambda);
 }
 
-Status RunLink(const LinkArgs& a, bool dedupe) {
+Status RunLink(const LinkArgs& a, bool dedupe, const Ranks& ranks) {
   ASSIGN_OR_RETURN(link::LinkSpec spec, Spec(a));
   if (dedupe != spec.dedupe()) {
     return InvalidArgument(a.config + (dedupe ? ": input.right is set; use popreg link"
                                               : ": input.right is missing; use popreg dedupe"));
   }
   if (a.out.empty()) return InvalidArgument("--out is required");
-  ASSIGN_OR_RETURN(link::RecordSet left, Load(spec.left, spec));
+  // Every rank reads the files (the ranks of --dist mpi share the pairs, not the records).
+  ASSIGN_OR_RETURN(link::RecordSet left, Load(spec.left, spec, ranks.writer()));
   std::unique_ptr<link::RecordSet> right;
   if (!dedupe) {
-    ASSIGN_OR_RETURN(link::RecordSet r, Load(spec.right, spec));
+    ASSIGN_OR_RETURN(link::RecordSet r, Load(spec.right, spec, ranks.writer()));
     right = std::make_unique<link::RecordSet>(std::move(r));
   }
+  spec.partition = ranks.partition();
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
-  ASSIGN_OR_RETURN(link::LinkResult result,
-                   link::RunLink(spec, &left, right.get(), MakeProgress(&bars)));
+  ASSIGN_OR_RETURN(
+      link::LinkResult result,
+      link::RunLink(spec, &left, right.get(), ranks.writer() ? MakeProgress(&bars) : nullptr));
   bars.clear();
+  if (!ranks.writer()) return Status::Ok();  // every rank has the result; rank 0 writes it
   WriteSummary(result);
   ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(a.out));
   char buf[64];
@@ -252,6 +262,7 @@ void RegisterLink(CLI::App& app) {
                  "Write every scored candidate pair, not only links");
   link->add_option("--left-file", args->left_file, "Use this file instead of input.left");
   link->add_option("--right-file", args->right_file, "Use this file instead of input.right");
+  AddDistOption(link, &args->dist);
   link->require_subcommand(0, 1);
   CLI::App* explain =
       link->add_subcommand("explain",
@@ -268,8 +279,7 @@ void RegisterLink(CLI::App& app) {
   });
   link->callback([args, explain] {
     if (explain->parsed()) return;
-    Status s = RunLink(*args, false);
-    if (!s.ok()) Fail(s);
+    RunRanked(args->dist, [&](const Ranks& ranks) { return RunLink(*args, false, ranks); });
   });
 
   auto dargs = std::make_shared<LinkArgs>();
@@ -277,9 +287,9 @@ void RegisterLink(CLI::App& app) {
   dedupe->add_option("--config", dargs->config, "The linkage configuration (TOML)")->required();
   dedupe->add_option("--out", dargs->out, "CLUSTERS.csv: id,cluster");
   dedupe->add_option("--file", dargs->left_file, "Use this file instead of input.left");
+  AddDistOption(dedupe, &dargs->dist);
   dedupe->callback([dargs] {
-    Status s = RunLink(*dargs, true);
-    if (!s.ok()) Fail(s);
+    RunRanked(dargs->dist, [&](const Ranks& ranks) { return RunLink(*dargs, true, ranks); });
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include "base/env.h"
 #include "base/thread_pool.h"
+#include "link/partition.h"
 
 namespace popreg::link {
 namespace {
@@ -23,12 +24,6 @@ constexpr size_t kRadixMinSize = 4096;
 constexpr size_t kMaxWarningsPerRule = 10;
 constexpr size_t kLargestBlocks = 5;
 
-// A 64-bit mix (the finaliser of SplitMix64, Steele, Lea and Flood 2014), for hashing pair codes.
-uint64_t Mix(uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 // How many left records ahead pair generation prefetches the candidates of.
 constexpr int64_t kPrefetchDistance = 8;
 
@@ -136,7 +131,10 @@ bool CountBlock(const BlockInfo& block, int64_t max_block_pairs, RuleReport& rep
   return false;
 }
 
-RulePlan PlanDedupe(const BlockingRuleKeys& rule, int64_t max_block_pairs) {
+// A block of a spread run that another rank owns keeps its left_block (later rules must not
+// produce its pairs again) but has no candidates here.
+RulePlan PlanDedupe(const BlockingRuleKeys& rule, int64_t max_block_pairs,
+                    const Partition* partition) {
   RulePlan plan;
   plan.report.name = rule.name;
   plan.candidates.resize(rule.left.size());
@@ -152,15 +150,20 @@ RulePlan PlanDedupe(const BlockingRuleKeys& rule, int64_t max_block_pairs) {
     const auto m = static_cast<int64_t>(end - begin);
     const BlockInfo block{sorted[begin].key, m, m, SaturatingMul(m, m - 1) / 2};
     if (m < 2 || CountBlock(block, max_block_pairs, plan.report)) continue;
+    const bool owned = OwnsBlock(partition, block.key);
     for (size_t p = begin; p < end; ++p) {
-      plan.candidates[sorted[p].index] = {static_cast<uint32_t>(p + 1), static_cast<uint32_t>(end)};
+      if (owned) {
+        plan.candidates[sorted[p].index] = {static_cast<uint32_t>(p + 1),
+                                            static_cast<uint32_t>(end)};
+      }
       plan.left_block[sorted[p].index] = id;
     }
   }
   return plan;
 }
 
-RulePlan PlanLink(const BlockingRuleKeys& rule, int64_t max_block_pairs) {
+RulePlan PlanLink(const BlockingRuleKeys& rule, int64_t max_block_pairs,
+                  const Partition* partition) {
   RulePlan plan;
   plan.report.name = rule.name;
   plan.candidates.resize(rule.left.size());
@@ -196,8 +199,11 @@ RulePlan PlanLink(const BlockingRuleKeys& rule, int64_t max_block_pairs) {
     const auto nr = static_cast<int64_t>(re - rb);
     const BlockInfo block{key, nl, nr, SaturatingMul(nl, nr)};
     if (!CountBlock(block, max_block_pairs, plan.report)) {
+      const bool owned = OwnsBlock(partition, key);
       for (size_t p = lb; p < le; ++p) {
-        plan.candidates[left[p].index] = {static_cast<uint32_t>(rb), static_cast<uint32_t>(re)};
+        if (owned) {
+          plan.candidates[left[p].index] = {static_cast<uint32_t>(rb), static_cast<uint32_t>(re)};
+        }
         plan.left_block[left[p].index] = static_cast<uint32_t>(rb);
       }
     }
@@ -366,6 +372,12 @@ ChunkPairs ChunkWork(std::span<const RulePlan> plans, int64_t begin, int64_t end
 
 }  // namespace
 
+uint64_t Mix64(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
 Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
                                         const BlockingOptions& options, BlockingReport* report) {
   BlockingReport local_report;
@@ -380,8 +392,9 @@ Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules,
   pool.ParallelFor(static_cast<int64_t>(k_rules), 1, [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) {
       const BlockingRuleKeys& rule = rules[static_cast<size_t>(k)];
-      plans[static_cast<size_t>(k)] = dedupe ? PlanDedupe(rule, options.max_block_pairs)
-                                             : PlanLink(rule, options.max_block_pairs);
+      plans[static_cast<size_t>(k)] =
+          dedupe ? PlanDedupe(rule, options.max_block_pairs, options.partition)
+                 : PlanLink(rule, options.max_block_pairs, options.partition);
     }
   });
   pool.ParallelFor(static_cast<int64_t>(k_rules), 1, [&](int64_t b, int64_t e) {
@@ -418,6 +431,7 @@ Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules,
     for (const ChunkPairs& c : counts) {
       for (size_t k = 0; k < k_rules; ++k) per_rule[k] += c.per_rule[k];
     }
+    if (options.partition != nullptr) options.partition->Sum(per_rule);
     fill_report(per_rule);
     int64_t running = 0;
     for (size_t k = 0; k < k_rules; ++k) {
@@ -439,6 +453,7 @@ Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules,
     total += c.pairs.size();
     for (size_t k = 0; k < k_rules; ++k) per_rule[k] += c.per_rule[k];
   }
+  if (options.partition != nullptr) options.partition->Sum(per_rule);
   fill_report(per_rule);
   std::vector<Pair> pairs;
   pairs.reserve(total);
@@ -522,12 +537,12 @@ bool RandomPairStream::Insert(uint64_t code) {
     slots_.assign(std::max<size_t>(1024, 2 * old.size()), 0);
     for (const uint64_t slot : old) {
       if (slot == 0) continue;
-      size_t i = Mix(slot - 1) & (slots_.size() - 1);
+      size_t i = Mix64(slot - 1) & (slots_.size() - 1);
       while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
       slots_[i] = slot;
     }
   }
-  size_t i = Mix(code) & (slots_.size() - 1);
+  size_t i = Mix64(code) & (slots_.size() - 1);
   while (slots_[i] != 0) {
     if (slots_[i] == code + 1) return false;
     i = (i + 1) & (slots_.size() - 1);

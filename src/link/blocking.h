@@ -21,6 +21,8 @@
 
 namespace popreg::link {
 
+class Partition;  // partition.h
+
 // The key of a record whose key fields are missing (any of them): such a record is in no block of
 // the rule. It is a reserved value: a key computed from present fields must never be 0, which
 // BlockingKeyFromHash ensures.
@@ -54,6 +56,11 @@ struct BlockingOptions {
   // Threads for the work (ThreadPool semantics: 0 = the hardware concurrency). The output does not
   // depend on it.
   int threads = 0;
+  // A run spread over ranks (partition.h), or null: each rank then produces the pairs of the
+  // blocks it owns (OwnsBlock), so that every pair comes from exactly one rank, and the report
+  // (the pairs per rule and in total included) is the whole run's on every rank. Every rank must
+  // call GeneratePairs with the same keys.
+  Partition* partition = nullptr;
 };
 
 // One block of a rule, as shown in the report.
@@ -113,6 +120,10 @@ struct BlockingReport {
 // Callable from any thread; it runs its own ThreadPool of options.threads threads.
 Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
                                         const BlockingOptions& options, BlockingReport* report);
+
+// The finaliser of SplitMix64 (Steele, Lea and Flood 2014): a bijection on 64-bit integers that
+// spreads every input bit over the output, for hashing pair codes and blocking keys.
+uint64_t Mix64(uint64_t x);
 
 // Returns min(count, number of possible pairs) distinct pairs drawn uniformly at random without
 // replacement, sorted by (left, right): pairs of (left record, right record) when linking sets of

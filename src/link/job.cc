@@ -294,12 +294,13 @@ Result<std::vector<Pair>> Block(const std::vector<RuleConfig>& rules, const Reco
   options.max_block_pairs = spec.max_block_pairs;
   options.max_total_pairs = spec.max_total_pairs;
   options.threads = spec.threads;
+  options.partition = spec.partition;
   return GeneratePairs(keys, right == nullptr, options, report);
 }
 
 // The level vectors of `pairs`, aggregated; only the comparisons `active` names (all when it is
 // null) are compared, the others get level 0 (null).
-PatternCounts CountPatterns(const std::vector<Pair>& pairs, const std::vector<Comparison>& comps,
+PatternCounts CountPatterns(std::span<const Pair> pairs, const std::vector<Comparison>& comps,
                             const Model& model, const RecordSet& left, const RecordSet& right,
                             ThreadPool& pool, const std::vector<bool>* active = nullptr) {
   const auto chunks = pool.ParallelChunks<PatternCounter>(
@@ -325,6 +326,16 @@ PatternCounts CountPatterns(const std::vector<Pair>& pairs, const std::vector<Co
   return total.Counts();
 }
 
+// CountPatterns of every rank's share of `pairs` (which every rank has), summed: all of them.
+PatternCounts CountShare(Partition* partition, std::span<const Pair> pairs,
+                         const std::vector<Comparison>& comps, const Model& model,
+                         const RecordSet& left, const RecordSet& right, ThreadPool& pool,
+                         const std::vector<bool>* active = nullptr) {
+  const auto [begin, end] = ShareOf(partition, pairs.size());
+  return SumPatterns(partition, CountPatterns(pairs.subspan(begin, end - begin), comps, model, left,
+                                              right, pool, active));
+}
+
 // The random pairs u is estimated from, as level vectors: every pair's full level vector for
 // the pairs all comparisons compared, and for the pairs only some compared, their levels with
 // the others null (level 0, which EstimateU leaves out), so that each comparison's non-null
@@ -347,7 +358,7 @@ USample SampleForU(const LinkSpec& spec, const std::vector<Comparison>& comps, c
   if (cap == stream.possible()) {
     // A small job: every pair, exactly.
     const std::vector<Pair> all = RandomPairs(left.size(), other.size(), dedupe, cap, spec.seed);
-    out.counts = CountPatterns(all, comps, model, left, other, pool);
+    out.counts = CountShare(spec.partition, all, comps, model, left, other, pool);
     out.pairs.assign(comps.size(), static_cast<int64_t>(all.size()));
     return out;
   }
@@ -359,7 +370,8 @@ USample SampleForU(const LinkSpec& spec, const std::vector<Comparison>& comps, c
   uint64_t round = std::min<uint64_t>(cap, kFirstURound);
   while (active_count > 0 && stream.drawn() < cap) {
     const std::vector<Pair> pairs = stream.Next(static_cast<size_t>(round));
-    const PatternCounts counts = CountPatterns(pairs, comps, model, left, other, pool, &active);
+    const PatternCounts counts =
+        CountShare(spec.partition, pairs, comps, model, left, other, pool, &active);
     for (size_t i = 0; i < counts.size(); ++i) {
       const std::span<const Level> p = counts.Pattern(i);
       total.Add(p, counts.counts[i]);
@@ -446,7 +458,8 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   // carded twice with the same ID and name) is taken as one: a job is run on data expected to
   // hold matches, and a lambda of 0 (clamped to 1e-12, 40 bits against every pair) would let no
   // evidence link anything. With one or more the estimate is as it was.
-  const int64_t det_matches = std::max<int64_t>(static_cast<int64_t>(det.size()), 1);
+  const int64_t det_matches = std::max<int64_t>(det_report.total_pairs, 1);  // all ranks'
+  std::vector<Pair>().swap(det);
   model.lambda = std::clamp(
       EstimateLambda(det_matches, static_cast<int64_t>(space), spec.deterministic_recall), 1e-12,
       0.5);
@@ -463,7 +476,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
                      Block({sessions[s]}, left, right, spec, pool, &report, cache, false));
     const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
     for (size_t c = 0; c < comps.size(); ++c) trainable[c] = trainable[c] || !blocked[c];
-    if (pairs.empty()) continue;
+    if (report.total_pairs == 0) continue;  // all ranks' pairs (this rank may have none)
     EmOptions options;
     options.max_iterations = spec.max_iterations;
     options.fix_u = true;
@@ -472,8 +485,10 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
       if (blocked[c]) options.ignored_comparisons.push_back(c);
     }
     EmReport em;
-    ASSIGN_OR_RETURN(Model trained, TrainEm(CountPatterns(pairs, comps, model, left, other, pool),
-                                            model, options, &em));
+    const PatternCounts counts =
+        SumPatterns(spec.partition, CountPatterns(pairs, comps, model, left, other, pool));
+    std::vector<Pair>().swap(pairs);
+    ASSIGN_OR_RETURN(Model trained, TrainEm(counts, model, options, &em));
     em.session = RuleName(sessions[s]);
     result->em.push_back(em);
     for (size_t c = 0; c < comps.size(); ++c) {
@@ -539,7 +554,8 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   if (progress) progress("blocking", 0, 0);
   ASSIGN_OR_RETURN(std::vector<Pair> pairs,
                    Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache, true));
-  result.candidate_pairs = static_cast<int64_t>(pairs.size());
+  result.candidate_pairs = result.blocking.total_pairs;  // all ranks'
+
   // Score every candidate pair.
   result.scored.resize(pairs.size());
   const Model& model = result.model;
@@ -560,6 +576,8 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
     }
     if (progress) progress("scoring", e - b, static_cast<int64_t>(pairs.size()));
   });
+  std::vector<Pair>().swap(pairs);
+  result.scored = GatherScored(spec.partition, std::move(result.scored));
   if (right != nullptr) {
     result.accepted =
         spec.one_to_one ? AssignOneToOne(result.scored, spec.threshold) : std::vector<ScoredPair>{};

@@ -12,6 +12,7 @@
 #include "link/comparison.h"
 #include "link/em.h"
 #include "link/model.h"
+#include "link/partition.h"
 #include "link/record_set.h"
 #include "link/types.h"
 
@@ -75,6 +76,9 @@ struct LinkSpec {
   double threshold = 0.5;  // match probability of an accepted link
   bool one_to_one = true;
   int threads = 0;
+  // A run spread over ranks (partition.h), or null for a single process. Every rank runs the
+  // job on the same records and gets the single process's result.
+  Partition* partition = nullptr;
 
   bool dedupe() const { return right.empty(); }
 };
@@ -110,7 +114,9 @@ struct LinkResult {
 // Runs the job on `left` and `right` (nullptr: deduplicate `left`): term frequencies, blocking,
 // comparison levels, training (u from random pairs, lambda from the deterministic rules, m by EM
 // per rule) unless a model is given, scoring, then one-to-one assignment or clustering.
-// Deterministic for a seed whatever the thread count.
+// Deterministic for a seed whatever the thread count, and the same whatever the ranks of
+// spec.partition: they share the random pairs for u and the candidate pairs (by block), sum their
+// pattern counts and gather their scored pairs, then each assigns or clusters all of them.
 Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* right,
                            const Progress& progress);
 

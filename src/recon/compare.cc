@@ -85,7 +85,8 @@ class Comparer {
              options.since,
              options.threads,
              options.progress,
-             options.learn ? &options.labels : nullptr} {
+             options.learn ? &options.labels : nullptr,
+             options.partition} {
     for (const store::Area& a : in.areas) areas_.Add(a.code, a.name);
   }
 
@@ -891,6 +892,8 @@ Result<RunResult> RunComparison(store::Store& store, const CompareOptions& optio
   }
   info.summary_json = out.compare.SummaryJson();
   RETURN_IF_ERROR(CheckCancel(options.cancel, "the comparison"));
+  // A run spread over ranks: each has the whole result; rank 0 saves it.
+  if (options.partition != nullptr && options.partition->rank() != 0) return out;
   ASSIGN_OR_RETURN(out.saved, store.SaveComparison(info, out.compare.items));
   return out;
 }

@@ -34,6 +34,9 @@ struct CompareOptions {
   // `labels` from the store's approved, applied and rejected items; Compare uses them as given.
   bool learn = false;
   std::vector<ReviewLabel> labels;
+  // The ranks of a run spread over processes (link/partition.h), or null: every rank compares
+  // (the linkage jobs' pairs shared among them) and gets the whole result; only rank 0 saves.
+  link::Partition* partition = nullptr;
 };
 
 // How one source linked to the register, for the summary.

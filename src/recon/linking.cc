@@ -95,6 +95,7 @@ link::LinkSpec MakeSpec(const std::string& name, const LinkContext& ctx, const J
   spec.em_rules = rules.em_rules;
   spec.threshold = rules.threshold;
   spec.threads = ctx.threads;
+  spec.partition = ctx.partition;
   spec.u_pairs = 1'000'000;
   spec.seed = 1;
   return spec;

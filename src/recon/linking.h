@@ -131,6 +131,7 @@ struct LinkContext {
   // The reviewers' decisions to learn from (learn.h), or nullptr: each job then keeps its
   // unsupervised model and threshold. The police list, death and duplicate jobs learn.
   const std::vector<ReviewLabel>* labels = nullptr;
+  link::Partition* partition = nullptr;  // the ranks sharing the jobs' pairs, or null
 };
 
 // The police list to alive register persons, one to one, on ID number, name, birth date, sex,

@@ -1,0 +1,130 @@
+#include "link/partition.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+#include "link/blocking.h"
+
+namespace popreg::link {
+namespace {
+
+template <typename T>
+void Put(std::string& out, const T* data, size_t n) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  out.append(reinterpret_cast<const char*>(data), n * sizeof(T));
+}
+
+// Reads n values of T at `at` of `bytes`, advancing `at`. The bytes come from Put on another
+// rank of the same binary, so a short buffer is a broken transport, not bad input.
+template <typename T>
+void Take(std::string_view bytes, size_t& at, T* data, size_t n) {
+  if (bytes.size() - at < n * sizeof(T)) throw std::runtime_error("partition: a short message");
+  std::memcpy(data, bytes.data() + at, n * sizeof(T));
+  at += n * sizeof(T);
+}
+
+}  // namespace
+
+bool OwnsBlock(const Partition* partition, uint64_t key) {
+  if (partition == nullptr || partition->size() <= 1) return true;
+  // Keys are hashes already, but mixed again so that the ranks' shares do not follow the low bits
+  // of whatever hash a key part uses.
+  return Mix64(key) % static_cast<uint64_t>(partition->size()) ==
+         static_cast<uint64_t>(partition->rank());
+}
+
+std::pair<size_t, size_t> ShareOf(const Partition* partition, size_t n) {
+  if (partition == nullptr || partition->size() <= 1) return {0, n};
+  const auto k = static_cast<size_t>(partition->size());
+  const auto r = static_cast<size_t>(partition->rank());
+  // n * r / k without overflow for any n a vector can hold.
+  auto bound = [&](size_t i) { return n / k * i + n % k * i / k; };
+  return {bound(r), bound(r + 1)};
+}
+
+PatternCounts SumPatterns(Partition* partition, const PatternCounts& counts) {
+  if (partition == nullptr || partition->size() <= 1) return counts;
+  std::string bytes;
+  const uint64_t header[2] = {counts.comparisons, counts.size()};
+  Put(bytes, header, 2);
+  Put(bytes, counts.levels.data(), counts.levels.size());
+  Put(bytes, counts.counts.data(), counts.counts.size());
+  // Every rank's patterns, each rank's sorted; merged by sorting (pattern, rank) entries.
+  struct Entry {
+    std::span<const Level> pattern;
+    double count;
+  };
+  const std::vector<std::string> all = partition->Gather(bytes);
+  std::vector<std::vector<Level>> levels(all.size());
+  std::vector<Entry> entries;
+  size_t comparisons = counts.comparisons;
+  for (size_t r = 0; r < all.size(); ++r) {
+    size_t at = 0;
+    uint64_t h[2];
+    Take(all[r], at, h, 2);
+    if (h[0] != comparisons) throw std::runtime_error("partition: ranks count different patterns");
+    levels[r].resize(h[0] * h[1]);
+    std::vector<double> c(h[1]);
+    Take(all[r], at, levels[r].data(), levels[r].size());
+    Take(all[r], at, c.data(), c.size());
+    for (size_t i = 0; i < h[1]; ++i) {
+      entries.push_back(
+          {std::span<const Level>(levels[r]).subspan(i * comparisons, comparisons), c[i]});
+    }
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::lexicographical_compare(a.pattern.begin(), a.pattern.end(), b.pattern.begin(),
+                                        b.pattern.end());
+  });
+  PatternCounts out;
+  out.comparisons = comparisons;
+  for (size_t i = 0; i < entries.size();) {
+    size_t j = i;
+    double sum = 0;
+    // Whole-pair counts are integers in doubles, exact below 2^53: the sum is the single
+    // process's whatever the order.
+    while (j < entries.size() && std::equal(entries[j].pattern.begin(), entries[j].pattern.end(),
+                                            entries[i].pattern.begin())) {
+      sum += entries[j++].count;
+    }
+    out.levels.insert(out.levels.end(), entries[i].pattern.begin(), entries[i].pattern.end());
+    out.counts.push_back(sum);
+    i = j;
+  }
+  return out;
+}
+
+std::vector<ScoredPair> GatherScored(Partition* partition, std::vector<ScoredPair> pairs) {
+  if (partition == nullptr || partition->size() <= 1) return pairs;
+  std::string bytes;
+  Put(bytes, pairs.data(), pairs.size());
+  std::vector<ScoredPair>().swap(pairs);
+  const std::vector<std::string> all = partition->Gather(bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  size_t total = 0;
+  for (const std::string& b : all) total += b.size() / sizeof(ScoredPair);
+  std::vector<ScoredPair> out(total);
+  std::vector<size_t> ends;
+  size_t at = 0;
+  for (const std::string& b : all) {
+    size_t read = 0;
+    const size_t n = b.size() / sizeof(ScoredPair);
+    Take(b, read, out.data() + at, n);
+    at += n;
+    ends.push_back(at);
+  }
+  auto before = [](const ScoredPair& a, const ScoredPair& b) {
+    return a.left != b.left ? a.left < b.left : a.right < b.right;
+  };
+  // Each rank's run is sorted: merge them in.
+  for (size_t r = 1; r < ends.size(); ++r) {
+    std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(ends[r - 1]),
+                       out.begin() + static_cast<std::ptrdiff_t>(ends[r]), before);
+  }
+  return out;
+}
+
+}  // namespace popreg::link
