@@ -77,11 +77,13 @@ std::string FoldAndTrim(std::string_view s) {
   return out.substr(first, last - first + 1);
 }
 
-std::string TrimAscii(std::string_view s) {
+std::string TrimAscii(std::string_view s) { return std::string(TrimAsciiView(s)); }
+
+std::string_view TrimAsciiView(std::string_view s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
+  if (b == std::string_view::npos) return {};
   const size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
+  return s.substr(b, e - b + 1);
 }
 
 bool IsAscii(std::string_view s) {

@@ -31,6 +31,8 @@ std::string FoldAndTrim(std::string_view s);
 
 // `s` without leading and trailing ASCII spaces, tabs, CRs and LFs.
 std::string TrimAscii(std::string_view s);
+// The same as a view into `s` (no copy: for checks run a million times).
+std::string_view TrimAsciiView(std::string_view s);
 
 // True when every byte of `s` is ASCII (below 0x80).
 bool IsAscii(std::string_view s);

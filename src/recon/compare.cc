@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "base/thread_pool.h"
 #include "norm/address.h"
 #include "norm/id_number.h"
 #include "recon/births.h"
@@ -227,7 +229,7 @@ class Comparer {
 
   // -- Items ---------------------------------------------------------------------------------
 
-  store::Discrepancy Item(std::string_view type, size_t person) {
+  store::Discrepancy Item(std::string_view type, size_t person) const {
     store::Discrepancy d;
     d.type = std::string(type);
     d.register_key = RegisterKey(reg_, person);
@@ -235,61 +237,83 @@ class Comparer {
     return d;
   }
 
-  void Add(store::Discrepancy d) {
+  void Add(store::Discrepancy d) { AddTo(items_, std::move(d)); }
+  static void AddTo(std::vector<store::Discrepancy>& out, store::Discrepancy d) {
     if (d.evidence_json.empty()) d.evidence_json = "[]";
-    items_.push_back(std::move(d));
+    out.push_back(std::move(d));
   }
 
+  // Every register person's items, on all cores: each chunk of persons fills its own list and
+  // the lists are joined in chunk order, so the items come in the order one loop makes them.
   void RegisterItems() {
+    ThreadPool pool(options_.threads);
+    std::vector<std::vector<store::Discrepancy>> chunks =
+        pool.ParallelChunks<std::vector<store::Discrepancy>>(
+            static_cast<int64_t>(reg_.size()), 4096, [&](int64_t begin, int64_t end) {
+              std::vector<store::Discrepancy> out;
+              for (int64_t i = begin; i < end; ++i) PersonItems(static_cast<size_t>(i), out);
+              return out;
+            });
+    size_t total = items_.size();
+    for (const auto& c : chunks) total += c.size();
+    items_.reserve(total);
+    for (auto& c : chunks) {
+      for (store::Discrepancy& d : c) items_.push_back(std::move(d));
+      std::vector<store::Discrepancy>().swap(c);
+    }
+  }
+
+  // Register person i's items, appended to `out`. Reads the links and the inputs only, and
+  // touches no person's state but i's (its death evidence, sorted): callable for different
+  // persons at once.
+  void PersonItems(size_t i, std::vector<store::Discrepancy>& out) {
     const SourceTable* police = in_.police ? &*in_.police : nullptr;
-    for (size_t i = 0; i < reg_.size(); ++i) {
-      const std::string key = RegisterKey(reg_, i);
-      if (Rule4InvalidIdNumber(reg_.id_number[i], options_.as_of)) {
-        store::Discrepancy d = Item("invalid_id_number", i);
-        d.identity = "invalid_id_number|" + key;
-        const norm::IdInfo id = norm::ParseIdNumber(reg_.id_number[i], options_.as_of);
-        d.register_value = reg_.id_number[i];
-        std::string fix;
-        if (police_of_[i] != kUnlinked) {
-          const std::string_view p = police->value("id_number", police_of_[i]);
-          if (norm::ParseIdNumber(p, options_.as_of).valid()) {
-            fix = fmt::format("；公安户籍为 {}，改为该号码", p);
-          }
-          // The police person is the evidence applying takes the number from.
-          AttachPolice(static_cast<size_t>(police_of_[i]), &d);
+    const std::string key = RegisterKey(reg_, i);
+    if (Rule4InvalidIdNumber(reg_.id_number[i], options_.as_of)) {
+      store::Discrepancy d = Item("invalid_id_number", i);
+      d.identity = "invalid_id_number|" + key;
+      const norm::IdInfo id = norm::ParseIdNumber(reg_.id_number[i], options_.as_of);
+      d.register_value = reg_.id_number[i];
+      std::string fix;
+      if (police_of_[i] != kUnlinked) {
+        const std::string_view p = police->value("id_number", police_of_[i]);
+        if (norm::ParseIdNumber(p, options_.as_of).valid()) {
+          fix = fmt::format("；公安户籍为 {}，改为该号码", p);
         }
-        d.proposal = "更正" + Who(reg_, i) + "的公民身份号码“" + std::string(reg_.id_number[i]) +
-                     "”：不符合 GB 11643（" + std::string(IdErrorWord(id.error)) + "）" +
-                     (fix.empty() ? "；请与本人居民身份证核对" : fix);
-        Add(std::move(d));
+        // The police person is the evidence applying takes the number from.
+        AttachPolice(static_cast<size_t>(police_of_[i]), &d);
       }
-      if (reg_.status[i] != "alive") continue;
-      const std::string missing = Rule5MissingFields(reg_.name[i], reg_.sex[i], reg_.birth_date[i],
-                                                     reg_.id_number[i], options_.as_of);
-      if (!missing.empty()) Add(Incomplete(i, missing));
-      if (!Rule7JudgedOnItsOwn(InCluster(i), IsPrimary(i))) {
-        Add(Duplicate(static_cast<size_t>(primary_[i]), i));
-        continue;
+      d.proposal = "更正" + Who(reg_, i) + "的公民身份号码“" + std::string(reg_.id_number[i]) +
+                   "”：不符合 GB 11643（" + std::string(IdErrorWord(id.error)) + "）" +
+                   (fix.empty() ? "；请与本人居民身份证核对" : fix);
+      AddTo(out, std::move(d));
+    }
+    if (reg_.status[i] != "alive") return;
+    const std::string missing = Rule5MissingFields(reg_.name[i], reg_.sex[i], reg_.birth_date[i],
+                                                   reg_.id_number[i], options_.as_of);
+    if (!missing.empty()) AddTo(out, Incomplete(i, missing));
+    if (!Rule7JudgedOnItsOwn(InCluster(i), IsPrimary(i))) {
+      AddTo(out, Duplicate(static_cast<size_t>(primary_[i]), i));
+      return;
+    }
+    const bool on_police = police_of_[i] != kUnlinked;
+    if (on_police) FieldMismatches(i, out);
+    const bool dead = !deaths_[i].empty();
+    if (dead) AddTo(out, UnrecordedDeath(i));
+    if (police != nullptr && Rule1AbsentUnlessDead(on_police, dead) &&
+        Rule6AbsentUnlessNewborn(window_, reg_.birth_date[i])) {
+      store::Discrepancy d = Item("absent_from_source", i);
+      d.identity = "absent_from_source|" + key;
+      d.source_kind = "police_population";
+      if (police) d.source_import_id = police->import_id;
+      d.proposal =
+          Who(reg_, i) + "不在 " + options_.as_of.Iso() +
+          " 的公安户籍名单上，也没有死亡记录：核实是否已迁出；如已迁出，将人员状态改为迁出";
+      if (auto c = police_.register_candidate.find(static_cast<uint32_t>(i));
+          c != police_.register_candidate.end()) {
+        d.explanation_json = CandidateJson(c->second, /*other_is_register=*/false);
       }
-      const bool on_police = police_of_[i] != kUnlinked;
-      if (on_police) FieldMismatches(i);
-      const bool dead = !deaths_[i].empty();
-      if (dead) Add(UnrecordedDeath(i));
-      if (police != nullptr && Rule1AbsentUnlessDead(on_police, dead) &&
-          Rule6AbsentUnlessNewborn(window_, reg_.birth_date[i])) {
-        store::Discrepancy d = Item("absent_from_source", i);
-        d.identity = "absent_from_source|" + key;
-        d.source_kind = "police_population";
-        if (police) d.source_import_id = police->import_id;
-        d.proposal =
-            Who(reg_, i) + "不在 " + options_.as_of.Iso() +
-            " 的公安户籍名单上，也没有死亡记录：核实是否已迁出；如已迁出，将人员状态改为迁出";
-        if (auto c = police_.register_candidate.find(static_cast<uint32_t>(i));
-            c != police_.register_candidate.end()) {
-          d.explanation_json = CandidateJson(c->second, /*other_is_register=*/false);
-        }
-        Add(std::move(d));
-      }
+      AddTo(out, std::move(d));
     }
   }
 
@@ -372,7 +396,7 @@ class Comparer {
     return d;
   }
 
-  void FieldMismatches(size_t i) {
+  void FieldMismatches(size_t i, std::vector<store::Discrepancy>& out) const {
     const SourceTable& police = *in_.police;
     const size_t r = static_cast<size_t>(police_of_[i]);
     struct F {
@@ -394,7 +418,7 @@ class Comparer {
       AttachPolice(r, &d);
       d.proposal = fmt::format("将 {} 的{}由“{}”改为“{}”（{}）", d.register_key, FieldWord(d.field),
                                f.reg, f.src, RowWords("police_population", police.rows[r]));
-      Add(std::move(d));
+      AddTo(out, std::move(d));
     }
   }
 
@@ -476,9 +500,19 @@ class Comparer {
     const SourceTable& police = *in_.police;
     for (size_t i = 0; i < police.size(); ++i) {
       const std::string_view h = police.value("hukou_no", i);
-      if (!h.empty()) hukou_members_[std::string(h)].push_back(i);
+      if (!h.empty()) hukou_members_[h].push_back(i);
     }
-    for (size_t i = 0; i < reg_.size(); ++i) card_first_.emplace(reg_.card_no[i], i);
+    for (size_t i = 0; i < reg_.size(); ++i) {
+      // A card's persons come one after another: one lookup per card, not per person.
+      if (i == 0 || reg_.card_no[i] != reg_.card_no[i - 1]) card_first_.emplace(reg_.card_no[i], i);
+    }
+  }
+
+  // The police persons of household `h`, in list order.
+  const std::vector<size_t>& HukouMembers(std::string_view h) const {
+    static const std::vector<size_t> kNone;
+    const auto it = hukou_members_.find(h);
+    return it == hukou_members_.end() ? kNone : it->second;
   }
 
   // The ID of the woman of police person r's household who is most likely the mother of a child
@@ -491,7 +525,7 @@ class Comparer {
     if (h.empty()) return "";
     std::string best;
     int best_gap = 100;
-    for (size_t m : hukou_members_[h]) {
+    for (size_t m : HukouMembers(h)) {
       if (m == r || police.value("sex", m) != "F") continue;
       const std::optional<Date> b = Date::ParseIso(police.value("birth_date", m));
       if (!b) continue;
@@ -514,7 +548,7 @@ class Comparer {
     const std::string h(police.value("hukou_no", r));
     if (h.empty()) return "";
     std::map<std::string, int> votes;
-    for (size_t m : hukou_members_[h]) {
+    for (size_t m : HukouMembers(h)) {
       if (police_.to_register[m] != kUnlinked) {
         ++votes[std::string(reg_.card_no[police_.to_register[m]])];
       }
@@ -580,13 +614,23 @@ class Comparer {
         mentions.push_back(std::move(m));
       }
     }
-    std::unordered_map<std::string, size_t> person_by_id;
-    for (size_t i = 0; i < reg_.size(); ++i) {
-      if (reg_.status[i] == "alive" && !reg_.id_number[i].empty()) {
-        person_by_id.emplace(reg_.id_number[i], i);
+    children_ = ConsolidateBirths(mentions);
+    // The first alive register person of each mother's ID an unrecorded birth names (a few
+    // thousand), found in one pass instead of a map of every person's ID.
+    // Keys are views into children_'s birth keys.
+    constexpr size_t kNoPerson = std::numeric_limits<size_t>::max();
+    std::unordered_map<std::string_view, size_t> person_by_id;
+    for (const Child& c : children_) {
+      if (!c.birth_key.empty() && c.recorded < c.count) {
+        person_by_id.emplace(std::string_view(c.birth_key).substr(0, 18), kNoPerson);
       }
     }
-    children_ = ConsolidateBirths(mentions);
+    for (size_t i = 0; i < reg_.size() && !person_by_id.empty(); ++i) {
+      if (reg_.status[i] != "alive" || reg_.id_number[i].empty()) continue;
+      auto it = person_by_id.find(reg_.id_number[i]);
+      if (it != person_by_id.end() && it->second == kNoPerson) it->second = i;
+    }
+    std::erase_if(person_by_id, [](const auto& e) { return e.second == kNoPerson; });
     for (const Child& c : children_) {
       if (c.birth_key.empty()) {
         ++unkeyed_births_;
@@ -606,7 +650,7 @@ class Comparer {
 
   store::Discrepancy UnrecordedBirth(const Child& c, const std::vector<BirthMention>& mentions,
                                      int64_t nth,
-                                     const std::unordered_map<std::string, size_t>& by_id) {
+                                     const std::unordered_map<std::string_view, size_t>& by_id) {
     const BirthMention& best = mentions[c.mentions.front()];
     store::Discrepancy d;
     d.type = "unrecorded_birth";
@@ -800,8 +844,9 @@ class Comparer {
   std::vector<int32_t> primary_;  // per register person: its cluster's primary, or -1
   std::map<std::pair<uint32_t, uint32_t>, std::pair<double, const std::string*>> pair_probability_;
   std::vector<std::pair<const SourceTable*, Links>> birth_links_;
-  std::unordered_map<std::string, std::vector<size_t>> hukou_members_;
-  std::unordered_map<std::string, size_t> card_first_;
+  // Keys are views into the police list's and the register's columns, which outlive them.
+  std::unordered_map<std::string_view, std::vector<size_t>> hukou_members_;
+  std::unordered_map<std::string_view, size_t> card_first_;
   int64_t unkeyed_births_ = 0;
 
   std::vector<store::Discrepancy> items_;

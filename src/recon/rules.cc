@@ -35,9 +35,12 @@ std::string_view FieldName(Field f) {
 
 bool Rule3Differs(Field field, std::string_view register_value, std::string_view police_value,
                   const Date& as_of) {
-  const std::string r = utf8::TrimAscii(register_value);
-  const std::string p = utf8::TrimAscii(police_value);
+  const std::string_view r = utf8::TrimAsciiView(register_value);
+  const std::string_view p = utf8::TrimAsciiView(police_value);
   if (r.empty() || p.empty()) return false;  // rule 5
+  // The same text is the same value under every field's reading (most linked pairs): no need
+  // to canonicalise two names or parse two IDs.
+  if (r == p) return false;
   switch (field) {
     case Field::kName:
       return norm::CanonicalName(r) != norm::CanonicalName(p);
@@ -55,7 +58,7 @@ bool Rule3Differs(Field field, std::string_view register_value, std::string_view
 }
 
 bool Rule4InvalidIdNumber(std::string_view register_id, const Date& as_of) {
-  if (utf8::TrimAscii(register_id).empty()) return false;
+  if (utf8::TrimAsciiView(register_id).empty()) return false;
   return norm::ParseIdNumber(register_id, as_of).fails_standard();
 }
 
@@ -67,12 +70,12 @@ std::string Rule5MissingFields(std::string_view name, std::string_view sex,
     if (!out.empty()) out += ",";
     out += f;
   };
-  if (utf8::TrimAscii(name).empty()) add("name");
-  if (utf8::TrimAscii(sex).empty()) add("sex");
-  const std::optional<Date> birth = Date::ParseIso(utf8::TrimAscii(birth_date));
+  if (utf8::TrimAsciiView(name).empty()) add("name");
+  if (utf8::TrimAsciiView(sex).empty()) add("sex");
+  const std::optional<Date> birth = Date::ParseIso(utf8::TrimAsciiView(birth_date));
   if (!birth) add("birth_date");
   const bool no_id =
-      utf8::TrimAscii(id_number).empty() || norm::ParseIdNumber(id_number, as_of).absent();
+      utf8::TrimAsciiView(id_number).empty() || norm::ParseIdNumber(id_number, as_of).absent();
   // Without a birth date the age is unknown; the record is incomplete already.
   if (no_id && birth && AgeInYears(*birth, as_of) >= 1) add("id_number");
   return out;

@@ -36,6 +36,11 @@ TEST(RulesTest, Rule3EqualAfterNormalisationIsNoMismatch) {
   // A 15-digit legacy number that converts to the 18-digit one.
   EXPECT_FALSE(Rule3Differs(Field::kIdNumber, "350902850302123", "350902198503021232", kAsOf));
   EXPECT_FALSE(Rule3Differs(Field::kIdNumber, "35090219850302103x", "35090219850302103X", kAsOf));
+  // The same text, or the same but for spaces around it, is never a mismatch, whatever it is.
+  EXPECT_FALSE(Rule3Differs(Field::kName, " 李娜\t", "李娜", kAsOf));
+  EXPECT_FALSE(Rule3Differs(Field::kIdNumber, "3509021985O3021232", "3509021985O3021232", kAsOf));
+  EXPECT_FALSE(Rule3Differs(Field::kBirthDate, "1985-02-03\r\n", " 1985-02-03", kAsOf));
+  EXPECT_TRUE(Rule3Differs(Field::kSex, " M ", "F", kAsOf));
   EXPECT_TRUE(Rule3Differs(Field::kName, "李娜", "李纳", kAsOf));
   EXPECT_TRUE(Rule3Differs(Field::kSex, "M", "F", kAsOf));
   EXPECT_TRUE(Rule3Differs(Field::kBirthDate, "1985-02-03", "1985-03-02", kAsOf));
