@@ -59,6 +59,24 @@ TEST(ReadNormalizedValuesTest, ReadsWhatADocumentReads) {
            R"({"name":"a",})",
            R"()",
            "{\"name\":\"a\x01\"}",
+           // What the fast reader hands to nlohmann: a BOM, ill-formed UTF-8, lone surrogates,
+           // bad escapes, whitespace everywhere, a NUL escape.
+           "\xEF\xBB\xBF{\"name\":\"a\"}",
+           "{\"name\":\"\xC3\x28\"}",
+           "{\"name\":\"\xED\xA0\x80\"}",
+           "{\"name\":\"\xF4\x90\x80\x80\"}",
+           "{\"name\":\"\xE0\x80\xAF\"}",
+           R"({"name":"\ud800"})",
+           R"({"name":"\udc00x"})",
+           R"({"name":"\ud800\u0041"})",
+           R"({"name":"\x41"})",
+           R"({"name":"\u00G1"})",
+           R"({"name":"\u0000","sex":"\b\f\n\r\t\/"})",
+           " \t\r\n{ \"name\" :\n\"a\" ,\t\"sex\": \"F\" } \n",
+           R"({"name":"a"}x)",
+           R"({"name" "a"})",
+           R"({"name":"a" "sex":"F"})",
+           R"({name:"a"})",
        }) {
     ExpectSame(json);
   }
