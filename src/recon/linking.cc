@@ -370,21 +370,31 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   std::vector<bool> tf(r.comparisons.size());
   for (size_t c = 0; c < tf.size(); ++c) tf[c] = r.comparisons[c].tf;
   out.explanation.Reset(source_size, r.model, std::move(tf));
-  // The pairs a veto rules out, with the reason (only pairs that could have been links).
+  // The pairs a veto rules out, with the reason (only pairs that could have been links); the
+  // pairs are checked on every core, each chunk's vetoes kept in order.
+  ThreadPool pool(ctx.threads);
+  using Vetoes = std::vector<std::pair<size_t, std::string>>;
   std::unordered_map<size_t, std::string> vetoed;
-  for (size_t i = 0; i < r.scored.size(); ++i) {
-    const link::ScoredPair& p = r.scored[i];
-    if (p.probability < usable.threshold) continue;
-    if (!IdentityAgrees(r, *left, p.left, *right, p.right)) {
-      vetoed.emplace(i,
-                     "no field that identifies a person (ID number, name, birth date, "
-                     "mother's ID) agrees");
-      continue;
-    }
-    if (usable.veto) {
-      std::string why = usable.veto(p.left, p.right);
-      if (!why.empty()) vetoed.emplace(i, std::move(why));
-    }
+  for (Vetoes& chunk : pool.ParallelChunks<Vetoes>(
+           static_cast<int64_t>(r.scored.size()), 1 << 14, [&](int64_t begin, int64_t end) {
+             Vetoes out;
+             for (auto i = static_cast<size_t>(begin); i < static_cast<size_t>(end); ++i) {
+               const link::ScoredPair& p = r.scored[i];
+               if (p.probability < usable.threshold) continue;
+               if (!IdentityAgrees(r, *left, p.left, *right, p.right)) {
+                 out.emplace_back(i,
+                                  "no field that identifies a person (ID number, name, birth "
+                                  "date, mother's ID) agrees");
+                 continue;
+               }
+               if (usable.veto) {
+                 std::string why = usable.veto(p.left, p.right);
+                 if (!why.empty()) out.emplace_back(i, std::move(why));
+               }
+             }
+             return out;
+           })) {
+    for (auto& [i, why] : chunk) vetoed.emplace(i, std::move(why));
   }
   if (usable.ambiguity_bits > 0) VetoAmbiguous(r, *left, usable, &vetoed);
   // Only the pairs that can be links: the assignment drops the others first.
@@ -397,11 +407,17 @@ Result<Links> OneToOne(const std::string& name, const LinkContext& ctx, link::Re
   std::vector<link::ScoredPair> links = link::AssignOneToOne(std::move(allowed), usable.threshold);
   constexpr size_t kNone = static_cast<size_t>(-1);
   std::vector<size_t> link_of_right(source_size, kNone), link_of_left(left->size(), kNone);
+  std::vector<PairTerms> terms(links.size());
+  pool.ParallelFor(static_cast<int64_t>(links.size()), 1 << 12, [&](int64_t begin, int64_t end) {
+    for (auto i = static_cast<size_t>(begin); i < static_cast<size_t>(end); ++i) {
+      terms[i] = TermsOf(r, *left, links[i].left, *right, links[i].right);
+    }
+  });
   for (size_t i = 0; i < links.size(); ++i) {
     const link::ScoredPair& p = links[i];
     out.to_register[p.right] = static_cast<int32_t>(register_index[p.left]);
     out.probability[p.right] = p.probability;
-    const PairTerms t = TermsOf(r, *left, p.left, *right, p.right);
+    const PairTerms t = std::move(terms[i]);
     out.explanation.Keep(p.right, t.levels, t.frequency);
     link_of_right[p.right] = i;
     link_of_left[p.left] = i;
