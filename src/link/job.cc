@@ -555,7 +555,6 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   ASSIGN_OR_RETURN(std::vector<Pair> pairs,
                    Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache, true));
   result.candidate_pairs = result.blocking.total_pairs;  // all ranks'
-
   // Score every candidate pair.
   result.scored.resize(pairs.size());
   const Model& model = result.model;
