@@ -62,6 +62,13 @@ if(POPREG_TESTS)
   set_tests_properties(cli_compare_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
                        FIXTURES_REQUIRED postgres_server TIMEOUT 900)
 
+  # The comparison on 2 and 4 MPI ranks against one process, on PostgreSQL.
+  add_test(NAME cli_dist_postgres
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli_dist_test.sh $<TARGET_FILE:popreg>
+                   ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_dist_postgres PROPERTIES ENVIRONMENT "${popreg_pg_env}"
+                       FIXTURES_REQUIRED postgres_server TIMEOUT 1200)
+
   # The review workflow end to end through the binary, on PostgreSQL.
   add_test(NAME cli_review_postgres
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli_review_test.sh $<TARGET_FILE:popreg>
