@@ -448,9 +448,10 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   result->u_pairs = std::move(random.pairs);
   ASSIGN_OR_RETURN(model, EstimateU(random.counts, model));
   // lambda: pairs the deterministic rules find, over their recall, over all pairs.
+  // Only their number (all ranks') is needed: the report has it, the pairs go at once.
   BlockingReport det_report;
-  ASSIGN_OR_RETURN(std::vector<Pair> det,
-                   Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false));
+  RETURN_IF_ERROR(
+      Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false).status());
   const double n_left = static_cast<double>(left.size());
   const double space =
       right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
@@ -458,8 +459,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   // carded twice with the same ID and name) is taken as one: a job is run on data expected to
   // hold matches, and a lambda of 0 (clamped to 1e-12, 40 bits against every pair) would let no
   // evidence link anything. With one or more the estimate is as it was.
-  const int64_t det_matches = std::max<int64_t>(det_report.total_pairs, 1);  // all ranks'
-  std::vector<Pair>().swap(det);
+  const int64_t det_matches = std::max<int64_t>(det_report.total_pairs, 1);
   model.lambda = std::clamp(
       EstimateLambda(det_matches, static_cast<int64_t>(space), spec.deterministic_recall), 1e-12,
       0.5);

@@ -51,49 +51,25 @@ PatternCounts SumPatterns(Partition* partition, const PatternCounts& counts) {
   Put(bytes, header, 2);
   Put(bytes, counts.levels.data(), counts.levels.size());
   Put(bytes, counts.counts.data(), counts.counts.size());
-  // Every rank's patterns, each rank's sorted; merged by sorting (pattern, rank) entries.
-  struct Entry {
-    std::span<const Level> pattern;
-    double count;
-  };
-  const std::vector<std::string> all = partition->Gather(bytes);
-  std::vector<std::vector<Level>> levels(all.size());
-  std::vector<Entry> entries;
-  size_t comparisons = counts.comparisons;
-  for (size_t r = 0; r < all.size(); ++r) {
+  // Whole-pair counts are integers in doubles, exact below 2^53 (em.h): the counter's sums and
+  // its sorted patterns are the single process's whatever the ranks' order.
+  PatternCounter total(counts.comparisons);
+  for (const std::string& rank : partition->Gather(bytes)) {
     size_t at = 0;
     uint64_t h[2];
-    Take(all[r], at, h, 2);
-    if (h[0] != comparisons) throw std::runtime_error("partition: ranks count different patterns");
-    levels[r].resize(h[0] * h[1]);
+    Take(rank, at, h, 2);
+    if (h[0] != counts.comparisons) {
+      throw std::runtime_error("partition: ranks count different patterns");
+    }
+    std::vector<Level> levels(h[0] * h[1]);
     std::vector<double> c(h[1]);
-    Take(all[r], at, levels[r].data(), levels[r].size());
-    Take(all[r], at, c.data(), c.size());
-    for (size_t i = 0; i < h[1]; ++i) {
-      entries.push_back(
-          {std::span<const Level>(levels[r]).subspan(i * comparisons, comparisons), c[i]});
+    Take(rank, at, levels.data(), levels.size());
+    Take(rank, at, c.data(), c.size());
+    for (size_t i = 0; i < c.size(); ++i) {
+      total.Add(std::span<const Level>(levels).subspan(i * h[0], h[0]), c[i]);
     }
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return std::lexicographical_compare(a.pattern.begin(), a.pattern.end(), b.pattern.begin(),
-                                        b.pattern.end());
-  });
-  PatternCounts out;
-  out.comparisons = comparisons;
-  for (size_t i = 0; i < entries.size();) {
-    size_t j = i;
-    double sum = 0;
-    // Whole-pair counts are integers in doubles, exact below 2^53: the sum is the single
-    // process's whatever the order.
-    while (j < entries.size() && std::equal(entries[j].pattern.begin(), entries[j].pattern.end(),
-                                            entries[i].pattern.begin())) {
-      sum += entries[j++].count;
-    }
-    out.levels.insert(out.levels.end(), entries[i].pattern.begin(), entries[i].pattern.end());
-    out.counts.push_back(sum);
-    i = j;
-  }
-  return out;
+  return total.Counts();
 }
 
 std::vector<ScoredPair> GatherScored(Partition* partition, std::vector<ScoredPair> pairs) {
