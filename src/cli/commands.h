@@ -63,7 +63,9 @@ void RegisterBackup(CLI::App& app);
 // Progress bars per stage of a linkage, on stderr when it is a terminal; `bars` keeps them.
 link::Progress MakeProgress(std::map<std::string, std::unique_ptr<ProgressBar>>* bars);
 
-// Prints "popreg: <message>" for an error and records exit code 1 (2 for a usage error).
+// The exit code of a command that failed with `status`: 2 for a usage error, 1 otherwise.
+int FailureExitCode(const Status& status);
+// Prints "popreg: <message>" for an error and records its FailureExitCode.
 void Fail(const Status& status);
 // The exit code recorded by the command that ran (0 when none failed).
 int ExitCode();

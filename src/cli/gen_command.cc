@@ -89,9 +89,13 @@ Status RunGen(GenArgs& a) {
 
 }  // namespace
 
+int FailureExitCode(const Status& status) {
+  return status.code() == ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
 void Fail(const Status& status) {
   std::fprintf(stderr, "popreg: %s\n", status.message().c_str());
-  g_exit_code = status.code() == ErrorCode::kInvalidArgument ? 2 : 1;
+  g_exit_code = FailureExitCode(status);
 }
 
 int ExitCode() { return g_exit_code; }

@@ -36,7 +36,7 @@ void RunRanked(const std::string& mode, const std::function<Status(const Ranks&)
   if (ranks.mpi_ && ranks.mpi_->partition().size() > 1) {
     std::fprintf(stderr, "popreg (rank %d of %d): %s\n", ranks.mpi_->partition().rank(),
                  ranks.mpi_->partition().size(), s.message().c_str());
-    ranks.mpi_->Abort(s.code() == ErrorCode::kInvalidArgument ? 2 : 1);
+    ranks.mpi_->Abort(FailureExitCode(s));
   }
   Fail(s);
 }

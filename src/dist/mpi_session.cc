@@ -110,8 +110,6 @@ class Session final : public MpiSession {
 
 }  // namespace
 
-bool MpiAvailable() { return true; }
-
 Result<std::unique_ptr<MpiSession>> StartMpi() {
   int initialized = 0;
   MPI_Initialized(&initialized);

@@ -3,8 +3,6 @@
 
 namespace popreg::dist {
 
-bool MpiAvailable() { return false; }
-
 Result<std::unique_ptr<MpiSession>> StartMpi() {
   return FailedPrecondition(
       "--dist mpi: this popreg was built without MPI (install libopenmpi-dev and build again)");

@@ -3,7 +3,8 @@
 // link::Partition (link/partition.h) over MPI; rank 0 writes the output.
 //
 // This folder is the only one that includes <mpi.h> (mpi_session.cc). A build without MPI
-// compiles no_mpi_session.cc instead, whose Start says so, and every command runs single-process.
+// compiles no_mpi_session.cc instead, whose StartMpi says so, and every command runs
+// single-process.
 #pragma once
 
 #include <memory>
@@ -13,9 +14,6 @@
 #include "link/partition.h"
 
 namespace popreg::dist {
-
-// Whether this build can run with --dist mpi.
-bool MpiAvailable();
 
 // The MPI library of this process, for one command: MPI_Init when started (unless the process
 // already did), MPI_Finalize when destroyed (likewise).
