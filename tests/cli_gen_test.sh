@@ -30,6 +30,16 @@ check "every file is there" bash -c "cd '$work/a' && ls areas.csv register.csv \
 check "gen is deterministic" bash -c "'$popreg' gen --out '$work/b' --households 800 --seed 3 \
   >/dev/null && diff -r '$work/a' '$work/b'"
 
+check "gen --districts writes a city, naming its districts" bash -c "'$popreg' gen \
+  --out '$work/city' --households 900 --seed 3 --district 350102 --districts 3 \
+  | grep -q '^  districts 350102 鼓楼区, 350103 台江区, 350104 仓山区$'"
+for f in register police_population vaccinations; do
+  check "a city's $f.csv has one header" bash -c "LC_ALL=C grep -cxF \"\$(head -1 \
+    '$work/city/$f.csv')\" '$work/city/$f.csv' | grep -qx 1"
+done
+check "--districts 0 fails naming it" bash -c \
+  "'$popreg' gen --out '$work/x' --districts 0 2>&1 | grep -q -- '--districts must be'"
+
 # truth.csv as a discrepancy file of the spec, scored by the city's checker against itself.
 awk -F, 'NR == 1 { print "id,type,community_code,register_key,register_key_2,source_kind,source_row,source_id_number,field,register_value,source_value,birth_key,match_probability,status,proposal"; next }
   { rk = ""; rk2 = ""; sid = ""; bk = ""; f = ""

@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "cli/commands.h"
 #include "gen/district.h"
+#include "norm/regions.h"
 
 namespace popreg::cli {
 namespace {
@@ -64,10 +65,22 @@ Status RunGen(GenArgs& a) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const gen::GenSummary& s = *summary;
-  std::printf("Synthetic district %s in %s (seed %llu), as of %s, window from %s\n",
-              a.options.district_code.c_str(), a.options.out_dir.c_str(),
-              static_cast<unsigned long long>(a.options.seed), s.as_of.Iso().c_str(),
-              s.since.Iso().c_str());
+  if (s.districts.size() > 1) {
+    std::printf("Synthetic city of %zu districts in %s (seed %llu), as of %s, window from %s\n",
+                s.districts.size(), a.options.out_dir.c_str(),
+                static_cast<unsigned long long>(a.options.seed), s.as_of.Iso().c_str(),
+                s.since.Iso().c_str());
+    std::string list;
+    for (const std::string& code : s.districts) {
+      list += (list.empty() ? "" : ", ") + code + " " + norm::RegionName(code);
+    }
+    std::printf("  districts %s\n", list.c_str());
+  } else {
+    std::printf("Synthetic district %s in %s (seed %llu), as of %s, window from %s\n",
+                a.options.district_code.c_str(), a.options.out_dir.c_str(),
+                static_cast<unsigned long long>(a.options.seed), s.as_of.Iso().c_str(),
+                s.since.Iso().c_str());
+  }
   if (!a.profile.empty()) std::printf("  error profile %s\n", a.profile.c_str());
   std::printf("  %lld townships, %lld communities, %lld households, %lld residents\n",
               static_cast<long long>(s.townships), static_cast<long long>(s.communities),
@@ -113,6 +126,10 @@ void RegisterGen(CLI::App& app) {
   cmd->add_option("--since", args->since,
                   "Start of the window YYYY-MM-DD (default: one year before --as-of)");
   cmd->add_option("--district", args->options.district_code, "6-digit county-level division code")
+      ->capture_default_str();
+  cmd->add_option("--districts", args->options.districts,
+                  "Make a city of this many districts: --district, then the other districts of "
+                  "its city and province; --households is shared among them")
       ->capture_default_str();
   cmd->add_option("--profile", args->profile,
                   "Error profile: a TOML file with a [rates] table (see gen-profiles/)");

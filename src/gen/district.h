@@ -55,6 +55,10 @@ struct GenOptions {
   Date since{};
   // The district's 6-digit division code; must be a county-level code in the shipped table.
   std::string district_code = "350902";
+  // A city of this many districts (1-100): district_code and the next codes CityDistricts
+  // gives, `households` shared among them. Each district is made and written in turn, so memory
+  // is one district's however many there are.
+  int districts = 1;
   // Overrides of RateSpecs() by name (a profile's, then the command line's).
   RateMap rates;
 };
@@ -69,8 +73,9 @@ struct FileSummary {
 struct GenSummary {
   Date as_of;
   Date since;
-  int64_t households = 0;  // households of the world
-  int64_t persons = 0;     // persons of the world who lived in the district
+  std::vector<std::string> districts;  // their division codes, the first the option's
+  int64_t households = 0;              // households of the world
+  int64_t persons = 0;                 // persons of the world who lived in the district
   int64_t townships = 0;
   int64_t communities = 0;
   std::vector<FileSummary> files;
@@ -78,10 +83,19 @@ struct GenSummary {
   std::vector<std::pair<std::string, int64_t>> truth;
 };
 
+// The county-level division codes of a city of `count` districts that starts at `first`: first,
+// then the other codes in use of its prefecture (the same first four digits), then of the rest
+// of its province, in the table's order. InvalidArgument when `first` is not a county-level code
+// or the province has too few.
+Result<std::vector<std::string>> CityDistricts(const std::string& first, int count);
+
 // Checks the options (dates, district code, rate names and values in [0, 1]) and writes the
-// district into options.out_dir (created if missing; existing files of the same names are
-// replaced). Deterministic: the same options give byte-identical files. Errors name the file or
-// the option at fault.
+// district, or the city of options.districts districts, into options.out_dir (created if
+// missing; existing files of the same names are replaced). A city's files are one district's
+// files after another (each department's file in one spelling, with one header; person,
+// household and row numbers running on); its truth.csv is sorted as a district's. Deterministic:
+// the same options give byte-identical files, and a city of one district is the district.
+// Errors name the file or the option at fault.
 Result<GenSummary> GenerateDistrict(const GenOptions& options);
 
 }  // namespace popreg::gen

@@ -270,40 +270,60 @@ std::multiset<std::string> DeriveTruth(std::map<io::Kind, Table>& t, const Date&
   return out;
 }
 
-class DistrictTest : public ::testing::Test {
+// Every DistrictTest runs on a district (parameter 1) and on a city of three districts written
+// one after another into the same files (parameter 3): the city's files must read back and
+// derive their truth exactly as a district's do.
+class DistrictTest : public ::testing::TestWithParam<int> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(TempDir("popreg-gen"));
-    GenOptions o;
-    o.out_dir = *dir_;
-    o.households = 4000;
-    o.seed = 11;
-    auto s = GenerateDistrict(o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    summary_ = new GenSummary(*s);
+  struct Made {
+    std::string dir;
+    GenSummary summary;
+  };
+  static const Made& Get() {
+    const int districts = GetParam();
+    if (made_ == nullptr) made_ = new std::map<int, Made>;
+    auto it = made_->find(districts);
+    if (it == made_->end()) {
+      GenOptions o;
+      o.out_dir = TempDir("popreg-gen-" + std::to_string(districts));
+      o.households = 4000;
+      o.seed = 11;
+      o.districts = districts;
+      auto s = GenerateDistrict(o);
+      EXPECT_TRUE(s.ok()) << s.status().ToString();
+      it = made_->emplace(districts, Made{o.out_dir, s.ok() ? *s : GenSummary{}}).first;
+    }
+    return it->second;
   }
+  static const std::string& Dir() { return Get().dir; }
+  static const GenSummary& Summary() { return Get().summary; }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete dir_;
-    delete summary_;
+    if (made_ == nullptr) return;
+    for (const auto& [n, m] : *made_) fs::remove_all(m.dir);
+    delete made_;
+    made_ = nullptr;
   }
-  static std::string* dir_;
-  static GenSummary* summary_;
+  static std::map<int, Made>* made_;
 };
-std::string* DistrictTest::dir_ = nullptr;
-GenSummary* DistrictTest::summary_ = nullptr;
+std::map<int, DistrictTest::Made>* DistrictTest::made_ = nullptr;
 
-TEST_F(DistrictTest, TruthIsWhatTheFilesSay) {
+INSTANTIATE_TEST_SUITE_P(DistrictOrCity, DistrictTest, ::testing::Values(1, 3),
+                         [](const auto& info) {
+                           return info.param == 1 ? std::string("District")
+                                                  : "CityOf" + std::to_string(info.param);
+                         });
+
+TEST_P(DistrictTest, TruthIsWhatTheFilesSay) {
   std::map<io::Kind, Table> tables;
-  for (io::Kind k : io::AllKinds()) tables[k] = ReadKind(*dir_, k);
-  AttachIdentities(*dir_, &tables);
+  for (io::Kind k : io::AllKinds()) tables[k] = ReadKind(Dir(), k);
+  AttachIdentities(Dir(), &tables);
   for (io::Kind k :
        {io::Kind::kRegister, io::Kind::kPolicePopulation, io::Kind::kPoliceBirths,
         io::Kind::kVaccinations, io::Kind::kCremations, io::Kind::kDeathCertificates}) {
     ASSERT_EQ(tables[k].pid.size(), tables[k].rows.size()) << io::KindName(k);
   }
-  const std::multiset<std::string> truth = ReadTruth(*dir_);
-  const std::multiset<std::string> derived = DeriveTruth(tables, summary_->as_of, summary_->since);
+  const std::multiset<std::string> truth = ReadTruth(Dir());
+  const std::multiset<std::string> derived = DeriveTruth(tables, Summary().as_of, Summary().since);
   std::vector<std::string> only_truth, only_derived;
   std::set_difference(truth.begin(), truth.end(), derived.begin(), derived.end(),
                       std::back_inserter(only_truth));
@@ -318,23 +338,23 @@ TEST_F(DistrictTest, TruthIsWhatTheFilesSay) {
   EXPECT_EQ(truth.size(), derived.size());
 }
 
-TEST_F(DistrictTest, EveryDiscrepancyTypeOccurs) {
-  ASSERT_EQ(summary_->truth.size(), 8u);
-  for (const auto& [type, n] : summary_->truth) EXPECT_GT(n, 0) << type;
+TEST_P(DistrictTest, EveryDiscrepancyTypeOccurs) {
+  ASSERT_EQ(Summary().truth.size(), 8u);
+  for (const auto& [type, n] : Summary().truth) EXPECT_GT(n, 0) << type;
   // Twins whose birth neither office carded share one key and count twice.
   std::map<std::string, int> births;
-  for (const std::string& line : ReadTruth(*dir_)) {
+  for (const std::string& line : ReadTruth(Dir())) {
     if (line.starts_with("unrecorded_birth,")) births[line]++;
   }
   EXPECT_FALSE(births.empty());
 }
 
-TEST_F(DistrictTest, FilesUseEveryEncodingHeaderLanguageAndSpelling) {
+TEST_P(DistrictTest, FilesUseEveryEncodingHeaderLanguageAndSpelling) {
   std::set<io::Encoding> encodings;
   std::set<bool> languages;
   std::set<std::string> date_forms, sex_forms;
   for (io::Kind k : io::AllKinds()) {
-    Table t = ReadKind(*dir_, k);
+    Table t = ReadKind(Dir(), k);
     encodings.insert(t.encoding);
     languages.insert(t.chinese);
     for (const auto& row : t.rows) {
@@ -364,16 +384,16 @@ TEST_F(DistrictTest, FilesUseEveryEncodingHeaderLanguageAndSpelling) {
   }
 }
 
-TEST_F(DistrictTest, PeopleLookLikeARealDistrict) {
-  Table police = ReadKind(*dir_, io::Kind::kPolicePopulation);
-  Table reg = ReadKind(*dir_, io::Kind::kRegister);
+TEST_P(DistrictTest, PeopleLookLikeARealDistrict) {
+  Table police = ReadKind(Dir(), io::Kind::kPolicePopulation);
+  Table reg = ReadKind(Dir(), io::Kind::kRegister);
   ASSERT_GT(police.rows.size(), 8000u);
-  Norm n{summary_->as_of};
+  Norm n{Summary().as_of};
   std::map<std::string, int> surnames;
   int compound = 0, dotted = 0, retired_codes = 0, migrants = 0, legacy15 = 0;
   for (const auto& row : police.rows) {
     const std::string name = n.Name(row.at("name"));
-    const norm::IdInfo id = norm::ParseIdNumber(row.at("id_number"), summary_->as_of);
+    const norm::IdInfo id = norm::ParseIdNumber(row.at("id_number"), Summary().as_of);
     // Police IDs are always valid and agree with the person's birth date and sex.
     ASSERT_TRUE(id.valid()) << row.at("id_number");
     EXPECT_EQ(id.birth.Iso(), n.Date_(row.at("birth_date")));
@@ -381,7 +401,10 @@ TEST_F(DistrictTest, PeopleLookLikeARealDistrict) {
     ASSERT_TRUE(norm::IdAddressCodeEverUsed(id.normalized)) << id.normalized;
     const norm::Region* region = norm::FindRegion(id.normalized.substr(0, 6));
     if (region != nullptr && region->until != 0) ++retired_codes;
-    if (id.normalized.substr(0, 6) != "350902") ++migrants;
+    if (std::find(Summary().districts.begin(), Summary().districts.end(),
+                  id.normalized.substr(0, 6)) == Summary().districts.end()) {
+      ++migrants;
+    }
     if (name.find("·") != std::string::npos) {
       ++dotted;
       continue;
@@ -484,17 +507,17 @@ std::vector<std::string> TruthKeys(const ReadBack& d, const std::string& type) {
   return keys;
 }
 
-TEST_F(DistrictTest, PopulationRowsAreWellFormed) {
-  const Population pop = ReadPopulation(*dir_);
+TEST_P(DistrictTest, PopulationRowsAreWellFormed) {
+  const Population pop = ReadPopulation(Dir());
   const std::vector<std::string> header = {
       "person", "household",  "community_code", "card_no",          "name",
       "sex",    "birth_date", "id_number",      "relation",         "ethnicity",
       "status", "death_date", "moved_out_date", "mother_id_number", "mother_person"};
   EXPECT_EQ(pop.header, header);
   ASSERT_GT(pop.rows.size(), 8000u);
-  const Date as_of = summary_->as_of;
+  const Date as_of = Summary().as_of;
   std::set<std::string> ids, communities;
-  const Table areas = ReadKind(*dir_, io::Kind::kAreas);
+  const Table areas = ReadKind(Dir(), io::Kind::kAreas);
   for (const auto& row : areas.rows) {
     if (row.at("level") == "community") communities.insert(row.at("code"));
   }
@@ -545,15 +568,15 @@ TEST_F(DistrictTest, PopulationRowsAreWellFormed) {
   }
   EXPECT_GT(statuses["deceased"], 0);
   EXPECT_GT(statuses["moved_out"], 0);
-  const auto file = std::find_if(summary_->files.begin(), summary_->files.end(),
+  const auto file = std::find_if(Summary().files.begin(), Summary().files.end(),
                                  [](const FileSummary& f) { return f.file == "population.csv"; });
-  ASSERT_NE(file, summary_->files.end());
+  ASSERT_NE(file, Summary().files.end());
   EXPECT_EQ(file->rows, static_cast<int64_t>(pop.rows.size()));
 }
 
-TEST_F(DistrictTest, IdentitiesMapEveryRegisterRowToItsPerson) {
-  const ReadBack d = ReadDistrict(*dir_);
-  Norm n{summary_->as_of};
+TEST_P(DistrictTest, IdentitiesMapEveryRegisterRowToItsPerson) {
+  const ReadBack d = ReadDistrict(Dir());
+  Norm n{Summary().as_of};
   const Table& reg = d.tables.at(io::Kind::kRegister);
   ASSERT_EQ(reg.pid.size(), reg.rows.size());
   for (size_t i = 0; i < reg.rows.size(); ++i) {
@@ -580,9 +603,9 @@ TEST_F(DistrictTest, IdentitiesMapEveryRegisterRowToItsPerson) {
   }
 }
 
-TEST_F(DistrictTest, PopulationHoldsEveryRegisterAndPolicePersonAsTheyAre) {
-  const ReadBack d = ReadDistrict(*dir_);
-  Norm n{summary_->as_of};
+TEST_P(DistrictTest, PopulationHoldsEveryRegisterAndPolicePersonAsTheyAre) {
+  const ReadBack d = ReadDistrict(Dir());
+  Norm n{Summary().as_of};
   const Table& reg = d.tables.at(io::Kind::kRegister);
   for (size_t i = 0; i < reg.rows.size(); ++i) {
     const auto* p = d.pop.Find(reg.pid[i]);
@@ -617,7 +640,7 @@ TEST_F(DistrictTest, PopulationHoldsEveryRegisterAndPolicePersonAsTheyAre) {
     const Table& t = d.tables.at(k);
     for (size_t i = 0; i < t.rows.size(); ++i) {
       const auto* p = d.pop.Find(t.pid[i]);
-      if (p == nullptr || n.Date_(t.rows[i].at("death_date")) > summary_->as_of.Iso()) continue;
+      if (p == nullptr || n.Date_(t.rows[i].at("death_date")) > Summary().as_of.Iso()) continue;
       EXPECT_EQ(p->at("status"), "deceased") << io::KindName(k) << " row " << i + 1;
       EXPECT_EQ(p->at("death_date"), n.Date_(t.rows[i].at("death_date")));
     }
@@ -627,9 +650,9 @@ TEST_F(DistrictTest, PopulationHoldsEveryRegisterAndPolicePersonAsTheyAre) {
 // A wrong population (a person missing or twice, a wrong status) breaks one of these: each
 // population person is in the register, or is what a perfect comparison asks the office to card,
 // and the living are the police list and those the truth explains.
-TEST_F(DistrictTest, PopulationIsWhatTheTruthAsksFor) {
-  const ReadBack d = ReadDistrict(*dir_);
-  const std::string as_of = summary_->as_of.Iso(), since = summary_->since.Iso();
+TEST_P(DistrictTest, PopulationIsWhatTheTruthAsksFor) {
+  const ReadBack d = ReadDistrict(Dir());
+  const std::string as_of = Summary().as_of.Iso(), since = Summary().since.Iso();
   auto in_window = [&](const std::string& iso) { return since <= iso && iso <= as_of; };
   std::set<int64_t> carded, police, absent;
   const Table& reg = d.tables.at(io::Kind::kRegister);
@@ -732,6 +755,90 @@ TEST(GenerateDistrict, SameSeedSameBytesOtherSeedOtherBytes) {
   EXPECT_NE(runs[0].at("register.csv"), runs[2].at("register.csv"));
 }
 
+TEST(GenerateDistrict, ACityIsItsDistrictsOneAfterAnother) {
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  GenOptions o;
+  o.households = 300;
+  o.seed = 5;
+  o.out_dir = TempDir("popreg-first");
+  ASSERT_TRUE(GenerateDistrict(o).ok());
+  GenOptions c = o;
+  c.households = 900;
+  c.districts = 3;
+  c.out_dir = TempDir("popreg-city");
+  auto s = GenerateDistrict(c);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->districts, (std::vector<std::string>{"350902", "350921", "350922"}));
+  EXPECT_EQ(s->households, 900);
+  // The first district is the district alone: each department's file starts with its bytes (one
+  // spelling, one header), and the other districts' rows follow.
+  for (io::Kind k : io::AllKinds()) {
+    const std::string file = std::string(io::KindName(k)) + ".csv";
+    const std::string alone = read(o.out_dir + "/" + file), city = read(c.out_dir + "/" + file);
+    EXPECT_TRUE(city.starts_with(alone)) << file;
+    EXPECT_GT(city.size(), alone.size()) << file;
+  }
+  // Every district's communities are in the register, and no ID is given out twice.
+  const Table reg = ReadKind(c.out_dir, io::Kind::kRegister);
+  std::set<std::string> districts;
+  for (const auto& row : reg.rows) districts.insert(row.at("community_code").substr(0, 6));
+  EXPECT_EQ(districts, std::set<std::string>(s->districts.begin(), s->districts.end()));
+  auto pop = io::CsvReader::Open(c.out_dir + "/population.csv");
+  ASSERT_TRUE(pop.ok());
+  io::CsvRecord rec;
+  ASSERT_TRUE(*(*pop)->Next(&rec));
+  const size_t id_col =
+      std::find(rec.fields.begin(), rec.fields.end(), "id_number") - rec.fields.begin();
+  std::set<std::string> ids;
+  std::set<int64_t> persons;
+  size_t rows = 0;
+  while (*(*pop)->Next(&rec)) {
+    ++rows;
+    EXPECT_TRUE(persons.insert(std::stoll(rec.fields[0])).second) << rec.fields[0];
+    if (!rec.fields[id_col].empty()) {
+      EXPECT_TRUE(ids.insert(rec.fields[id_col]).second) << rec.fields[id_col];
+    }
+  }
+  EXPECT_GT(rows, 2500u);
+  // identities.csv numbers each file's rows 1..n once.
+  auto idf = io::CsvReader::Open(c.out_dir + "/identities.csv");
+  ASSERT_TRUE(idf.ok());
+  ASSERT_TRUE(*(*idf)->Next(&rec));
+  std::map<std::string, std::set<int64_t>> numbered;
+  while (*(*idf)->Next(&rec)) {
+    EXPECT_TRUE(numbered[rec.fields[0]].insert(std::stoll(rec.fields[1])).second)
+        << rec.fields[0] << " row " << rec.fields[1];
+  }
+  EXPECT_EQ(numbered["register"].size(), reg.rows.size());
+  EXPECT_EQ(*numbered["register"].rbegin(), static_cast<int64_t>(reg.rows.size()));
+  fs::remove_all(o.out_dir);
+  fs::remove_all(c.out_dir);
+}
+
+TEST(CityDistricts, TheCityFirstThenTheProvince) {
+  auto nine = CityDistricts("350902", 9);
+  ASSERT_TRUE(nine.ok());
+  for (const std::string& code : *nine) EXPECT_TRUE(code.starts_with("3509")) << code;
+  EXPECT_EQ(nine->front(), "350902");
+  auto ten = CityDistricts("350902", 10);
+  ASSERT_TRUE(ten.ok());
+  EXPECT_EQ(std::vector<std::string>(ten->begin(), ten->begin() + 9), *nine);
+  EXPECT_TRUE(ten->back().starts_with("35"));
+  EXPECT_FALSE(ten->back().starts_with("3509"));
+  // Fujian has 84 county-level divisions in use.
+  EXPECT_TRUE(CityDistricts("350902", 84).ok());
+  auto too_many = CityDistricts("350902", 85);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.status().message().find("福建省"), std::string::npos);
+  EXPECT_FALSE(CityDistricts("350902", 0).ok());
+  auto unknown = CityDistricts("999999", 2);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("999999"), std::string::npos);
+}
+
 TEST(GenerateDistrict, RejectsBadOptionsNamingThem) {
   GenOptions o;
   o.out_dir = TempDir("popreg-bad");
@@ -750,6 +857,11 @@ TEST(GenerateDistrict, RejectsBadOptionsNamingThem) {
   o.rates = {};
   o.since = Date{2027, 1, 1};
   EXPECT_FALSE(GenerateDistrict(o).ok());
+  o.since = Date{};
+  o.districts = 20;  // more districts than households
+  r = GenerateDistrict(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--districts"), std::string::npos);
   fs::remove_all(o.out_dir);
 }
 

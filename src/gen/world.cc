@@ -82,8 +82,8 @@ class Builder {
  public:
   // rng_ draws everything the default rates use; extra_ draws only for rates whose default is 0,
   // so that setting them leaves the default district unchanged where they do not act.
-  Builder(const GenOptions& options, World* w)
-      : w_(*w), rng_(Rng(options.seed).Fork(1)), extra_(Rng(options.seed).Fork(3)) {}
+  Builder(const GenOptions& options, World* w, IdSet* ids)
+      : w_(*w), rng_(Rng(options.seed).Fork(1)), extra_(Rng(options.seed).Fork(3)), ids_(*ids) {}
 
   Status Build() {
     RETURN_IF_ERROR(SetUp());
@@ -280,8 +280,8 @@ class Builder {
       int seq = static_cast<int>(rng_.Uniform(500)) * 2 + (sex == 'M' ? 1 : 0);
       if (seq == 0) continue;
       std::string first17 = code + birth.Compact() + Pad(seq, 3);
-      std::string id = first17 + norm::IdCheckChar(first17);
-      if (ids_.insert(id).second) return id;
+      // The first 17 characters are digits and determine the check character.
+      if (ids_.insert(std::stoull(first17)).second) return first17 + norm::IdCheckChar(first17);
     }
   }
 
@@ -851,7 +851,7 @@ class Builder {
   std::vector<const norm::Region*> county_codes_;
   std::vector<const norm::Region*> province_retired_;
   int district_since_ = 0;
-  std::unordered_set<std::string> ids_;
+  IdSet& ids_;
   WeightedIndex given_[2][2] = {{Dummy(), Dummy()}, {Dummy(), Dummy()}};
   WeightedIndex surname_index_ = Dummy();
   WeightedIndex she_index_ = Dummy();
@@ -874,10 +874,10 @@ bool Person::OnPolice(const Date& as_of) const {
 
 std::span<const RateSpec> RateSpecs() { return kRates; }
 
-Result<World> BuildWorld(const GenOptions& options) {
+Result<World> BuildWorld(const GenOptions& options, IdSet* ids) {
   World w;
   w.options = options;
-  Builder b(options, &w);
+  Builder b(options, &w, ids);
   RETURN_IF_ERROR(b.Build());
   return w;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/date.h"
@@ -96,11 +97,12 @@ struct World {
   double rate(std::string_view name) const { return rates.at(std::string(name)); }
 };
 
-// Builds the people, their events and the register (with its mistakes). Deterministic in
-// options.seed.
-Result<World> BuildWorld(const GenOptions& options);
+// The ID numbers given out so far, as the number their first 17 digits spell (the 18th follows
+// from them). Shared by the districts of a city so that no two persons get the same ID.
+using IdSet = std::unordered_set<uint64_t>;
 
-// Writes every file of the district and truth.csv/identities.csv; fills the summary.
-Status WriteDistrict(const World& world, GenSummary* summary);
+// Builds the people, their events and the register (with its mistakes), giving out IDs not in
+// `ids` and adding them to it. Deterministic in options.seed and the IDs already given out.
+Result<World> BuildWorld(const GenOptions& options, IdSet* ids);
 
 }  // namespace popreg::gen

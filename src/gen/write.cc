@@ -15,6 +15,7 @@
 #include "io/schema.h"
 #include "norm/id_number.h"
 #include "norm/name.h"
+#include "norm/regions.h"
 
 namespace popreg::gen {
 namespace {
@@ -58,20 +59,48 @@ struct Style {
   bool chinese_status = false;
 };
 
+// A discrepancy a perfect comparison must report (truth.csv); `type` indexes kTruthTypes.
+struct TruthRow {
+  int type;
+  std::string key, key2, field;
+  auto operator<=>(const TruthRow&) const = default;
+};
+
+constexpr std::string_view kTruthTypes[] = {
+    "missing_in_register", "absent_from_source",    "field_mismatch",    "unrecorded_birth",
+    "unrecorded_death",    "duplicate_in_register", "invalid_id_number", "incomplete_record"};
+
+// The files the districts of a city write one after another: each department's file keeps the
+// spelling the first district chose, and person, household and row numbers go on where the
+// district before stopped. The truth is held until the last district, to be written sorted.
+struct Outputs {
+  struct File {
+    std::string name;  // e.g. "register.csv"
+    Style style;
+    std::vector<size_t> order;  // the spec's columns in the order the file has them
+    std::unique_ptr<io::CsvWriter> out;
+    int64_t rows = 0;
+  };
+  std::string dir;
+  std::vector<File> files;  // by the order Writer::Run makes them
+  std::unique_ptr<io::CsvWriter> identities, population;
+  int64_t identity_rows = 0, population_rows = 0;
+  std::vector<TruthRow> truth;
+  int64_t persons = 0, households = 0;  // of the districts already written
+
+  std::string Path(std::string_view file) const {
+    return (std::filesystem::path(dir) / file).string();
+  }
+};
+
 constexpr std::string_view kDotForms[] = {"·", "•", "．", ".", "・"};
 
 class Writer {
  public:
-  Writer(const World& w, GenSummary* summary)
-      : w_(w),
-        summary_(*summary),
-        rng_(Rng(w.options.seed).Fork(2)),
-        extra_(Rng(w.options.seed).Fork(4)) {}
+  Writer(const World& w, Outputs* out)
+      : w_(w), out_(*out), rng_(Rng(w.options.seed).Fork(2)), extra_(Rng(w.options.seed).Fork(4)) {}
 
   Status Run() {
-    std::error_code ec;
-    std::filesystem::create_directories(w_.options.out_dir, ec);
-    if (ec) return IoError("cannot create directory '" + w_.options.out_dir + "': " + ec.message());
     Index();
     std::vector<SourceFile> files;
     files.push_back(Areas());
@@ -82,11 +111,38 @@ class Writer {
     files.push_back(DeathRecords(io::Kind::kCremations));
     files.push_back(DeathRecords(io::Kind::kDeathCertificates));
     files.push_back(ManualReport());
+    first_row_.assign(files.size(), 0);
     for (size_t i = 0; i < files.size(); ++i) RETURN_IF_ERROR(WriteFile(files[i], i));
     RETURN_IF_ERROR(WriteIdentities(files));
     const Known known = WhoSourcesKnow(files);
-    RETURN_IF_ERROR(WriteTruth(files, known));
+    AddTruth(files, known);
     return WritePopulation(known);
+  }
+
+  // Writes truth.csv (sorted) and closes every file; fills the summary's files and truth counts.
+  static Status Finish(Outputs& out, GenSummary* summary) {
+    for (Outputs::File& f : out.files) {
+      RETURN_IF_ERROR(f.out->Close());
+      summary->files.push_back({f.name, f.rows, std::string(io::EncodingName(f.style.encoding)),
+                                f.style.chinese_headers});
+    }
+    RETURN_IF_ERROR(out.identities->Close());
+    summary->files.push_back({"identities.csv", out.identity_rows, "utf-8", false});
+    std::sort(out.truth.begin(), out.truth.end());
+    ASSIGN_OR_RETURN(auto truth, io::CsvWriter::Create(out.Path("truth.csv")));
+    RETURN_IF_ERROR(truth->Write(std::vector<std::string>{"type", "key", "key2", "field"}));
+    std::map<int, int64_t> counts;
+    for (const TruthRow& t : out.truth) {
+      counts[t.type]++;
+      RETURN_IF_ERROR(truth->Write(
+          std::vector<std::string>{std::string(kTruthTypes[t.type]), t.key, t.key2, t.field}));
+    }
+    RETURN_IF_ERROR(truth->Close());
+    summary->files.push_back({"truth.csv", static_cast<int64_t>(out.truth.size()), "utf-8", false});
+    for (int t = 0; t < 8; ++t) summary->truth.emplace_back(kTruthTypes[t], counts[t]);
+    RETURN_IF_ERROR(out.population->Close());
+    summary->files.push_back({"population.csv", out.population_rows, "utf-8", false});
+    return Status::Ok();
   }
 
  private:
@@ -449,21 +505,32 @@ class Writer {
     return st.chinese_status ? "迁出" : "moved_out";
   }
 
+  // Writes the district's rows of a file, after the earlier districts' rows. The first district
+  // chooses the file's spelling and writes its header.
   Status WriteFile(const SourceFile& f, size_t index) {
-    const Style st = MakeStyle(index);
-    const std::string file = std::string(io::KindName(f.kind)) + ".csv";
-    const std::string path = (std::filesystem::path(w_.options.out_dir) / file).string();
     const auto columns = io::Columns(f.kind);
-    std::vector<size_t> order(columns.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (st.shuffle_columns) rng_.Shuffle(order);
-    std::vector<std::string> header;
-    for (size_t i : order) {
-      header.emplace_back(st.chinese_headers ? columns[i].alias : columns[i].name);
+    if (out_.files.size() <= index) out_.files.resize(index + 1);
+    Outputs::File& file = out_.files[index];
+    if (!file.out) {
+      file.name = std::string(io::KindName(f.kind)) + ".csv";
+      file.style = MakeStyle(index);
+      const Style& st = file.style;
+      file.order.resize(columns.size());
+      for (size_t i = 0; i < file.order.size(); ++i) file.order[i] = i;
+      if (st.shuffle_columns) rng_.Shuffle(file.order);
+      std::vector<std::string> header;
+      for (size_t i : file.order) {
+        header.emplace_back(st.chinese_headers ? columns[i].alias : columns[i].name);
+      }
+      if (st.extra_column) header.emplace_back(st.chinese_headers ? "备注" : "remark");
+      ASSIGN_OR_RETURN(file.out, io::CsvWriter::Create(out_.Path(file.name), st.encoding, st.crlf));
+      RETURN_IF_ERROR(file.out->Write(header));
     }
-    if (st.extra_column) header.emplace_back(st.chinese_headers ? "备注" : "remark");
-    ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(path, st.encoding, st.crlf));
-    RETURN_IF_ERROR(out->Write(header));
+    const Style& st = file.style;
+    const std::vector<size_t>& order = file.order;
+    io::CsvWriter* out = file.out.get();
+    first_row_[index] = file.rows;
+    file.rows += static_cast<int64_t>(f.rows.size());
     const bool department = f.kind != io::Kind::kRegister;
     std::vector<std::string> cells;
     for (const Row& row : f.rows) {
@@ -493,30 +560,27 @@ class Writer {
       if (st.extra_column) cells.emplace_back(rng_.Bernoulli(0.05) ? "已核实" : "");
       RETURN_IF_ERROR(out->Write(cells));
     }
-    RETURN_IF_ERROR(out->Close());
-    summary_.files.push_back({file, static_cast<int64_t>(f.rows.size()),
-                              std::string(io::EncodingName(st.encoding)), st.chinese_headers});
     return Status::Ok();
   }
 
+  // identities.csv: each district's rows after the earlier districts' (a file's rows and the
+  // persons numbered on from theirs).
   Status WriteIdentities(const std::vector<SourceFile>& files) {
-    const std::string path =
-        (std::filesystem::path(w_.options.out_dir) / "identities.csv").string();
-    ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(path));
-    RETURN_IF_ERROR(out->Write(std::vector<std::string>{"kind", "row", "person"}));
-    for (const SourceFile& f : files) {
+    if (!out_.identities) {
+      ASSIGN_OR_RETURN(out_.identities, io::CsvWriter::Create(out_.Path("identities.csv")));
+      RETURN_IF_ERROR(out_.identities->Write(std::vector<std::string>{"kind", "row", "person"}));
+    }
+    for (size_t k = 0; k < files.size(); ++k) {
+      const SourceFile& f = files[k];
       if (!f.person_rows) continue;
       for (size_t i = 0; i < f.rows.size(); ++i) {
-        RETURN_IF_ERROR(out->Write(std::vector<std::string>{std::string(io::KindName(f.kind)),
-                                                            std::to_string(i + 1),
-                                                            std::to_string(f.rows[i].pid)}));
+        RETURN_IF_ERROR(out_.identities->Write(std::vector<std::string>{
+            std::string(io::KindName(f.kind)), std::to_string(first_row_[k] + i + 1),
+            std::to_string(out_.persons + f.rows[i].pid)}));
       }
+      out_.identity_rows += static_cast<int64_t>(f.rows.size());
     }
-    int64_t rows = 0;
-    for (const SourceFile& f : files)
-      rows += f.person_rows ? static_cast<int64_t>(f.rows.size()) : 0;
-    summary_.files.push_back({"identities.csv", rows, "utf-8", false});
-    return out->Close();
+    return Status::Ok();
   }
 
   // -- The truth: the spec's definitions and rules 1-7 applied to what the generator knows --
@@ -550,16 +614,9 @@ class Writer {
     return k;
   }
 
-  Status WriteTruth(const std::vector<SourceFile>& files, const Known& known) {
-    struct TruthRow {
-      int type;
-      std::string key, key2, field;
-      auto operator<=>(const TruthRow&) const = default;
-    };
-    static constexpr std::string_view kTypes[] = {
-        "missing_in_register", "absent_from_source",    "field_mismatch",    "unrecorded_birth",
-        "unrecorded_death",    "duplicate_in_register", "invalid_id_number", "incomplete_record"};
-    std::vector<TruthRow> truth;
+  // Adds the district's truth rows to out_.truth.
+  void AddTruth(const std::vector<SourceFile>& files, const Known& known) {
+    std::vector<TruthRow>& truth = out_.truth;
     // The register row a police person links to: the first living row (the original card of a
     // person carded twice).
     auto linked_row = [&](int64_t pid) -> const RegisterRow* {
@@ -626,20 +683,6 @@ class Writer {
       if (!p.BornIn(w_.since, as_of) || rows_of_person_.count(pid)) continue;
       truth.push_back({3, w_.persons[p.mother].id + "|" + p.birth.Iso() + "|" + p.sex, "", ""});
     }
-    std::sort(truth.begin(), truth.end());
-    const std::string path = (std::filesystem::path(w_.options.out_dir) / "truth.csv").string();
-    ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(path));
-    RETURN_IF_ERROR(out->Write(std::vector<std::string>{"type", "key", "key2", "field"}));
-    std::map<int, int64_t> counts;
-    for (const TruthRow& t : truth) {
-      counts[t.type]++;
-      RETURN_IF_ERROR(out->Write(
-          std::vector<std::string>{std::string(kTypes[t.type]), t.key, t.key2, t.field}));
-    }
-    RETURN_IF_ERROR(out->Close());
-    summary_.files.push_back({"truth.csv", static_cast<int64_t>(truth.size()), "utf-8", false});
-    for (int t = 0; t < 8; ++t) summary_.truth.emplace_back(kTypes[t], counts[t]);
-    return Status::Ok();
   }
 
   // -- The true register: what the register should hold on as_of --
@@ -661,14 +704,15 @@ class Writer {
   // population.csv: one row per person InPopulation, in canonical spelling, households in the
   // world's order with their members head first. Draws no random numbers.
   Status WritePopulation(const Known& known) {
-    const std::string path =
-        (std::filesystem::path(w_.options.out_dir) / "population.csv").string();
-    ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(path));
-    RETURN_IF_ERROR(out->Write(std::vector<std::string>{
-        "person", "household", "community_code", "card_no", "name", "sex", "birth_date",
-        "id_number", "relation", "ethnicity", "status", "death_date", "moved_out_date",
-        "mother_id_number", "mother_person"}));
-    int64_t rows = 0;
+    if (!out_.population) {
+      ASSIGN_OR_RETURN(out_.population, io::CsvWriter::Create(out_.Path("population.csv")));
+      RETURN_IF_ERROR(out_.population->Write(std::vector<std::string>{
+          "person", "household", "community_code", "card_no", "name", "sex", "birth_date",
+          "id_number", "relation", "ethnicity", "status", "death_date", "moved_out_date",
+          "mother_id_number", "mother_person"}));
+    }
+    io::CsvWriter* out = out_.population.get();
+    const int64_t persons = out_.persons;
     for (size_t h = 0; h < w_.households.size(); ++h) {
       const Household& hh = w_.households[h];
       for (int64_t pid : hh.members) {
@@ -678,42 +722,97 @@ class Writer {
         const char* status = deceased ? "deceased" : p.moved_out ? "moved_out" : "alive";
         const bool has_mother = p.mother >= 0;
         RETURN_IF_ERROR(out->Write(std::vector<std::string>{
-            std::to_string(pid), std::to_string(h), w_.communities[hh.community].code, hh.card_no,
-            p.name, std::string(1, p.sex), p.birth.Iso(), p.id, p.relation, p.ethnicity, status,
-            deceased ? p.death.Iso() : "", p.moved_out ? p.moved_out_on.Iso() : "",
-            has_mother ? w_.persons[p.mother].id : "",
-            has_mother ? std::to_string(p.mother) : ""}));
-        ++rows;
+            std::to_string(persons + pid), std::to_string(out_.households + int64_t(h)),
+            w_.communities[hh.community].code, hh.card_no, p.name, std::string(1, p.sex),
+            p.birth.Iso(), p.id, p.relation, p.ethnicity, status, deceased ? p.death.Iso() : "",
+            p.moved_out ? p.moved_out_on.Iso() : "", has_mother ? w_.persons[p.mother].id : "",
+            has_mother ? std::to_string(persons + p.mother) : ""}));
+        ++out_.population_rows;
       }
     }
-    RETURN_IF_ERROR(out->Close());
-    summary_.files.push_back({"population.csv", rows, "utf-8", false});
     return Status::Ok();
   }
 
   const World& w_;
-  GenSummary& summary_;
+  Outputs& out_;
   Rng rng_;
   Rng extra_;
   std::unordered_map<int64_t, std::vector<size_t>> rows_of_person_;
+  std::vector<int64_t> first_row_;  // by file: the rows earlier districts wrote
 };
+
+// The seed of the k-th district of a city: the city's seed for the first, so that a city of one
+// district is the district `--seed` alone gives.
+uint64_t DistrictSeed(uint64_t seed, int k) {
+  return seed + static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ULL;
+}
 
 }  // namespace
 
-Status WriteDistrict(const World& world, GenSummary* summary) {
-  return Writer(world, summary).Run();
+Result<std::vector<std::string>> CityDistricts(const std::string& first, int count) {
+  if (count < 1 || count > 100) return InvalidArgument("--districts must be between 1 and 100");
+  const norm::Region* start = nullptr;
+  for (const norm::Region& r : norm::AllRegions()) {
+    if (r.level == "县级" && r.code == first && (start == nullptr || r.until == 0)) start = &r;
+  }
+  if (start == nullptr) {
+    return InvalidArgument("--district " + first +
+                           " is not a county-level division code of the shipped table");
+  }
+  std::vector<std::string> codes{first};
+  std::set<std::string> seen{first};
+  // Two passes: the other districts of the same city (prefecture), then those of the province.
+  for (bool same_city : {true, false}) {
+    for (const norm::Region& r : norm::AllRegions()) {
+      if (static_cast<int>(codes.size()) == count) return codes;
+      if (r.level != "县级" || r.until != 0 || r.province != start->province) continue;
+      if ((r.code.compare(0, 4, first, 0, 4) == 0) != same_city) continue;
+      if (seen.insert(r.code).second) codes.push_back(r.code);
+    }
+  }
+  if (static_cast<int>(codes.size()) == count) return codes;
+  return InvalidArgument("--districts " + std::to_string(count) + ": " + start->province +
+                         " has only " + std::to_string(codes.size()) +
+                         " county-level divisions in use for a city that starts at --district " +
+                         first);
 }
 
 Result<GenSummary> GenerateDistrict(const GenOptions& options) {
-  ASSIGN_OR_RETURN(World world, BuildWorld(options));
+  ASSIGN_OR_RETURN(std::vector<std::string> codes,
+                   CityDistricts(options.district_code, options.districts));
+  const int64_t k = options.districts;
+  if (options.households < k || options.households > 2'000'000 * k) {
+    return InvalidArgument(k == 1 ? std::string("--households must be between 1 and 2000000")
+                                  : "--households must be between --districts (" +
+                                        std::to_string(k) + ") and 2000000 a district");
+  }
+  Outputs out;
+  out.dir = options.out_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(out.dir, ec);
+  if (ec) return IoError("cannot create directory '" + out.dir + "': " + ec.message());
+  IdSet ids;
   GenSummary s;
-  s.as_of = world.as_of;
-  s.since = world.since;
-  s.townships = static_cast<int64_t>(world.townships.size());
-  s.communities = static_cast<int64_t>(world.communities.size());
-  s.households = static_cast<int64_t>(world.households.size());
-  for (const Person& p : world.persons) s.persons += p.household >= 0 ? 1 : 0;
-  RETURN_IF_ERROR(WriteDistrict(world, &s));
+  s.districts = codes;
+  for (int d = 0; d < options.districts; ++d) {
+    // One district at a time: only its world is in memory, and its rows go to the files as soon
+    // as it is made.
+    GenOptions o = options;
+    o.district_code = codes[d];
+    o.seed = DistrictSeed(options.seed, d);
+    o.households = options.households / k + (d < options.households % k ? 1 : 0);
+    ASSIGN_OR_RETURN(World world, BuildWorld(o, &ids));
+    s.as_of = world.as_of;
+    s.since = world.since;
+    s.townships += static_cast<int64_t>(world.townships.size());
+    s.communities += static_cast<int64_t>(world.communities.size());
+    s.households += static_cast<int64_t>(world.households.size());
+    for (const Person& p : world.persons) s.persons += p.household >= 0 ? 1 : 0;
+    RETURN_IF_ERROR(Writer(world, &out).Run());
+    out.persons += static_cast<int64_t>(world.persons.size());
+    out.households += static_cast<int64_t>(world.households.size());
+  }
+  RETURN_IF_ERROR(Writer::Finish(out, &s));
   return s;
 }
 
