@@ -138,6 +138,8 @@ Status RunLink(const LinkArgs& a, bool dedupe, const Ranks& ranks) {
     right = std::make_unique<link::RecordSet>(std::move(r));
   }
   spec.partition = ranks.partition();
+  // Only what is written is kept: the links (or clusters), or with --all-pairs every pair.
+  spec.keep_all_scored = a.all_pairs;
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
   ASSIGN_OR_RETURN(
       link::LinkResult result,

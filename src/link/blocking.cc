@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "base/chunks.h"
 #include "base/env.h"
 #include "base/thread_pool.h"
 #include "link/partition.h"
@@ -380,10 +381,31 @@ uint64_t Mix64(uint64_t x) {
 
 Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
                                         const BlockingOptions& options, BlockingReport* report) {
+  // Every chunk's pairs kept, then joined in chunk order.
+  class Collect : public PairSink {
+   public:
+    void Start(size_t chunks) override { chunks_.resize(chunks); }
+    void Take(size_t index, std::span<const Pair> pairs) override {
+      chunks_[index].assign(pairs.begin(), pairs.end());
+    }
+    std::vector<Pair> Join() { return JoinChunks(chunks_); }
+
+   private:
+    std::vector<std::vector<Pair>> chunks_;
+  } collect;
+  RETURN_IF_ERROR(StreamPairs(rules, dedupe, options, report, collect));
+  return collect.Join();
+}
+
+Status StreamPairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
+                   const BlockingOptions& options, BlockingReport* report, PairSink& sink) {
   BlockingReport local_report;
   BlockingReport& rep = report != nullptr ? *report : local_report;
   rep = BlockingReport();
-  if (rules.empty()) return std::vector<Pair>();
+  if (rules.empty()) {
+    sink.Start(0);
+    return Status::Ok();
+  }
   RETURN_IF_ERROR(CheckArguments(rules, dedupe, options));
 
   ThreadPool pool(options.threads);
@@ -445,23 +467,22 @@ Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules,
     std::fill(per_rule.begin(), per_rule.end(), 0);
   }
 
-  std::vector<ChunkPairs> chunks = pool.ParallelChunks<ChunkPairs>(
-      left_n, kGenerateGrain,
-      [&](int64_t b, int64_t e) { return ChunkWork(plan_span, b, e, /*emit=*/true); });
-  size_t total = 0;
-  for (const ChunkPairs& c : chunks) {
-    total += c.pairs.size();
-    for (size_t k = 0; k < k_rules; ++k) per_rule[k] += c.per_rule[k];
+  // Each chunk's pairs go to the sink from the thread that made them; only the counts stay.
+  std::vector<std::vector<int64_t>> chunk_counts(
+      static_cast<size_t>(ThreadPool::ChunkCount(left_n, kGenerateGrain)));
+  sink.Start(chunk_counts.size());
+  pool.ParallelFor(left_n, kGenerateGrain, [&](int64_t b, int64_t e) {
+    ChunkPairs c = ChunkWork(plan_span, b, e, /*emit=*/true);
+    const auto index = static_cast<size_t>(b / kGenerateGrain);
+    sink.Take(index, c.pairs);
+    chunk_counts[index] = std::move(c.per_rule);
+  });
+  for (const std::vector<int64_t>& c : chunk_counts) {
+    for (size_t k = 0; k < k_rules; ++k) per_rule[k] += c[k];
   }
   if (options.partition != nullptr) options.partition->Sum(per_rule);
   fill_report(per_rule);
-  std::vector<Pair> pairs;
-  pairs.reserve(total);
-  for (ChunkPairs& c : chunks) {
-    pairs.insert(pairs.end(), c.pairs.begin(), c.pairs.end());
-    std::vector<Pair>().swap(c.pairs);  // give the chunk's memory back as we go
-  }
-  return pairs;
+  return Status::Ok();
 }
 
 std::vector<Pair> RandomPairs(size_t left_n, size_t right_n, bool dedupe, size_t count,

@@ -121,6 +121,25 @@ struct BlockingReport {
 Result<std::vector<Pair>> GeneratePairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
                                         const BlockingOptions& options, BlockingReport* report);
 
+// Takes candidate pairs chunk by chunk from StreamPairs.
+class PairSink {
+ public:
+  virtual ~PairSink() = default;
+  // Called once, before any Take, with the number of chunks.
+  virtual void Start(size_t chunks) = 0;
+  // Chunk `index`'s pairs: GeneratePairs' output is chunk 0's pairs, then chunk 1's, and so on.
+  // Called once for every chunk (empty ones too), from the run's threads, concurrently for
+  // different chunks; the pairs are gone when it returns.
+  virtual void Take(size_t index, std::span<const Pair> pairs) = 0;
+};
+
+// GeneratePairs without holding the pairs: each chunk of left records' pairs goes to `sink` as
+// soon as it is made and is then freed, so memory is the blocking plan's and the sink's whatever
+// the number of pairs. The same pairs, report and errors as GeneratePairs (on a cap error no
+// chunk is taken).
+Status StreamPairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
+                   const BlockingOptions& options, BlockingReport* report, PairSink& sink);
+
 // The finaliser of SplitMix64 (Steele, Lea and Flood 2014): a bijection on 64-bit integers that
 // spreads every input bit over the output, for hashing pair codes and blocking keys.
 uint64_t Mix64(uint64_t x);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -250,6 +251,52 @@ TEST(BlockingTest, SameOutputWithOneAndFourThreads) {
       EXPECT_EQ(report1.rules[k].largest_blocks, report4.rules[k].largest_blocks);
       EXPECT_EQ(report1.rules[k].skipped_blocks, report4.rules[k].skipped_blocks);
     }
+  }
+}
+
+// StreamPairs hands over GeneratePairs' pairs chunk by chunk: Start first, each chunk once, their
+// concatenation in chunk order the same pairs, and on a cap error nothing at all.
+TEST(BlockingTest, StreamedChunksAreTheGeneratedPairs) {
+  class Record : public PairSink {
+   public:
+    void Start(size_t chunks) override {
+      std::lock_guard<std::mutex> lock(mu);
+      ++starts;
+      taken.assign(chunks, 0);
+      chunk_pairs.assign(chunks, {});
+    }
+    void Take(size_t index, std::span<const Pair> pairs) override {
+      std::lock_guard<std::mutex> lock(mu);
+      ASSERT_LT(index, taken.size());
+      ++taken[index];
+      chunk_pairs[index].assign(pairs.begin(), pairs.end());
+    }
+    std::mutex mu;
+    int starts = 0;
+    std::vector<int> taken;
+    std::vector<std::vector<Pair>> chunk_pairs;
+  };
+  for (const bool dedupe : {true, false}) {
+    SCOPED_TRACE(dedupe ? "dedupe" : "link");
+    const std::vector<BlockingRuleKeys> rules = LargeRules(dedupe, 11);
+    BlockingOptions options;
+    options.threads = 4;
+    BlockingReport generated_report, streamed_report;
+    const std::vector<Pair> generated = Generate(rules, dedupe, options, &generated_report);
+    Record sink;
+    ASSERT_TRUE(StreamPairs(rules, dedupe, options, &streamed_report, sink).ok());
+    EXPECT_EQ(sink.starts, 1);
+    EXPECT_GT(sink.taken.size(), 1u);
+    EXPECT_EQ(sink.taken, std::vector<int>(sink.taken.size(), 1));
+    std::vector<Pair> joined;
+    for (const auto& c : sink.chunk_pairs) joined.insert(joined.end(), c.begin(), c.end());
+    EXPECT_EQ(joined, generated);
+    EXPECT_EQ(streamed_report.total_pairs, generated_report.total_pairs);
+    options.max_total_pairs = static_cast<int64_t>(generated.size()) - 1;
+    Record refused;
+    EXPECT_EQ(StreamPairs(rules, dedupe, options, nullptr, refused).code(),
+              ErrorCode::kResourceExhausted);
+    EXPECT_EQ(refused.starts, 0);
   }
 }
 

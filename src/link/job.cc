@@ -6,11 +6,14 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 
+#include "base/chunks.h"
 #include "base/log.h"
 #include "base/thread_pool.h"
 #include "link/assign.h"
 #include "link/cluster.h"
+#include "link/disjoint_sets.h"
 
 namespace popreg::link {
 
@@ -275,11 +278,11 @@ class KeyCache {
   std::map<std::pair<std::string, int>, std::vector<uint64_t>> keys_;
 };
 
-// Candidate pairs of `rules` (each pair once). `cache` keeps the keys for a later Block of the
-// same rules, unless `last`.
-Result<std::vector<Pair>> Block(const std::vector<RuleConfig>& rules, const RecordSet& left,
-                                const RecordSet* right, const LinkSpec& spec, ThreadPool& pool,
-                                BlockingReport* report, KeyCache& cache, bool last) {
+// Streams the candidate pairs of `rules` (each pair once) to `sink`. `cache` keeps the keys for a
+// later Block of the same rules, unless `last`.
+Status Block(const std::vector<RuleConfig>& rules, const RecordSet& left, const RecordSet* right,
+             const LinkSpec& spec, ThreadPool& pool, BlockingReport* report, KeyCache& cache,
+             bool last, PairSink& sink) {
   ASSIGN_OR_RETURN(auto bound, BindRules(rules, left));
   std::vector<BlockingRuleKeys> keys;
   for (size_t i = 0; i < bound.size(); ++i) {
@@ -295,36 +298,122 @@ Result<std::vector<Pair>> Block(const std::vector<RuleConfig>& rules, const Reco
   options.max_total_pairs = spec.max_total_pairs;
   options.threads = spec.threads;
   options.partition = spec.partition;
-  return GeneratePairs(keys, right == nullptr, options, report);
+  return StreamPairs(keys, right == nullptr, options, report, sink);
 }
+
+// Drops the pairs: for their number only (the report has it).
+class DropPairs : public PairSink {
+ public:
+  void Start(size_t) override {}
+  void Take(size_t, std::span<const Pair>) override {}
+};
 
 // The level vectors of `pairs`, aggregated; only the comparisons `active` names (all when it is
 // null) are compared, the others get level 0 (null).
+PatternCounter CountChunk(std::span<const Pair> pairs, const std::vector<Comparison>& comps,
+                          const Model& model, const RecordSet& left, const RecordSet& right,
+                          const std::vector<bool>* active) {
+  PatternCounter counter = PatternCounter::ForModel(model);
+  // Field by field over the chunk, so each pass touches one column's values only.
+  const size_t n = pairs.size();
+  std::vector<Level> levels(n * comps.size(), 0);
+  for (size_t c = 0; c < comps.size(); ++c) {
+    if (active != nullptr && !(*active)[c]) continue;
+    for (size_t i = 0; i < n; ++i) {
+      levels[i * comps.size() + c] = comps[c].Compare(left, pairs[i].left, right, pairs[i].right);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    counter.Add(std::span<const Level>(levels.data() + i * comps.size(), comps.size()));
+  }
+  return counter;
+}
+
+// CountChunk of every chunk of `pairs`, summed (integer counts: the same whatever the chunks).
 PatternCounts CountPatterns(std::span<const Pair> pairs, const std::vector<Comparison>& comps,
                             const Model& model, const RecordSet& left, const RecordSet& right,
                             ThreadPool& pool, const std::vector<bool>* active = nullptr) {
   const auto chunks = pool.ParallelChunks<PatternCounter>(
       static_cast<int64_t>(pairs.size()), kChunk, [&](int64_t b, int64_t e) {
-        PatternCounter counter = PatternCounter::ForModel(model);
-        // Field by field over the chunk, so each pass touches one column's values only.
-        const size_t n = static_cast<size_t>(e - b);
-        std::vector<Level> levels(n * comps.size(), 0);
-        for (size_t c = 0; c < comps.size(); ++c) {
-          if (active != nullptr && !(*active)[c]) continue;
-          for (size_t i = 0; i < n; ++i) {
-            const Pair& p = pairs[b + static_cast<int64_t>(i)];
-            levels[i * comps.size() + c] = comps[c].Compare(left, p.left, right, p.right);
-          }
-        }
-        for (size_t i = 0; i < n; ++i) {
-          counter.Add(std::span<const Level>(levels.data() + i * comps.size(), comps.size()));
-        }
-        return counter;
+        return CountChunk(pairs.subspan(static_cast<size_t>(b), static_cast<size_t>(e - b)), comps,
+                          model, left, right, active);
       });
   PatternCounter total = PatternCounter::ForModel(model);
   for (const PatternCounter& c : chunks) total.Merge(c);
   return total.Counts();
 }
+
+// CountPatterns of streamed pairs: each chunk counted as it comes, the counts summed at the end.
+class CountPairs : public PairSink {
+ public:
+  CountPairs(const std::vector<Comparison>& comps, const Model& model, const RecordSet& left,
+             const RecordSet& right)
+      : comps_(comps), model_(model), left_(left), right_(right) {}
+  void Start(size_t chunks) override { chunks_.resize(chunks); }
+  void Take(size_t index, std::span<const Pair> pairs) override {
+    if (!pairs.empty()) chunks_[index] = CountChunk(pairs, comps_, model_, left_, right_, nullptr);
+  }
+  PatternCounts Total() const {
+    PatternCounter total = PatternCounter::ForModel(model_);
+    for (const PatternCounter& c : chunks_) {
+      if (c.comparisons() > 0) total.Merge(c);  // chunks without pairs kept an empty counter
+    }
+    return total.Counts();
+  }
+
+ private:
+  const std::vector<Comparison>& comps_;
+  const Model& model_;
+  const RecordSet& left_;
+  const RecordSet& right_;
+  std::vector<PatternCounter> chunks_;
+};
+
+// Scores streamed pairs and keeps, in GeneratePairs' order: every pair; or (`threshold`) only
+// those whose probability is at or above it; or (`component`) only pairs of two records with the
+// same component, the others not even scored.
+class ScorePairs : public PairSink {
+ public:
+  ScorePairs(const std::vector<Comparison>& comps, const Model& model, const RecordSet& left,
+             const RecordSet& right, const Progress& progress)
+      : comps_(comps), model_(model), left_(left), right_(right), progress_(progress) {}
+  std::optional<double> threshold;
+  const std::vector<RecordIndex>* component = nullptr;
+  std::string_view stage = "scoring";  // for the progress
+
+  void Start(size_t chunks) override {
+    chunks_.resize(chunks);
+    if (progress_) progress_(stage, 0, static_cast<int64_t>(chunks));
+  }
+  void Take(size_t index, std::span<const Pair> pairs) override {
+    std::vector<ScoredPair>& out = chunks_[index];
+    std::vector<Level> levels(comps_.size());
+    for (const Pair& p : pairs) {
+      if (component != nullptr && (*component)[p.left] != (*component)[p.right]) continue;
+      double w = model_.PriorWeight();
+      for (size_t c = 0; c < comps_.size(); ++c) {
+        levels[c] = comps_[c].Compare(left_, p.left, right_, p.right);
+        w += model_.comparisons[c].tf_adjust[levels[c]]
+                 ? model_.TfAdjustedLevelWeight(c, levels[c],
+                                                left_.fields[comps_[c].field].frequency[p.left])
+                 : model_.LevelWeight(c, levels[c]);
+      }
+      const ScoredPair scored{p.left, p.right, w, model_.Probability(w)};
+      if (threshold && !(scored.probability >= *threshold)) continue;
+      out.push_back(scored);
+    }
+    if (progress_) progress_(stage, 1, static_cast<int64_t>(chunks_.size()));
+  }
+  std::vector<ScoredPair> Join() { return JoinChunks(chunks_); }
+
+ private:
+  const std::vector<Comparison>& comps_;
+  const Model& model_;
+  const RecordSet& left_;
+  const RecordSet& right_;
+  const Progress& progress_;
+  std::vector<std::vector<ScoredPair>> chunks_;
+};
 
 // CountPatterns of every rank's share of `pairs` (which every rank has), summed: all of them.
 PatternCounts CountShare(Partition* partition, std::span<const Pair> pairs,
@@ -450,8 +539,9 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   // lambda: pairs the deterministic rules find, over their recall, over all pairs.
   // Only their number (all ranks') is needed: the report has it, the pairs go at once.
   BlockingReport det_report;
+  DropPairs drop;
   RETURN_IF_ERROR(
-      Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false).status());
+      Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false, drop));
   const double n_left = static_cast<double>(left.size());
   const double space =
       right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
@@ -472,8 +562,8 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   for (size_t s = 0; s < sessions.size(); ++s) {
     if (progress) progress("EM sessions", s == 0 ? 0 : 1, static_cast<int64_t>(sessions.size()));
     BlockingReport report;
-    ASSIGN_OR_RETURN(std::vector<Pair> pairs,
-                     Block({sessions[s]}, left, right, spec, pool, &report, cache, false));
+    CountPairs count(comps, model, left, other);
+    RETURN_IF_ERROR(Block({sessions[s]}, left, right, spec, pool, &report, cache, false, count));
     const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
     for (size_t c = 0; c < comps.size(); ++c) trainable[c] = trainable[c] || !blocked[c];
     if (report.total_pairs == 0) continue;  // all ranks' pairs (this rank may have none)
@@ -485,9 +575,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
       if (blocked[c]) options.ignored_comparisons.push_back(c);
     }
     EmReport em;
-    const PatternCounts counts =
-        SumPatterns(spec.partition, CountPatterns(pairs, comps, model, left, other, pool));
-    std::vector<Pair>().swap(pairs);
+    const PatternCounts counts = SumPatterns(spec.partition, count.Total());
     ASSIGN_OR_RETURN(Model trained, TrainEm(counts, model, options, &em));
     em.session = RuleName(sessions[s]);
     result->em.push_back(em);
@@ -552,31 +640,27 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
     if (!spec.model_out.empty()) RETURN_IF_ERROR(SaveModel(result.model, spec.model_out));
   }
   if (progress) progress("blocking", 0, 0);
-  ASSIGN_OR_RETURN(std::vector<Pair> pairs,
-                   Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache, true));
+  // Blocked, scored and kept chunk by chunk: no list of every candidate pair is made.
+  ScorePairs score(comps, result.model, *left, other, progress);
+  if (!spec.keep_all_scored) score.threshold = spec.threshold;
+  RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache,
+                        right != nullptr || spec.keep_all_scored, score));
   result.candidate_pairs = result.blocking.total_pairs;  // all ranks'
-  // Score every candidate pair.
-  result.scored.resize(pairs.size());
-  const Model& model = result.model;
-  if (progress) progress("scoring", 0, static_cast<int64_t>(pairs.size()));
-  pool.ParallelFor(static_cast<int64_t>(pairs.size()), kChunk, [&](int64_t b, int64_t e) {
-    std::vector<Level> levels(comps.size());
-    for (int64_t i = b; i < e; ++i) {
-      const Pair& p = pairs[i];
-      double w = model.PriorWeight();
-      for (size_t c = 0; c < comps.size(); ++c) {
-        levels[c] = comps[c].Compare(*left, p.left, other, p.right);
-        w += model.comparisons[c].tf_adjust[levels[c]]
-                 ? model.TfAdjustedLevelWeight(c, levels[c],
-                                               left->fields[comps[c].field].frequency[p.left])
-                 : model.LevelWeight(c, levels[c]);
-      }
-      result.scored[i] = {p.left, p.right, w, model.Probability(w)};
-    }
-    if (progress) progress("scoring", e - b, static_cast<int64_t>(pairs.size()));
-  });
-  std::vector<Pair>().swap(pairs);
-  result.scored = GatherScored(spec.partition, std::move(result.scored));
+  result.scored = GatherScored(spec.partition, score.Join());
+  if (right == nullptr && !spec.keep_all_scored) {
+    // Clustering weighs the pairs inside a component of the links as well as the links: block
+    // again (the keys are kept) and score just those.
+    DisjointSets components(left->size());
+    for (const ScoredPair& p : result.scored) components.Union(p.left, p.right);
+    std::vector<RecordIndex> root(left->size());
+    for (size_t i = 0; i < root.size(); ++i) root[i] = components.Find(static_cast<RecordIndex>(i));
+    ScorePairs within(comps, result.model, *left, other, progress);
+    within.component = &root;
+    within.stage = "scoring the clusters' pairs";
+    BlockingReport again;
+    RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, pool, &again, cache, true, within));
+    result.scored = GatherScored(spec.partition, within.Join());
+  }
   if (right != nullptr) {
     result.accepted =
         spec.one_to_one ? AssignOneToOne(result.scored, spec.threshold) : std::vector<ScoredPair>{};

@@ -75,6 +75,12 @@ struct LinkSpec {
   // Output.
   double threshold = 0.5;  // match probability of an accepted link
   bool one_to_one = true;
+  // LinkResult::scored holds every candidate pair with its score; when false only what the
+  // assignment or the clustering reads: the pairs at or above the threshold when linking; the
+  // pairs of two records joined by such pairs when deduplicating (found by blocking twice). The
+  // links and clusters are the same either way; memory then no longer grows with the candidate
+  // pairs (a million records' 200 million pairs were 24 bytes each).
+  bool keep_all_scored = true;
   int threads = 0;
   // A run spread over ranks (partition.h), or null for a single process. Every rank runs the
   // job on the same records and gets the single process's result.
@@ -106,7 +112,8 @@ struct LinkResult {
   // Per comparison, the random pairs its u was estimated from (empty when a model was given).
   std::vector<int64_t> u_pairs;
   int64_t candidate_pairs = 0;
-  std::vector<ScoredPair> scored;    // every candidate pair with its score, sorted by (left, right)
+  // Every candidate pair with its score (see LinkSpec::keep_all_scored), sorted by (left, right).
+  std::vector<ScoredPair> scored;
   std::vector<ScoredPair> accepted;  // links (one-to-one when asked) or within-cluster pairs
   std::vector<uint32_t> clusters;    // deduplication: a cluster id per record
 };

@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "base/env.h"
@@ -102,7 +104,10 @@ TEST(LinkSpecTest, ErrorsNameTheFileAndTheKey) {
 }
 
 // Two small sets with known matches: right[i] is a corrupted copy of left[i] for i < 200.
-void MakeSets(RecordSet* left, RecordSet* right) {
+struct RawSets {
+  std::vector<std::string> ln, ld, rn, rd, lid, rid;
+};
+RawSets MakeRaw() {
   const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵"};
   const char* given[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "艳", "杰"};
   Rng rng(3);
@@ -128,9 +133,43 @@ void MakeSets(RecordSet* left, RecordSet* right) {
     }
     rid.push_back("R" + std::to_string(i));
   }
-  const std::vector<FieldSpec> fields = {{"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}};
-  *left = BuildRecordSet(lid, fields, {ln, ld}).value();
-  *right = BuildRecordSet(rid, fields, {rn, rd}).value();
+  return {ln, ld, rn, rd, lid, rid};
+}
+
+const std::vector<FieldSpec> kFields = {{"name", Normalizer::kNameZh}, {"dob", Normalizer::kDate}};
+
+void MakeSets(RecordSet* left, RecordSet* right) {
+  const RawSets r = MakeRaw();
+  *left = BuildRecordSet(r.lid, kFields, {r.ln, r.ld}).value();
+  *right = BuildRecordSet(r.rid, kFields, {r.rn, r.rd}).value();
+}
+
+// The two sets as one, to deduplicate, and chains of three records of which only the middle one
+// links to both: clusters that hold a pair weaker than their links.
+RecordSet MakeOneSet() {
+  RawSets r = MakeRaw();
+  std::vector<std::string> ids = r.lid, names = r.ln, dates = r.ld;
+  for (size_t i = 0; i < r.rid.size(); ++i) {
+    ids.push_back(r.rid[i]);
+    names.push_back(r.rn[i]);
+    dates.push_back(r.rd[i]);
+  }
+  // Chains A - B - C: B is A with a homophone in the name, C is B with another last character.
+  // B links to both, while A and C, two characters apart, do not.
+  Rng rng(9);
+  for (int i = 0; i < 40; ++i) {
+    const std::string surname = i % 2 == 0 ? "欧阳" : "司马";
+    const std::string given = i % 3 == 0 ? "秀" : "文";
+    const Date dob = Date{1960, 1, 1 + i % 12}.AddDays(static_cast<int64_t>(rng.Uniform(3000)));
+    for (const auto& [id, name, date] : {std::tuple{"A", surname + "伟" + given, dob},
+                                         std::tuple{"B", surname + "玮" + given, dob},
+                                         std::tuple{"C", surname + "玮" + "琳", dob}}) {
+      ids.push_back(std::string(id) + std::to_string(i));
+      names.push_back(name);
+      dates.push_back(date.Iso());
+    }
+  }
+  return BuildRecordSet(ids, kFields, {names, dates}).value();
 }
 
 TEST(RunLinkTest, FindsTheCopiesAndIsTheSameWhateverTheThreadCount) {
@@ -162,6 +201,72 @@ TEST(RunLinkTest, FindsTheCopiesAndIsTheSameWhateverTheThreadCount) {
     EXPECT_EQ(runs[0][i].left, runs[1][i].left);
     EXPECT_EQ(runs[0][i].right, runs[1][i].right);
     EXPECT_DOUBLE_EQ(runs[0][i].weight, runs[1][i].weight);
+  }
+}
+
+// Keeping only what the assignment or the clustering reads changes neither: the same links and
+// clusters, and the kept pairs are exactly the full run's pairs at or above the threshold
+// (linking) or the full run's pairs inside a component of its links (deduplicating).
+TEST(RunLinkTest, KeepingOnlyWhatIsUsedGivesTheSameLinksAndClusters) {
+  auto spec = ParseLinkSpec(WriteConfig("keep.toml", kConfig));
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  auto same = [](const ScoredPair& a, const ScoredPair& b) {
+    return a.left == b.left && a.right == b.right && a.weight == b.weight &&
+           a.probability == b.probability;
+  };
+  {
+    RecordSet left, right;
+    MakeSets(&left, &right);
+    spec->keep_all_scored = true;
+    auto all = RunLink(*spec, &left, &right, {});
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    spec->keep_all_scored = false;
+    auto kept = RunLink(*spec, &left, &right, {});
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    EXPECT_EQ(kept->candidate_pairs, all->candidate_pairs);
+    std::vector<ScoredPair> above;
+    for (const ScoredPair& p : all->scored) {
+      if (p.probability >= spec->threshold) above.push_back(p);
+    }
+    EXPECT_LT(above.size(), all->scored.size());
+    EXPECT_GE(above.size(), 190u);
+    ASSERT_EQ(kept->scored.size(), above.size());
+    for (size_t i = 0; i < above.size(); ++i) EXPECT_TRUE(same(kept->scored[i], above[i])) << i;
+    ASSERT_EQ(kept->accepted.size(), all->accepted.size());
+    for (size_t i = 0; i < all->accepted.size(); ++i) {
+      EXPECT_TRUE(same(kept->accepted[i], all->accepted[i])) << i;
+    }
+  }
+  spec->right.clear();  // deduplicate the two sets as one
+  for (int threads : {1, 3}) {
+    spec->threads = threads;
+    RecordSet one = MakeOneSet();
+    spec->keep_all_scored = true;
+    auto all = RunLink(*spec, &one, nullptr, {});
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    spec->keep_all_scored = false;
+    auto kept = RunLink(*spec, &one, nullptr, {});
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    EXPECT_EQ(kept->clusters, all->clusters);
+    // The components of the full run's links, by a simple union-find of its own.
+    std::vector<uint32_t> parent(one.size());
+    for (uint32_t i = 0; i < parent.size(); ++i) parent[i] = i;
+    std::function<uint32_t(uint32_t)> find = [&](uint32_t x) {
+      return parent[x] == x ? x : parent[x] = find(parent[x]);
+    };
+    for (const ScoredPair& p : all->scored) {
+      if (p.probability >= spec->threshold) parent[find(p.left)] = find(p.right);
+    }
+    std::vector<ScoredPair> inside;
+    for (const ScoredPair& p : all->scored) {
+      if (find(p.left) == find(p.right)) inside.push_back(p);
+    }
+    EXPECT_LT(inside.size(), all->scored.size());
+    int weak_inside = 0;  // pairs below the threshold that the clustering weighs
+    for (const ScoredPair& p : inside) weak_inside += p.probability < spec->threshold ? 1 : 0;
+    EXPECT_GT(weak_inside, 0);
+    ASSERT_EQ(kept->scored.size(), inside.size());
+    for (size_t i = 0; i < inside.size(); ++i) EXPECT_TRUE(same(kept->scored[i], inside[i])) << i;
   }
 }
 

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/chunks.h"
 #include "base/log.h"
 #include "base/thread_pool.h"
 #include "norm/address.h"
@@ -254,13 +255,7 @@ class Comparer {
               for (int64_t i = begin; i < end; ++i) PersonItems(static_cast<size_t>(i), out);
               return out;
             });
-    size_t total = items_.size();
-    for (const auto& c : chunks) total += c.size();
-    items_.reserve(total);
-    for (auto& c : chunks) {
-      for (store::Discrepancy& d : c) items_.push_back(std::move(d));
-      std::vector<store::Discrepancy>().swap(c);
-    }
+    AppendChunks(chunks, items_);
   }
 
   // Register person i's items, appended to `out`. Reads the links and the inputs only, and
