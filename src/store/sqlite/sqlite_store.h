@@ -32,6 +32,10 @@ struct SqliteOptions {
   // For tests: migrate only up to this schema version (0 = the latest), so that a migration can
   // be tested on a store made by an older popreg.
   int schema_version = 0;
+  // A register replacement that creates, changes or removes this many households and persons
+  // or more drops the register tables' secondary indexes and builds them again after its writes
+  // (one sort each) instead of updating them row by row. Tests lower it.
+  int64_t rebuild_register_indexes_from = 200'000;
 };
 
 // Opens (or creates) the SQLite store at `path` and applies pending migrations.
