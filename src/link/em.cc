@@ -62,7 +62,10 @@ Result<Model> EstimateFromFrequencies(const PatternCounts& counts, Model model, 
     ComparisonModel& cm = model.comparisons[c];
     const std::vector<double>& t = totals[c];
     const double non_null = std::accumulate(t.begin() + 1, t.end(), 0.0);
-    if (!(non_null > 0)) {
+    // No random pair at a non-null level is what a rarely agreeing comparison gives in a large
+    // job (an agree-only home among ten million people: no two of a million random pairs share
+    // one): the smoothing below then gives every level the same u. m needs its matches.
+    if (!(non_null > 0) && set_m) {
       return InvalidArgument(fmt::format(
           "{}: no pair has a non-null level on comparison '{}'; nothing to estimate from", what,
           cm.name));

@@ -100,9 +100,10 @@ class PatternCounter {
 // in a million random pairs) gets a small positive u rather than 0, overestimating it by at most
 // 1 / N_c. Random pairs stand in for non-matches, as matches are a negligible share of them
 // (Fellegi and Sunter 1969; Splink's estimate_u_using_random_sampling). u[0] is set to 0; m and
-// lambda are kept. Fails with kInvalidArgument when the model is invalid, the counts do not fit
-// it (number of comparisons, a level out of range, a negative count), or a comparison has no
-// random pair at a non-null level (nothing to estimate from).
+// lambda are kept. A comparison with no random pair at a non-null level (an agree-only
+// comparison of a rare value in a large job) gets the same u, 1 / L_c, for every non-null level.
+// Fails with kInvalidArgument when the model is invalid or the counts do not fit it (number of
+// comparisons, a level out of range, a negative count).
 Result<Model> EstimateU(const PatternCounts& random_pairs, Model model);
 
 // m from labelled matching pairs, by the same formula as EstimateU (level frequencies with

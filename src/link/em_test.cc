@@ -154,9 +154,15 @@ TEST(EmEstimateTest, UErrors) {
   EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("'name'"));
 
+  // No random pair compared 'sex' at a non-null level: every level the same u; m needs data.
   PatternCounter all_null = PatternCounter::ForLevelCounts({4, 3});
   all_null.Add(std::vector<Level>{1, 0}, 10);
-  r = EstimateU(all_null.Counts(), TwoComparisonModel());
+  Model start = TwoComparisonModel();
+  start.comparisons[1].u = {0, 0.9, 0.1};
+  r = EstimateU(all_null.Counts(), start);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->comparisons[1].u, (std::vector<double>{0.0, 0.5, 0.5}));
+  r = EstimateMFromLabels(all_null.Counts(), TwoComparisonModel());
   EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("'sex'"));
 
