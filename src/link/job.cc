@@ -387,6 +387,8 @@ class ScorePairs : public PairSink {
   }
   void Take(size_t index, std::span<const Pair> pairs) override {
     std::vector<ScoredPair>& out = chunks_[index];
+    // Keeping every pair: exactly as many, so that the chunks hold no spare capacity.
+    if (!threshold && component == nullptr) out.reserve(pairs.size());
     std::vector<Level> levels(comps_.size());
     for (const Pair& p : pairs) {
       if (component != nullptr && (*component)[p.left] != (*component)[p.right]) continue;
