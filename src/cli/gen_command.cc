@@ -65,21 +65,18 @@ Status RunGen(GenArgs& a) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const gen::GenSummary& s = *summary;
+  const std::string what = s.districts.size() > 1
+                               ? "city of " + std::to_string(s.districts.size()) + " districts"
+                               : "district " + a.options.district_code;
+  std::printf("Synthetic %s in %s (seed %llu), as of %s, window from %s\n", what.c_str(),
+              a.options.out_dir.c_str(), static_cast<unsigned long long>(a.options.seed),
+              s.as_of.Iso().c_str(), s.since.Iso().c_str());
   if (s.districts.size() > 1) {
-    std::printf("Synthetic city of %zu districts in %s (seed %llu), as of %s, window from %s\n",
-                s.districts.size(), a.options.out_dir.c_str(),
-                static_cast<unsigned long long>(a.options.seed), s.as_of.Iso().c_str(),
-                s.since.Iso().c_str());
     std::string list;
     for (const std::string& code : s.districts) {
       list += (list.empty() ? "" : ", ") + code + " " + norm::RegionName(code);
     }
     std::printf("  districts %s\n", list.c_str());
-  } else {
-    std::printf("Synthetic district %s in %s (seed %llu), as of %s, window from %s\n",
-                a.options.district_code.c_str(), a.options.out_dir.c_str(),
-                static_cast<unsigned long long>(a.options.seed), s.as_of.Iso().c_str(),
-                s.since.Iso().c_str());
   }
   if (!a.profile.empty()) std::printf("  error profile %s\n", a.profile.c_str());
   std::printf("  %lld townships, %lld communities, %lld households, %lld residents\n",

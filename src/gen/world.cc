@@ -103,10 +103,7 @@ class Builder {
   bool Extra(std::string_view name) { return R(name) > 0 && extra_.Bernoulli(R(name)); }
 
   Status SetUp() {
-    const GenOptions& o = w_.options;
-    if (o.households < 1 || o.households > 2'000'000) {
-      return InvalidArgument("--households must be between 1 and 2000000");
-    }
+    const GenOptions& o = w_.options;  // households checked by GenerateDistrict
     if (!o.as_of.Valid()) return InvalidArgument("--as-of is not a valid date");
     w_.as_of = o.as_of;
     w_.since = o.since.Valid() ? o.since : o.as_of.AddYears(-1).AddDays(1);
@@ -126,19 +123,12 @@ class Builder {
       it->second = value;
     }
     for (const norm::Region& r : norm::AllRegions()) {
-      if (r.level == "县级") {
-        county_codes_.push_back(&r);
-        if (r.code == o.district_code && (w_.district_name.empty() || r.until == 0)) {
-          w_.district_name = r.name;
-          w_.province = r.province;
-          district_since_ = r.since;
-        }
-      }
+      if (r.level == "县级") county_codes_.push_back(&r);
     }
-    if (w_.district_name.empty()) {
-      return InvalidArgument("--district " + o.district_code +
-                             " is not a county-level division code of the shipped table");
-    }
+    ASSIGN_OR_RETURN(const norm::Region* district, CountyRegion(o.district_code));
+    w_.district_name = district->name;
+    w_.province = district->province;
+    district_since_ = district->since;
     w_.district_code = o.district_code;
     for (const norm::Region* r : county_codes_) {
       if (r->province == w_.province && r->code != w_.district_code && r->until != 0) {
@@ -873,6 +863,18 @@ bool Person::OnPolice(const Date& as_of) const {
 }
 
 std::span<const RateSpec> RateSpecs() { return kRates; }
+
+Result<const norm::Region*> CountyRegion(const std::string& code) {
+  const norm::Region* found = nullptr;
+  for (const norm::Region& r : norm::AllRegions()) {
+    if (r.level == "县级" && r.code == code && (found == nullptr || r.until == 0)) found = &r;
+  }
+  if (found == nullptr) {
+    return InvalidArgument("--district " + code +
+                           " is not a county-level division code of the shipped table");
+  }
+  return found;
+}
 
 Result<World> BuildWorld(const GenOptions& options, IdSet* ids) {
   World w;

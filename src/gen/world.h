@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/env.h"
 #include "gen/district.h"
+#include "norm/regions.h"
 
 namespace popreg::gen {
 
@@ -96,6 +97,10 @@ struct World {
   std::vector<RegisterRow> register_rows;
   double rate(std::string_view name) const { return rates.at(std::string(name)); }
 };
+
+// The shipped table's row of a county-level code (of a code used more than once, the row in
+// use), or InvalidArgument naming --district.
+Result<const norm::Region*> CountyRegion(const std::string& code);
 
 // The ID numbers given out so far, as the number their first 17 digits spell (the 18th follows
 // from them). Shared by the districts of a city so that no two persons get the same ID.

@@ -751,14 +751,7 @@ uint64_t DistrictSeed(uint64_t seed, int k) {
 
 Result<std::vector<std::string>> CityDistricts(const std::string& first, int count) {
   if (count < 1 || count > 100) return InvalidArgument("--districts must be between 1 and 100");
-  const norm::Region* start = nullptr;
-  for (const norm::Region& r : norm::AllRegions()) {
-    if (r.level == "县级" && r.code == first && (start == nullptr || r.until == 0)) start = &r;
-  }
-  if (start == nullptr) {
-    return InvalidArgument("--district " + first +
-                           " is not a county-level division code of the shipped table");
-  }
+  ASSIGN_OR_RETURN(const norm::Region* start, CountyRegion(first));
   std::vector<std::string> codes{first};
   std::set<std::string> seen{first};
   // Two passes: the other districts of the same city (prefecture), then those of the province.

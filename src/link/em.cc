@@ -256,9 +256,9 @@ Result<Model> EstimateUWithoutMatches(const PatternCounts& random_pairs, Model m
     for (size_t i = 0; i < random_pairs.size(); ++i) {
       non_matches.counts[i] = random_pairs.counts[i] * (1.0 - g[i]);
     }
-    // The counts fit the model (checked above), so the estimate fails only when every random
-    // pair of some comparison is taken for a match: nothing is left to learn u from, and the u
-    // of the round before stands.
+    // A comparison whose every random pair is taken for a match gets the same u for every
+    // level (as in EstimateU). Should the weighted counts not pass the check (posteriors that are
+    // not numbers), the u of the round before stands.
     Result<Model> next = EstimateFromFrequencies(non_matches, model, /*set_m=*/false, kWhat);
     if (!next.ok()) break;
     model = *std::move(next);

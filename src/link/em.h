@@ -107,7 +107,8 @@ class PatternCounter {
 Result<Model> EstimateU(const PatternCounts& random_pairs, Model model);
 
 // m from labelled matching pairs, by the same formula as EstimateU (level frequencies with
-// add-one smoothing) applied to m. u and lambda are kept. Same errors as EstimateU.
+// add-one smoothing) applied to m. u and lambda are kept. The errors of EstimateU, and
+// kInvalidArgument when a comparison has no labelled pair at a non-null level.
 Result<Model> EstimateMFromLabels(const PatternCounts& matching_pairs, Model model);
 
 // u from random pairs with the matches among them taken out. EstimateU takes random pairs for

@@ -351,13 +351,11 @@ class CountPairs : public PairSink {
       : comps_(comps), model_(model), left_(left), right_(right) {}
   void Start(size_t chunks) override { chunks_.resize(chunks); }
   void Take(size_t index, std::span<const Pair> pairs) override {
-    if (!pairs.empty()) chunks_[index] = CountChunk(pairs, comps_, model_, left_, right_, nullptr);
+    chunks_[index] = CountChunk(pairs, comps_, model_, left_, right_, nullptr);
   }
   PatternCounts Total() const {
     PatternCounter total = PatternCounter::ForModel(model_);
-    for (const PatternCounter& c : chunks_) {
-      if (c.comparisons() > 0) total.Merge(c);  // chunks without pairs kept an empty counter
-    }
+    for (const PatternCounter& c : chunks_) total.Merge(c);
     return total.Counts();
   }
 
@@ -643,15 +641,18 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   }
   if (progress) progress("blocking", 0, 0);
   // Blocked, scored and kept chunk by chunk: no list of every candidate pair is made.
+  // Clustering weighs the pairs inside a component of the links as well as the links: without
+  // every scored pair, those are found by blocking a second time (with the keys kept).
+  const bool block_again = right == nullptr && !spec.keep_all_scored;
   ScorePairs score(comps, result.model, *left, other, progress);
   if (!spec.keep_all_scored) score.threshold = spec.threshold;
   RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache,
-                        right != nullptr || spec.keep_all_scored, score));
+                        /*last=*/!block_again, score));
   result.candidate_pairs = result.blocking.total_pairs;  // all ranks'
   result.scored = GatherScored(spec.partition, score.Join());
-  if (right == nullptr && !spec.keep_all_scored) {
-    // Clustering weighs the pairs inside a component of the links as well as the links: block
-    // again (the keys are kept) and score just those.
+  // No links: no component holds two records, and no pair would be kept (every rank has the
+  // same gathered links, so all skip alike).
+  if (block_again && !result.scored.empty()) {
     DisjointSets components(left->size());
     for (const ScoredPair& p : result.scored) components.Union(p.left, p.right);
     std::vector<RecordIndex> root(left->size());
