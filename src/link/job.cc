@@ -56,22 +56,49 @@ class TomlReader {
     const toml::array* rules = node.as_array();
     if (rules == nullptr) return Error(path, "must be a list of lists of keys");
     for (const toml::node& rule : *rules) {
-      const toml::array* keys = rule.as_array();
-      if (keys == nullptr || keys->empty()) return Error(path, "each rule must be a list of keys");
       RuleConfig r;
-      for (const toml::node& k : *keys) {
-        if (!k.is_string()) return Error(path, "keys must be strings");
-        r.push_back(*k.value<std::string>());
-      }
+      RETURN_IF_ERROR(Keys(path, rule.as_array(), "each rule must be a list of keys", &r));
       out->push_back(std::move(r));
     }
     return Status::Ok();
   }
 
+  // One rule, an array of strings, e.g. settled_by = ["id_number", "name"].
+  Status Rule(std::string_view path, RuleConfig* out) const {
+    const auto node = t_.at_path(path);
+    if (!node) return Status::Ok();
+    return Keys(path, node.as_array(), "must be a list of keys", out);
+  }
+
  private:
+  Status Keys(std::string_view path, const toml::array* keys, std::string_view not_keys,
+              RuleConfig* out) const {
+    if (keys == nullptr || keys->empty()) return Error(path, not_keys);
+    for (const toml::node& k : *keys) {
+      if (!k.is_string()) return Error(path, "keys must be strings");
+      out->push_back(*k.value<std::string>());
+    }
+    return Status::Ok();
+  }
+
   const toml::table& t_;
   std::string file_;
 };
+
+// What is wrong with a spec's residual blocking, as `error(key, what)`, or Ok.
+template <typename Error>
+Status CheckResidual(const LinkSpec& s, const Error& error) {
+  if (s.residual_sides != "both" && s.residual_sides != "left" && s.residual_sides != "right") {
+    return error("residual_sides", "must be \"both\", \"left\" or \"right\"");
+  }
+  if (!s.residual_blocking.empty() && s.settled_by.empty()) {
+    return error("settled_by", "residual rules need the keys that settle a record");
+  }
+  if (s.residual_blocking.empty() && !s.settled_by.empty()) {
+    return error("residual_rules", "settled_by is given but no residual rule uses it");
+  }
+  return Status::Ok();
+}
 
 std::string Resolve(const std::string& config, const std::string& path) {
   if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
@@ -154,6 +181,12 @@ Result<LinkSpec> ParseLinkSpec(const std::string& path) {
   }
   RETURN_IF_ERROR(r.Rules("blocking.rules", &s.blocking));
   if (s.blocking.empty()) return r.Error("blocking.rules", "at least one blocking rule");
+  RETURN_IF_ERROR(r.Rules("blocking.residual_rules", &s.residual_blocking));
+  RETURN_IF_ERROR(r.Rule("blocking.settled_by", &s.settled_by));
+  RETURN_IF_ERROR(r.Get("blocking.residual_sides", &s.residual_sides));
+  RETURN_IF_ERROR(CheckResidual(s, [&](std::string_view key, std::string_view what) {
+    return r.Error(std::string("blocking.") + std::string(key), what);
+  }));
   RETURN_IF_ERROR(r.Get("blocking.max_block_pairs", &s.max_block_pairs));
   RETURN_IF_ERROR(r.Get("blocking.max_total_pairs", &s.max_total_pairs));
   RETURN_IF_ERROR(r.Get("training.seed", &s.seed));
@@ -278,11 +311,57 @@ class KeyCache {
   std::map<std::pair<std::string, int>, std::vector<uint64_t>> keys_;
 };
 
-// Streams the candidate pairs of `rules` (each pair once) to `sink`. `cache` keeps the keys for a
-// later Block of the same rules, unless `last`.
+// Which records of `keys` have a key (not kNoKey) that some record of `other` has: 1 for those,
+// 0 for the others.
+std::vector<char> SharedKeys(const std::vector<uint64_t>& keys, std::vector<uint64_t> other,
+                             ThreadPool& pool) {
+  std::erase(other, kNoKey);
+  std::sort(other.begin(), other.end());
+  other.erase(std::unique(other.begin(), other.end()), other.end());
+  std::vector<char> shared(keys.size(), 0);
+  pool.ParallelFor(static_cast<int64_t>(keys.size()), kChunk, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      shared[i] = keys[i] != kNoKey && std::binary_search(other.begin(), other.end(), keys[i]);
+    }
+  });
+  return shared;
+}
+
+// Adds the spec's residual rules to `keys`: each rule's keys with those of the settled records
+// (LinkSpec::settled_by, on the sides residual_sides names) replaced by kNoKey.
+Status AddResidualRules(const RecordSet& left, const RecordSet& right, const LinkSpec& spec,
+                        ThreadPool& pool, std::vector<BlockingRuleKeys>* keys) {
+  ASSIGN_OR_RETURN(auto settle, BindRules({spec.settled_by}, left));
+  const std::vector<uint64_t> left_keys = Keys(left, settle[0], pool);
+  std::vector<uint64_t> right_keys = Keys(right, settle[0], pool);
+  const std::vector<char> left_settled = SharedKeys(left_keys, right_keys, pool);
+  const std::vector<char> right_settled = SharedKeys(right_keys, left_keys, pool);
+  right_keys = {};
+  const bool mask_left = spec.residual_sides != "right";
+  const bool mask_right = spec.residual_sides != "left";
+  ASSIGN_OR_RETURN(auto bound, BindRules(spec.residual_blocking, left));
+  for (size_t i = 0; i < bound.size(); ++i) {
+    BlockingRuleKeys k;
+    k.name = RuleName(spec.residual_blocking[i]) + " (unsettled)";
+    k.left = Keys(left, bound[i], pool);
+    k.right = Keys(right, bound[i], pool);
+    for (size_t r = 0; mask_left && r < k.left.size(); ++r) {
+      if (left_settled[r]) k.left[r] = kNoKey;
+    }
+    for (size_t r = 0; mask_right && r < k.right.size(); ++r) {
+      if (right_settled[r]) k.right[r] = kNoKey;
+    }
+    keys->push_back(std::move(k));
+  }
+  return Status::Ok();
+}
+
+// Streams the candidate pairs of `rules` (each pair once) to `sink`, and with `residual` those of
+// the spec's residual rules after them. `cache` keeps the keys for a later Block of the same
+// rules, unless `last`.
 Status Block(const std::vector<RuleConfig>& rules, const RecordSet& left, const RecordSet* right,
              const LinkSpec& spec, ThreadPool& pool, BlockingReport* report, KeyCache& cache,
-             bool last, PairSink& sink) {
+             bool last, bool residual, PairSink& sink) {
   ASSIGN_OR_RETURN(auto bound, BindRules(rules, left));
   std::vector<BlockingRuleKeys> keys;
   for (size_t i = 0; i < bound.size(); ++i) {
@@ -293,6 +372,11 @@ Status Block(const std::vector<RuleConfig>& rules, const RecordSet& left, const 
     keys.push_back(std::move(k));
   }
   if (last) cache.Clear();
+  if (residual && !spec.residual_blocking.empty()) {
+    // RunLink refuses residual rules when deduplicating.
+    assert(right != nullptr);
+    RETURN_IF_ERROR(AddResidualRules(left, *right, spec, pool, &keys));
+  }
   BlockingOptions options;
   options.max_block_pairs = spec.max_block_pairs;
   options.max_total_pairs = spec.max_total_pairs;
@@ -541,7 +625,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
   BlockingReport det_report;
   DropPairs drop;
   RETURN_IF_ERROR(
-      Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false, drop));
+      Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false, false, drop));
   const double n_left = static_cast<double>(left.size());
   const double space =
       right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
@@ -563,7 +647,8 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
     if (progress) progress("EM sessions", s == 0 ? 0 : 1, static_cast<int64_t>(sessions.size()));
     BlockingReport report;
     CountPairs count(comps, model, left, other);
-    RETURN_IF_ERROR(Block({sessions[s]}, left, right, spec, pool, &report, cache, false, count));
+    RETURN_IF_ERROR(
+        Block({sessions[s]}, left, right, spec, pool, &report, cache, false, false, count));
     const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
     for (size_t c = 0; c < comps.size(); ++c) trainable[c] = trainable[c] || !blocked[c];
     if (report.total_pairs == 0) continue;  // all ranks' pairs (this rank may have none)
@@ -612,6 +697,15 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
 
 Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* right,
                            const Progress& progress) {
+  RETURN_IF_ERROR(CheckResidual(spec, [&](std::string_view key, std::string_view what) {
+    return InvalidArgument(spec.config_path + ": blocking." + std::string(key) + ": " +
+                           std::string(what));
+  }));
+  if (!spec.residual_blocking.empty() && right == nullptr) {
+    return InvalidArgument(spec.config_path +
+                           ": blocking.residual_rules: for linking two sets only (a settled "
+                           "record of a cluster may still have fuzzier duplicates)");
+  }
   LinkResult result;
   ThreadPool pool(spec.threads);
   const RecordSet& other = right != nullptr ? *right : *left;
@@ -647,7 +741,7 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   ScorePairs score(comps, result.model, *left, other, progress);
   if (!spec.keep_all_scored) score.threshold = spec.threshold;
   RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache,
-                        /*last=*/!block_again, score));
+                        /*last=*/!block_again, /*residual=*/true, score));
   result.candidate_pairs = result.blocking.total_pairs;  // all ranks'
   result.scored = GatherScored(spec.partition, score.Join());
   // No links: no component holds two records, and no pair would be kept (every rank has the
@@ -661,7 +755,8 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
     within.component = &root;
     within.stage = "scoring the clusters' pairs";
     BlockingReport again;
-    RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, pool, &again, cache, true, within));
+    RETURN_IF_ERROR(
+        Block(spec.blocking, *left, right, spec, pool, &again, cache, true, false, within));
     result.scored = GatherScored(spec.partition, within.Join());
   }
   if (right != nullptr) {

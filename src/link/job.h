@@ -47,6 +47,18 @@ struct LinkSpec {
   std::vector<FieldConfig> fields;
   std::vector<ComparisonConfig> comparisons;
   std::vector<RuleConfig> blocking;
+  // Residual blocking (linking two sets only): rules that pair only the records `settled_by`
+  // leaves unsettled. A record is settled when a record of the other side agrees with it on every
+  // key of settled_by (the ID number and the name, say): its match is in hand, so the rules that
+  // look for the matches of the others (a name's pinyin and the birth year, whose blocks span a
+  // whole city and grow with the square of its population) need not pair it with anyone. They
+  // run after `blocking` (each pair once, as ever) and the report names them "(unsettled)".
+  // residual_sides says whose settled records they leave out: "both", or only "left" or "right"
+  // (keep every record of the other side a candidate, e.g. for a rule that a rival candidate must
+  // be able to veto a link). Empty residual_blocking: none.
+  std::vector<RuleConfig> residual_blocking;
+  RuleConfig settled_by;
+  std::string residual_sides = "both";
   int64_t max_block_pairs = 10'000'000;
   int64_t max_total_pairs = 500'000'000;
   // Training.

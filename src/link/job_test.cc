@@ -270,6 +270,102 @@ TEST(RunLinkTest, KeepingOnlyWhatIsUsedGivesTheSameLinksAndClusters) {
   }
 }
 
+// Residual rules pair only the records settled_by leaves unsettled: the run's pairs are the
+// pairs of the ordinary rules and, of the pairs the residual rule would add, those whose records
+// are unsettled on the sides residual_sides names; the model and the weights are the same.
+TEST(RunLinkTest, ResidualRulesPairOnlyTheUnsettledRecords) {
+  std::string text = kConfig;
+  const std::string u = "u_pairs = 5000";
+  text.replace(text.find(u), u.size(), u + "\nem_rules = [[\"dob\"], [\"name.pinyin\"]]");
+  auto full = ParseLinkSpec(WriteConfig("residual-full.toml", text));
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  const std::string rules = "rules = [[\"dob\"], [\"name.pinyin\"]]\n";
+  text.replace(text.find(rules), rules.size(),
+               "rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\n"
+               "settled_by = [\"name\", \"dob\"]\n");
+  auto residual = ParseLinkSpec(WriteConfig("residual.toml", text));
+  ASSERT_TRUE(residual.ok()) << residual.status().ToString();
+  ASSERT_EQ(residual->blocking.size(), 1u);
+  ASSERT_EQ(residual->residual_blocking.size(), 1u);
+  EXPECT_EQ(residual->settled_by, (RuleConfig{"name", "dob"}));
+  EXPECT_EQ(residual->residual_sides, "both");
+
+  const RawSets raw = MakeRaw();
+  std::vector<char> settled_left(raw.ln.size(), 0), settled_right(raw.rn.size(), 0);
+  for (size_t l = 0; l < raw.ln.size(); ++l) {
+    for (size_t r = 0; r < raw.rn.size(); ++r) {
+      if (raw.ln[l] == raw.rn[r] && raw.ld[l] == raw.rd[r]) settled_left[l] = settled_right[r] = 1;
+    }
+  }
+  RecordSet left, right;
+  MakeSets(&left, &right);
+  auto all = RunLink(*full, &left, &right, {});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  for (const std::string sides : {"both", "left", "right"}) {
+    SCOPED_TRACE(sides);
+    residual->residual_sides = sides;
+    MakeSets(&left, &right);
+    auto r = RunLink(*residual, &left, &right, {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<ScoredPair> expected;
+    int dropped = 0;
+    for (const ScoredPair& p : all->scored) {
+      const bool keep =
+          raw.ld[p.left] == raw.rd[p.right] || ((sides == "right" || !settled_left[p.left]) &&
+                                                (sides == "left" || !settled_right[p.right]));
+      if (keep) {
+        expected.push_back(p);
+      } else {
+        ++dropped;
+      }
+    }
+    EXPECT_GT(dropped, 0);
+    EXPECT_EQ(r->candidate_pairs, static_cast<int64_t>(expected.size()));
+    ASSERT_EQ(r->scored.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(r->scored[i].left, expected[i].left) << i;
+      EXPECT_EQ(r->scored[i].right, expected[i].right) << i;
+      EXPECT_EQ(r->scored[i].weight, expected[i].weight) << i;
+    }
+    ASSERT_EQ(r->blocking.rules.size(), 2u);
+    EXPECT_EQ(r->blocking.rules[1].name, "name.pinyin (unsettled)");
+    int right_links = 0;
+    for (const ScoredPair& p : r->accepted) right_links += p.left == p.right ? 1 : 0;
+    EXPECT_GE(right_links, 190);
+  }
+  // Deduplicating: a settled record of a cluster may have fuzzier duplicates.
+  residual->right.clear();
+  RecordSet one = MakeOneSet();
+  auto dedupe = RunLink(*residual, &one, nullptr, {});
+  ASSERT_FALSE(dedupe.ok());
+  EXPECT_NE(dedupe.status().message().find("blocking.residual_rules: for linking two sets only"),
+            std::string::npos);
+}
+
+TEST(LinkSpecTest, ResidualRulesNeedTheirSettlingKeys) {
+  auto error = [](std::string_view blocking) {
+    std::string text = kConfig;
+    const std::string from = "rules = [[\"dob\"], [\"name.pinyin\"]]\n";
+    text.replace(text.find(from), from.size(), blocking);
+    auto s = ParseLinkSpec(WriteConfig("residual-bad.toml", text));
+    EXPECT_FALSE(s.ok()) << blocking;
+    return s.ok() ? std::string() : s.status().message();
+  };
+  EXPECT_NE(error("rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\n")
+                .find("residual-bad.toml: blocking.settled_by: residual rules need the keys"),
+            std::string::npos);
+  EXPECT_NE(error("rules = [[\"dob\"]]\nsettled_by = [\"name\"]\n")
+                .find("blocking.residual_rules: settled_by is given but no residual rule"),
+            std::string::npos);
+  EXPECT_NE(error("rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\n"
+                  "settled_by = [\"name\"]\nresidual_sides = \"one\"\n")
+                .find("blocking.residual_sides: must be \"both\", \"left\" or \"right\""),
+            std::string::npos);
+  EXPECT_NE(error("rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\nsettled_by = []\n")
+                .find("blocking.settled_by: must be a list of keys"),
+            std::string::npos);
+}
+
 TEST(RandomPairStreamTest, DistinctUniformPrefixesAndDeterministic) {
   for (const bool dedupe : {false, true}) {
     RandomPairStream a(30, 20, dedupe, 7), b(30, 20, dedupe, 7);

@@ -63,6 +63,10 @@ Result<link::RecordSet> BuildSource(size_t n, const SourceFields& given, const D
 struct JobRules {
   std::vector<link::ComparisonConfig> comparisons;
   std::vector<link::RuleConfig> blocking;
+  // Rules for the records `settled_by` leaves unsettled (link::LinkSpec::residual_blocking).
+  std::vector<link::RuleConfig> residual;
+  link::RuleConfig settled_by;
+  std::string residual_sides = "both";
   std::vector<link::RuleConfig> deterministic;
   double deterministic_recall = 0.9;
   std::vector<link::RuleConfig> em_rules;
@@ -90,6 +94,9 @@ link::LinkSpec MakeSpec(const std::string& name, const LinkContext& ctx, const J
   }
   spec.comparisons = rules.comparisons;
   spec.blocking = rules.blocking;
+  spec.residual_blocking = rules.residual;
+  spec.settled_by = rules.settled_by;
+  spec.residual_sides = rules.residual_sides;
   spec.deterministic = rules.deterministic;
   spec.deterministic_recall = rules.deterministic_recall;
   spec.em_rules = rules.em_rules;
@@ -177,6 +184,13 @@ JobRules ForData(JobRules rules, const link::RecordSet& left, const link::Record
     return std::find(empty.begin(), empty.end(), c.field) != empty.end();
   });
   std::erase_if(rules.blocking, uses_empty);
+  std::erase_if(rules.residual, uses_empty);
+  // No record is settled by keys one side lacks: the residual rules are then ordinary ones.
+  if (rules.residual.empty() || uses_empty(rules.settled_by)) {
+    rules.blocking.insert(rules.blocking.end(), rules.residual.begin(), rules.residual.end());
+    rules.residual.clear();
+    rules.settled_by.clear();
+  }
   std::erase_if(rules.deterministic, uses_empty);
   std::erase_if(rules.em_rules, uses_empty);
   if (rules.deterministic.empty() && !rules.blocking.empty()) {
@@ -520,16 +534,19 @@ link::ComparisonConfig SexComparison() { return {"sex", {"exact"}, false}; }
 link::ComparisonConfig HomeComparison() { return {"home", {"exact"}, true, true}; }
 
 // A person on both sides: ID number, name, birth date and sex, found by the ID, the name and
-// birth date, the pinyin and birth year, or the ID's birth digits and the surname; trained on
+// birth date, and, for the records no record of the other side shares its ID number and name
+// with (the unsettled, a few in a hundred), the pinyin and birth year or the ID's birth digits
+// and the surname. Those two rules' blocks span the whole register (everyone of one pinyin born
+// in one year), so over a city their pairs grow with the square of its population: 238 million
+// of them for ten million persons, where the unsettled records' are a few million. Trained on
 // the pairs of one ID and of one name and birth date.
 JobRules PersonRules() {
   JobRules rules;
   rules.comparisons = {IdComparison("id_number"), NameComparison(), BirthComparison(),
                        SexComparison()};
-  rules.blocking = {{"id_number"},
-                    {"name", "birth_date"},
-                    {"name.pinyin", "birth_date.year"},
-                    {"id_number.id_birth", "name.surname"}};
+  rules.blocking = {{"id_number"}, {"name", "birth_date"}};
+  rules.residual = {{"name.pinyin", "birth_date.year"}, {"id_number.id_birth", "name.surname"}};
+  rules.settled_by = {"id_number", "name"};
   rules.deterministic = {{"id_number"}, {"name", "birth_date", "sex"}};
   rules.em_rules = {{"id_number"}, {"name", "birth_date"}};
   rules.id_second_pass = true;
@@ -728,10 +745,14 @@ Result<Links> LinkDeaths(const LinkContext& ctx, const SourceTable& deaths,
   rules.blocking.push_back({"dwelling", "birth_date"});
   rules.blocking.push_back({"community", "birth_date", "sex"});
   // A record with only a name, a sex and an address (no ID, no birth date, an address whose
-  // community is not found) is still found by the name alone and by the home: death records
-  // are few, so these blocks stay small beside the register.
-  rules.blocking.push_back({"name"});
-  rules.blocking.push_back({"home"});
+  // community is not found) is still found by the name alone and by the home. Like the pinyin
+  // and the ID's birth digits, they look only for the cards of the death records their ID
+  // number and name do not settle (a city's register holds thousands of one common name); every
+  // register person stays a candidate of those, so that a rival of one name can still veto a
+  // link (ambiguity_bits).
+  rules.residual.push_back({"name"});
+  rules.residual.push_back({"home"});
+  rules.residual_sides = "right";
   rules.em_rules.push_back({"name", "community"});
   // Telling an office that a living person died is the worst mistake a comparison can make.
   rules.threshold = 0.9;
