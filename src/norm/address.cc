@@ -225,19 +225,38 @@ void AreaIndex::Add(std::string code, std::string_view name) {
   for (char32_t c : Fold(name)) utf8::AppendUtf8(c, &folded);
   const bool community = code.size() == 12 && !code.ends_with("000");
   std::string key = StripSuffix(folded);
+  if (!key.empty()) {
+    by_key_[key].push_back(static_cast<uint32_t>(entries_.size()));
+    const auto at = std::lower_bound(key_lengths_.begin(), key_lengths_.end(), key.size());
+    if (at == key_lengths_.end() || *at != key.size()) key_lengths_.insert(at, key.size());
+  }
   entries_.push_back({std::move(code), std::move(folded), std::move(key), community});
 }
 
 std::string AreaIndex::Resolve(std::string_view address) const {
   std::string folded;
   for (char32_t c : Fold(address)) utf8::AppendUtf8(c, &folded);
+  // The areas whose key the address holds (a name found whole holds its key too: the key is the
+  // name's beginning), in the order they were added. A UTF-8 key can only start where a
+  // character starts.
+  const std::string_view text = folded;
+  std::vector<uint32_t> found;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    for (size_t length : key_lengths_) {
+      if (length > text.size() - i) break;
+      const auto it = by_key_.find(text.substr(i, length));
+      if (it != by_key_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
   const Entry* best = nullptr;
   int best_score = 0;
   bool tie = false;
-  for (const Entry& e : entries_) {
-    if (e.key.empty()) continue;
+  for (uint32_t index : found) {
+    const Entry& e = entries_[index];
     const int whole = folded.find(e.name) != std::string::npos ? 1 : 0;
-    if (!whole && folded.find(e.key) == std::string::npos) continue;
     // Order: found whole, community, longer name.
     const int score = whole * 4'000'000 + (e.community ? 2'000'000 : 0) +
                       static_cast<int>(std::min<size_t>(e.name.size(), 1'000'000));

@@ -2,8 +2,11 @@
 // number in a village, and which community of the district the address lies in.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace popreg::norm {
@@ -54,7 +57,18 @@ class AreaIndex {
     std::string key;   // the name without its suffix, e.g. 金湖
     bool community;    // communities win over townships of the same length
   };
+  // Hashes std::string and std::string_view alike, so that a substring is looked up uncopied.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<Entry> entries_;
+  // The entries of each (non-empty) key, in the order added, and the keys' byte lengths. An
+  // area's key is in an address exactly when one of the address's substrings of such a length
+  // is the key, so Resolve looks those up instead of searching the address for every area's
+  // key (the 8,560 areas of a city against 125,000 death records took 38 s that way).
+  std::unordered_map<std::string, std::vector<uint32_t>, KeyHash, std::equal_to<>> by_key_;
+  std::vector<size_t> key_lengths_;  // ascending, each once
 };
 
 }  // namespace popreg::norm

@@ -1,6 +1,12 @@
 #include "norm/address.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/env.h"
 
 namespace popreg::norm {
 namespace {
@@ -71,6 +77,60 @@ TEST(AreaIndex, AmbiguousNamesResolveToNothing) {
   idx.Add("350902001001", "东湖社区");
   idx.Add("350902002001", "东湖社区");
   EXPECT_EQ(idx.Resolve("东湖社区3-2-501"), "");
+}
+
+// Resolve looks areas up by their keys' substrings; it must find what searching the address for
+// every area finds. Many areas of a few characters make names inside names, keys shared by
+// several areas, and ties.
+TEST(AreaIndex, FindsWhatSearchingForEveryAreaFinds) {
+  const std::vector<std::string> chars = {"金", "湖", "山", "东", "城", "关", "北", "新"};
+  const std::vector<std::string> suffixes = {"社区", "村", "街道", ""};
+  struct Area {
+    std::string code, name, key;
+  };
+  std::vector<Area> areas;
+  AreaIndex idx;
+  Rng rng(5);
+  for (int i = 0; i < 400; ++i) {
+    std::string key;
+    for (uint64_t n = 1 + rng.Uniform(3); n > 0; --n) key += rng.Pick(chars);
+    const std::string suffix = rng.Pick(suffixes);
+    // Townships end in 000; a code may repeat (one area added twice is no tie).
+    const std::string code =
+        fmt::format("3509{:05}{}", rng.Uniform(300), suffix == "街道" ? "000" : "001");
+    areas.push_back({code, key + suffix, key});
+    idx.Add(code, key + suffix);
+  }
+  auto search = [&](const std::string& address) {
+    const Area* best = nullptr;
+    int best_score = 0;
+    bool tie = false;
+    for (const Area& a : areas) {
+      const int whole = address.find(a.name) != std::string::npos ? 1 : 0;
+      if (!whole && address.find(a.key) == std::string::npos) continue;
+      const int score = whole * 4'000'000 + (a.code.ends_with("000") ? 0 : 2'000'000) +
+                        static_cast<int>(a.name.size());
+      if (score > best_score) {
+        best = &a;
+        best_score = score;
+        tie = false;
+      } else if (score == best_score && best->code != a.code) {
+        tie = true;
+      }
+    }
+    return best == nullptr || tie ? std::string() : best->code;
+  };
+  int resolved = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string address = "蕉城区";
+    for (uint64_t n = 1 + rng.Uniform(6); n > 0; --n) address += rng.Pick(chars);
+    address += rng.Pick(suffixes) + (i % 2 == 0 ? "3-2-501" : "");  // a name may end it
+    const std::string want = search(address);
+    EXPECT_EQ(idx.Resolve(address), want) << address;
+    resolved += want.empty() ? 0 : 1;
+  }
+  EXPECT_GT(resolved, 300);
+  EXPECT_LT(resolved, 2700);  // ties and misses too
 }
 
 }  // namespace
