@@ -5,7 +5,8 @@ installs Splink in a virtual environment as bench/splink/run does. Clusters the 
 the threshold (connected components: Splink's cluster_pairwise_predictions_at_threshold) and
 writes CLUSTERS.csv (id,cluster), which bench/dedupe/score scores.
 
-usage: dedupe.py INPUT.csv OUT_DIR
+usage: dedupe.py INPUT.csv OUT_DIR [million]
+  (million: the blocking rules fit for a million records, as bench/dedupe/run-1m gives popreg)
 """
 import sys
 import time
@@ -16,6 +17,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 import febrl_model
 
 path, out = sys.argv[1], sys.argv[2]
+million = len(sys.argv) > 3 and sys.argv[3] == "million"
 started = time.time()
 
 df = pd.read_csv(path, dtype=str, skipinitialspace=True, keep_default_na=False)
@@ -29,7 +31,7 @@ records = db.register(df, dataset_display_name="records")
 settings = SettingsCreator(
     link_type="dedupe_only",
     comparisons=febrl_model.comparisons(),
-    blocking_rules_to_generate_predictions=febrl_model.blocking_rules(),
+    blocking_rules_to_generate_predictions=febrl_model.blocking_rules(million),
     retain_intermediate_calculation_columns=False,
 )
 
