@@ -328,12 +328,14 @@ std::vector<char> SharedKeys(const std::vector<uint64_t>& keys, std::vector<uint
 }
 
 // Adds the spec's residual rules to `keys`: each rule's keys with those of the settled records
-// (LinkSpec::settled_by, on the sides residual_sides names) replaced by kNoKey.
+// (LinkSpec::settled_by, on the sides residual_sides names) replaced by kNoKey. The keys of
+// settled_by and of the rules are taken from `cache` when a training rule computed them.
 Status AddResidualRules(const RecordSet& left, const RecordSet& right, const LinkSpec& spec,
-                        ThreadPool& pool, std::vector<BlockingRuleKeys>* keys) {
+                        ThreadPool& pool, KeyCache& cache, std::vector<BlockingRuleKeys>* keys) {
   ASSIGN_OR_RETURN(auto settle, BindRules({spec.settled_by}, left));
-  const std::vector<uint64_t> left_keys = Keys(left, settle[0], pool);
-  std::vector<uint64_t> right_keys = Keys(right, settle[0], pool);
+  const std::string settle_name = RuleName(spec.settled_by);
+  const std::vector<uint64_t> left_keys = cache.Get(settle_name, 0, left, settle[0], pool, true);
+  std::vector<uint64_t> right_keys = cache.Get(settle_name, 1, right, settle[0], pool, true);
   const std::vector<char> left_settled = SharedKeys(left_keys, right_keys, pool);
   const std::vector<char> right_settled = SharedKeys(right_keys, left_keys, pool);
   right_keys = {};
@@ -342,9 +344,10 @@ Status AddResidualRules(const RecordSet& left, const RecordSet& right, const Lin
   ASSIGN_OR_RETURN(auto bound, BindRules(spec.residual_blocking, left));
   for (size_t i = 0; i < bound.size(); ++i) {
     BlockingRuleKeys k;
-    k.name = RuleName(spec.residual_blocking[i]) + " (unsettled)";
-    k.left = Keys(left, bound[i], pool);
-    k.right = Keys(right, bound[i], pool);
+    const std::string name = RuleName(spec.residual_blocking[i]);
+    k.name = name + " (unsettled)";
+    k.left = cache.Get(name, 0, left, bound[i], pool, true);
+    k.right = cache.Get(name, 1, right, bound[i], pool, true);
     for (size_t r = 0; mask_left && r < k.left.size(); ++r) {
       if (left_settled[r]) k.left[r] = kNoKey;
     }
@@ -371,12 +374,12 @@ Status Block(const std::vector<RuleConfig>& rules, const RecordSet& left, const 
     if (right != nullptr) k.right = cache.Get(k.name, 1, *right, bound[i], pool, last);
     keys.push_back(std::move(k));
   }
-  if (last) cache.Clear();
   if (residual && !spec.residual_blocking.empty()) {
     // RunLink refuses residual rules when deduplicating.
     assert(right != nullptr);
-    RETURN_IF_ERROR(AddResidualRules(left, *right, spec, pool, &keys));
+    RETURN_IF_ERROR(AddResidualRules(left, *right, spec, pool, cache, &keys));
   }
+  if (last) cache.Clear();
   BlockingOptions options;
   options.max_block_pairs = spec.max_block_pairs;
   options.max_total_pairs = spec.max_total_pairs;

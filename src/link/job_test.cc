@@ -49,16 +49,34 @@ u_pairs = 5000
 threshold = 0.9
 )";
 
+// `text` with `from`, which it must hold, replaced by `to`.
+std::string Replaced(std::string text, std::string_view from, std::string_view to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// The message of ParseLinkSpec's error for `text`, written to bad.toml; a failure when it parses.
+std::string ParseError(const std::string& text) {
+  auto s = ParseLinkSpec(WriteConfig("bad.toml", text));
+  EXPECT_FALSE(s.ok()) << text;
+  return s.ok() ? std::string() : s.status().message();
+}
+
+// kConfig's blocking rules line.
+constexpr std::string_view kRules = "rules = [[\"dob\"], [\"name.pinyin\"]]\n";
+
 TEST(LinkSpecTest, ReadsAgreeOnly) {
-  std::string text = kConfig;
   const std::string dob = "levels = [\"exact\", \"date_swap\"]\n";
-  text.replace(text.find(dob), dob.size(), dob + "agree_only = true\n");
+  std::string text = Replaced(kConfig, dob, dob + "agree_only = true\n");
   auto spec = ParseLinkSpec(WriteConfig("agree.toml", text));
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_FALSE(spec->comparisons[0].agree_only);
   EXPECT_TRUE(spec->comparisons[1].agree_only);
-  text.replace(text.find("agree_only = true"), 17, "agree_only = 1");
-  EXPECT_FALSE(ParseLinkSpec(WriteConfig("agree-bad.toml", text)).ok());
+  EXPECT_FALSE(ParseLinkSpec(WriteConfig("agree-bad.toml",
+                                         Replaced(text, "agree_only = true", "agree_only = 1")))
+                   .ok());
 }
 
 TEST(LinkSpecTest, ReadsEveryPartAndResolvesPathsAgainstTheFile) {
@@ -80,15 +98,9 @@ TEST(LinkSpecTest, ReadsEveryPartAndResolvesPathsAgainstTheFile) {
 }
 
 TEST(LinkSpecTest, ErrorsNameTheFileAndTheKey) {
-  auto error = [](const std::string& text) {
-    auto s = ParseLinkSpec(WriteConfig("bad.toml", text));
-    EXPECT_FALSE(s.ok());
-    return s.status().message();
-  };
+  const auto error = ParseError;
   auto with = [](std::string_view from, std::string_view to) {
-    std::string text = kConfig;
-    text.replace(text.find(from), from.size(), to);
-    return text;
+    return Replaced(kConfig, from, to);
   };
   EXPECT_NE(error("[input\n").find("bad.toml: line 1"), std::string::npos);
   EXPECT_NE(error(with(R"("exact", "date_swap")", R"("exact", "datee")"))
@@ -274,16 +286,14 @@ TEST(RunLinkTest, KeepingOnlyWhatIsUsedGivesTheSameLinksAndClusters) {
 // pairs of the ordinary rules and, of the pairs the residual rule would add, those whose records
 // are unsettled on the sides residual_sides names; the model and the weights are the same.
 TEST(RunLinkTest, ResidualRulesPairOnlyTheUnsettledRecords) {
-  std::string text = kConfig;
-  const std::string u = "u_pairs = 5000";
-  text.replace(text.find(u), u.size(), u + "\nem_rules = [[\"dob\"], [\"name.pinyin\"]]");
+  const std::string text = Replaced(kConfig, "u_pairs = 5000",
+                                    "u_pairs = 5000\nem_rules = [[\"dob\"], [\"name.pinyin\"]]");
   auto full = ParseLinkSpec(WriteConfig("residual-full.toml", text));
   ASSERT_TRUE(full.ok()) << full.status().ToString();
-  const std::string rules = "rules = [[\"dob\"], [\"name.pinyin\"]]\n";
-  text.replace(text.find(rules), rules.size(),
-               "rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\n"
-               "settled_by = [\"name\", \"dob\"]\n");
-  auto residual = ParseLinkSpec(WriteConfig("residual.toml", text));
+  auto residual = ParseLinkSpec(WriteConfig(
+      "residual.toml", Replaced(text, kRules,
+                                "rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\n"
+                                "settled_by = [\"name\", \"dob\"]\n")));
   ASSERT_TRUE(residual.ok()) << residual.status().ToString();
   ASSERT_EQ(residual->blocking.size(), 1u);
   ASSERT_EQ(residual->residual_blocking.size(), 1u);
@@ -344,15 +354,10 @@ TEST(RunLinkTest, ResidualRulesPairOnlyTheUnsettledRecords) {
 
 TEST(LinkSpecTest, ResidualRulesNeedTheirSettlingKeys) {
   auto error = [](std::string_view blocking) {
-    std::string text = kConfig;
-    const std::string from = "rules = [[\"dob\"], [\"name.pinyin\"]]\n";
-    text.replace(text.find(from), from.size(), blocking);
-    auto s = ParseLinkSpec(WriteConfig("residual-bad.toml", text));
-    EXPECT_FALSE(s.ok()) << blocking;
-    return s.ok() ? std::string() : s.status().message();
+    return ParseError(Replaced(kConfig, kRules, blocking));
   };
   EXPECT_NE(error("rules = [[\"dob\"]]\nresidual_rules = [[\"name.pinyin\"]]\n")
-                .find("residual-bad.toml: blocking.settled_by: residual rules need the keys"),
+                .find("bad.toml: blocking.settled_by: residual rules need the keys"),
             std::string::npos);
   EXPECT_NE(error("rules = [[\"dob\"]]\nsettled_by = [\"name\"]\n")
                 .find("blocking.residual_rules: settled_by is given but no residual rule"),

@@ -226,11 +226,11 @@ void AreaIndex::Add(std::string code, std::string_view name) {
   const bool community = code.size() == 12 && !code.ends_with("000");
   std::string key = StripSuffix(folded);
   if (!key.empty()) {
-    by_key_[key].push_back(static_cast<uint32_t>(entries_.size()));
     const auto at = std::lower_bound(key_lengths_.begin(), key_lengths_.end(), key.size());
     if (at == key_lengths_.end() || *at != key.size()) key_lengths_.insert(at, key.size());
+    by_key_[std::move(key)].push_back(static_cast<uint32_t>(entries_.size()));
   }
-  entries_.push_back({std::move(code), std::move(folded), std::move(key), community});
+  entries_.push_back({std::move(code), std::move(folded), community});
 }
 
 std::string AreaIndex::Resolve(std::string_view address) const {
