@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "base/thread_pool.h"
 #include "link/record_set.h"
 
 namespace popreg::link {
@@ -209,6 +211,46 @@ TEST(RecordSetTest, TermFrequenciesCountTheValuesOfBothSets) {
   ComputeTermFrequencies(&s.left, nullptr, field);
   const std::vector<double> alone = {2.0 / 3, 1.0 / 3, 0.0, 2.0 / 3};
   EXPECT_EQ(s.left.fields[0].frequency, alone);
+}
+
+// The same against counting by text in a std::map, on enough values to fill every shard of the
+// engine's tables, with texts that have two codes in one set (after Append) and texts of one set
+// only, on one thread and on three.
+TEST(RecordSetTest, TermFrequenciesAddUpEveryCodeOfAText) {
+  std::vector<std::string> l, r, more;
+  for (int i = 0; i < 30000; ++i) {
+    l.push_back(i % 11 == 0 ? "" : "v" + std::to_string(i * 7919 % 5003));
+    r.push_back("v" + std::to_string(int64_t{i} * 104729 % 7001));
+    if (i < 4000) more.push_back("v" + std::to_string(i % 2500));
+  }
+  Sets s = MakeSets(Normalizer::kText, l, r);
+  const std::vector<FieldSpec> fields = {{"f", Normalizer::kText}};
+  std::vector<std::string> more_ids;
+  for (size_t i = 0; i < more.size(); ++i) more_ids.push_back("m" + std::to_string(i));
+  ASSERT_TRUE(Append(&s.left, BuildRecordSet(more_ids, fields, {more}, "2026-09-30").value()).ok());
+  l.insert(l.end(), more.begin(), more.end());
+  std::map<std::string, int64_t> count;
+  int64_t non_null = 0;
+  for (const auto* side : {&l, &r}) {
+    for (const std::string& v : *side) {
+      if (!v.empty()) ++count[v], ++non_null;
+    }
+  }
+  const double total = static_cast<double>(non_null);
+  auto expected = [&](const std::vector<std::string>& side) {
+    std::vector<double> out;
+    for (const std::string& v : side) {
+      out.push_back(v.empty() ? 0.0 : static_cast<double>(count[v]) / total);
+    }
+    return out;
+  };
+  const std::vector<int> field = {0};
+  for (int threads : {1, 3}) {
+    ThreadPool pool(threads);
+    ComputeTermFrequencies(&s.left, &s.right, field, &pool);
+    EXPECT_EQ(s.left.fields[0].frequency, expected(l)) << threads << " threads";
+    EXPECT_EQ(s.right.fields[0].frequency, expected(r)) << threads << " threads";
+  }
 }
 
 }  // namespace

@@ -718,7 +718,7 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   for (const Comparison& c : comps) {
     if (c.tf) tf_fields.push_back(c.field);
   }
-  ComputeTermFrequencies(left, right, tf_fields);
+  ComputeTermFrequencies(left, right, tf_fields, &pool);
   KeyCache cache;
   if (spec.model) {
     result.model = *spec.model;

@@ -15,6 +15,10 @@
 #include "link/types.h"
 #include "norm/unihan.h"
 
+namespace popreg {
+class ThreadPool;
+}  // namespace popreg
+
 namespace popreg::link {
 
 // How a field's raw text becomes a comparable value.
@@ -127,8 +131,10 @@ Result<RecordSet> BuildRecordSet(std::vector<std::string> ids, std::span<const F
 Status Append(RecordSet* set, RecordSet&& more);
 
 // Fills FieldColumn::frequency of the fields `fields` of `left` (and `right` when given) from
-// the value counts of both sets together; other fields keep frequency 0.
-void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields);
+// the value counts of both sets together; other fields keep frequency 0. Runs on `pool` (null:
+// a pool of every core); the result does not depend on it.
+void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const int> fields,
+                            ThreadPool* pool = nullptr);
 
 // UTF-32 to UTF-8, for output.
 std::string ToUtf8(std::u32string_view s);
