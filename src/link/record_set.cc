@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
-#include <unordered_map>
 
 #include "base/date.h"
 #include "base/thread_pool.h"
@@ -213,20 +212,49 @@ FieldColumn NormalizeField(const FieldSpec& spec, const TextColumn* raw,
   // index of its text among them plus one (0 = empty text).
   std::vector<std::string_view> distinct;
   if (raw != nullptr) {
-    std::unordered_map<std::string_view, uint32_t> index;
+    auto text = [&](size_t r) { return (*raw)[rows.empty() ? r : rows[r]]; };
+    // The texts are hashed on every core first, so that the one-thread pass numbering them in
+    // order of first appearance only probes a flat table of codes: with std::unordered_map (a
+    // node per text, hashed in that pass) it was the longest part of normalising a register.
+    std::vector<uint64_t> hashes(n);
+    pool.ParallelFor(static_cast<int64_t>(n), 16384, [&](int64_t begin, int64_t end) {
+      const std::hash<std::string_view> hash;
+      for (int64_t r = begin; r < end; ++r) hashes[r] = hash(text(static_cast<size_t>(r)));
+    });
+    std::vector<uint64_t> distinct_hash;
+    std::vector<uint32_t> table(1024, 0);  // a code (distinct index + 1), or 0: empty
+    auto slot = [&](uint64_t h, std::string_view in) {
+      size_t at = h & (table.size() - 1);
+      while (table[at] != 0 &&
+             (distinct_hash[table[at] - 1] != h || distinct[table[at] - 1] != in)) {
+        at = (at + 1) & (table.size() - 1);
+      }
+      return at;
+    };
     std::string_view last;
     uint32_t last_code = 0;
     for (size_t r = 0; r < n; ++r) {
-      const std::string_view in = (*raw)[rows.empty() ? r : rows[r]];
+      const std::string_view in = text(r);
       if (in.empty()) continue;
       // A household's repeated fields come one after another (and share their bytes).
       if (last_code != 0 && in.data() == last.data() && in.size() == last.size()) {
         f.code[r] = last_code;
         continue;
       }
-      auto [it, added] = index.try_emplace(in, static_cast<uint32_t>(distinct.size() + 1));
-      if (added) distinct.push_back(in);
-      f.code[r] = last_code = it->second;
+      const size_t at = slot(hashes[r], in);
+      uint32_t code = table[at];
+      if (code == 0) {
+        distinct.push_back(in);
+        distinct_hash.push_back(hashes[r]);
+        code = table[at] = static_cast<uint32_t>(distinct.size());
+        if (2 * distinct.size() > table.size()) {  // kept at most half full
+          table.assign(2 * table.size(), 0);
+          for (size_t d = 0; d < distinct.size(); ++d) {
+            table[slot(distinct_hash[d], distinct[d])] = static_cast<uint32_t>(d + 1);
+          }
+        }
+      }
+      f.code[r] = last_code = code;
       last = in;
     }
   }
