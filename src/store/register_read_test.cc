@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/register_edit.h"
@@ -75,6 +76,49 @@ TEST_F(RegisterOrderTest, LoadRegisterColumnsOrdersPersonsByNumberLength) {
   EXPECT_EQ(c->name, (TextColumn{"王1", "王3", "王1", "王9", "王二", "王10"}));
   EXPECT_EQ(c->room, (TextColumn{"101", "110", "202", "202", "202", "202"}));
   EXPECT_EQ(c->address[5], "蕉城路1号");
+}
+
+// A second connection (Store::OpenAnother) reads the same store on another thread while the
+// first reads too, and sees what was committed, not an import under way.
+TEST_F(RegisterReadTest, AnotherConnectionReadsBesideTheFirst) {
+  auto other = store_->OpenAnother();
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ((*other)->location(), store_->location());
+  ImportInfo info;
+  info.kind = io::Kind::kPolicePopulation;
+  info.file_name = info.sha256 = "police.csv";
+  auto police = store_->BeginImport(info);
+  ASSERT_TRUE(police.ok()) << police.status().ToString();
+  ASSERT_TRUE((*police)->AddRecords({{{1, R"({"name":"王小明"})", R"({"name":"王小明"})"}}}).ok());
+  std::thread beside([&] {
+    for (int k = 0; k < 10; ++k) {
+      auto imports = (*other)->ListImports();
+      ASSERT_TRUE(imports.ok()) << imports.status().ToString();
+      EXPECT_EQ(imports->size(), 1u);  // the register; the police list is not committed
+      auto c = (*other)->LoadRegisterColumns();
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+      EXPECT_EQ(c->size(), 605u);
+    }
+  });
+  for (int k = 0; k < 10; ++k) {
+    auto c = store_->LoadRegisterColumns();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->card_no[0], "C1");
+  }
+  beside.join();
+  ASSERT_TRUE((*police)->Commit().ok());
+  auto imports = (*other)->ListImports();
+  ASSERT_TRUE(imports.ok());
+  EXPECT_EQ(imports->size(), 2u);
+  int64_t rows = 0;
+  ASSERT_TRUE((*other)
+                  ->ForEachSourceRecord(imports->back().id, Store::RecordTexts::kNormalized,
+                                        [&](const SourceRecord&) {
+                                          ++rows;
+                                          return Status::Ok();
+                                        })
+                  .ok());
+  EXPECT_EQ(rows, 1);
 }
 
 TEST_F(RegisterReadTest, CommunitiesHouseholdsAndPersonsInPieces) {

@@ -282,6 +282,12 @@ class Store {
   // The location the store was opened with (a path or a URL without its password), for messages.
   virtual const std::string& location() const = 0;
 
+  // Another connection to the same store, opened as this one was (no migration: this one made
+  // the schema current). A Store is one connection, used by one thread at a time; the other
+  // lets a second thread read beside it (recon's LoadInputs reads the departments' files while
+  // this one reads the register).
+  virtual Result<std::unique_ptr<Store>> OpenAnother() = 0;
+
   // The schema version (the number of the last migration applied).
   virtual Result<int> SchemaVersion() = 0;
   // Checks the storage's own consistency and the foreign keys; DataLoss when anything is wrong.

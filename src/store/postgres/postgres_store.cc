@@ -747,6 +747,11 @@ class PgStore final : public CommonStore {
 
   const std::string& location() const override { return shown_; }
 
+  Result<std::unique_ptr<Store>> OpenAnother() override {
+    ASSIGN_OR_RETURN(std::unique_ptr<Conn> c, Conn::Open(url_, shown_, options_.lock_timeout_ms));
+    return std::unique_ptr<Store>(std::make_unique<PgStore>(url_, shown_, options_, std::move(c)));
+  }
+
   Result<int> SchemaVersion() override { return CurrentVersion(*c_); }
 
   // PostgreSQL checks its constraints on every write, so what can be wrong is what someone did

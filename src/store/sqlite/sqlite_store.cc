@@ -1390,6 +1390,11 @@ class SqliteStore final : public CommonStore {
 
   const std::string& location() const override { return path_; }
 
+  Result<std::unique_ptr<Store>> OpenAnother() override {
+    ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path_, options_, false));
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path_, options_, std::move(db)));
+  }
+
   Result<int> SchemaVersion() override { return CurrentVersion(*db_); }
 
   Status IntegrityCheck() override {
