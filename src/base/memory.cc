@@ -1,0 +1,18 @@
+#include "base/memory.h"
+
+#include <algorithm>
+#include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace popreg {
+
+void OneAllocatorArenaPerCore() {
+#if defined(__GLIBC__)
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+#endif
+}
+
+}  // namespace popreg
