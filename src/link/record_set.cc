@@ -198,6 +198,17 @@ void Normalize(std::string_view in, Normalizer normalizer, const Date& as_of, no
   }
 }
 
+// The slot of an item with hash `hash` in `table`, a hash table of open addressing with linear
+// probing (its size a power of two, never full; an entry is an item's index + 1, 0 is empty):
+// the slot of the first item `same(index)` accepts, else the empty slot where the item goes.
+// Both tables of this file (a field's distinct texts, the term frequencies' texts) are these.
+template <typename Same>
+size_t ProbeSlot(const std::vector<uint32_t>& table, uint64_t hash, const Same& same) {
+  size_t at = hash & (table.size() - 1);
+  while (table[at] != 0 && !same(table[at] - 1)) at = (at + 1) & (table.size() - 1);
+  return at;
+}
+
 // Normalises field `spec` of the records (rows[i] is record i's row of `raw`; empty = row i):
 // each distinct raw text once, in parallel, then numbered so that code 0 is the null value and a
 // raw text whose value is empty is null.
@@ -224,12 +235,8 @@ FieldColumn NormalizeField(const FieldSpec& spec, const TextColumn* raw,
     std::vector<uint64_t> distinct_hash;
     std::vector<uint32_t> table(1024, 0);  // a code (distinct index + 1), or 0: empty
     auto slot = [&](uint64_t h, std::string_view in) {
-      size_t at = h & (table.size() - 1);
-      while (table[at] != 0 &&
-             (distinct_hash[table[at] - 1] != h || distinct[table[at] - 1] != in)) {
-        at = (at + 1) & (table.size() - 1);
-      }
-      return at;
+      return ProbeSlot(table, h,
+                       [&](uint32_t d) { return distinct_hash[d] == h && distinct[d] == in; });
     };
     std::string_view last;
     uint32_t last_code = 0;
@@ -425,22 +432,20 @@ void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const i
         if (n == 0) continue;
         size_t capacity = 1;
         while (capacity < 2 * n) capacity *= 2;
-        std::vector<uint32_t> slot(capacity, UINT32_MAX);  // an entry (of this shard) or empty
-        std::vector<uint32_t> group(n);                    // per entry: its text's first entry
-        std::vector<int64_t> sum(n, 0);                    // per first entry: the text's rows
+        std::vector<uint32_t> slot(capacity, 0);  // an entry of this shard + 1, or 0: empty
+        std::vector<uint32_t> group(n);           // per entry: its text's first entry
+        std::vector<int64_t> sum(n, 0);           // per first entry: the text's rows
         auto text = [&](size_t k) {
           const TfEntry& t = entries[first + k];
           return cols[t.side]->values[t.code];
         };
         for (size_t k = 0; k < n; ++k) {
           const TfEntry& t = entries[first + k];
-          size_t at = t.hash & (capacity - 1);
-          while (slot[at] != UINT32_MAX &&
-                 (entries[first + slot[at]].hash != t.hash || text(slot[at]) != text(k))) {
-            at = (at + 1) & (capacity - 1);
-          }
-          if (slot[at] == UINT32_MAX) slot[at] = static_cast<uint32_t>(k);
-          group[k] = slot[at];
+          const size_t at = ProbeSlot(slot, t.hash, [&](uint32_t j) {
+            return entries[first + j].hash == t.hash && text(j) == text(k);
+          });
+          if (slot[at] == 0) slot[at] = static_cast<uint32_t>(k + 1);
+          group[k] = slot[at] - 1;
           sum[group[k]] += rows_of[t.side][t.code];
         }
         for (size_t k = 0; k < n; ++k) {
