@@ -521,6 +521,19 @@ struct USample {
   std::vector<int64_t> pairs;  // per comparison, the pairs it compared
 };
 
+// Orders random pairs by tiles of 65,536 left records by 65,536 right records (and within a tile
+// by record): the pairs of one tile read the columns of a few hundred kilobytes of records, which
+// stay in the cache, where pairs in the order drawn each read two records anywhere in the sets.
+// Their counts are sums, the same in any order; a million pairs of the register and a death list
+// are counted in half the time (bench/RESULTS.md).
+void SortByTile(std::vector<Pair>& pairs) {
+  auto tile = [](const Pair& p) { return (uint64_t{p.left >> 16} << 32) | (p.right >> 16); };
+  std::sort(pairs.begin(), pairs.end(), [&](const Pair& a, const Pair& b) {
+    const uint64_t ta = tile(a), tb = tile(b);
+    return ta != tb ? ta < tb : a < b;
+  });
+}
+
 // Draws the sample for u as LinkSpec::u_pairs says: all pairs when there are at most u_pairs,
 // otherwise rounds of a RandomPairStream, a comparison dropping out once each of its non-null
 // levels has u_min_count observations. The rounds and who drops out depend only on counts, so
@@ -545,7 +558,8 @@ USample SampleForU(const LinkSpec& spec, const std::vector<Comparison>& comps, c
   size_t active_count = comps.size();
   uint64_t round = std::min<uint64_t>(cap, kFirstURound);
   while (active_count > 0 && stream.drawn() < cap) {
-    const std::vector<Pair> pairs = stream.Next(static_cast<size_t>(round));
+    std::vector<Pair> pairs = stream.Next(static_cast<size_t>(round));
+    SortByTile(pairs);
     const PatternCounts counts =
         CountShare(spec.partition, pairs, comps, model, left, other, pool, &active);
     for (size_t i = 0; i < counts.size(); ++i) {
