@@ -21,6 +21,10 @@ constexpr size_t kMaxRecords = std::numeric_limits<RecordIndex>::max();
 constexpr int64_t kGenerateGrain = 1024;
 // Below this many keys a comparison sort beats the radix sort's fixed cost.
 constexpr size_t kRadixMinSize = 4096;
+// A linkage's left side with this many times the right's records is filtered to the keys the
+// right has before it is sorted (SortedKeysIn); the filter's probes cost more than they save
+// when the sides are alike.
+constexpr size_t kFilterRatio = 8;
 // Warnings listed one by one per rule; more skipped blocks are summarised in one line.
 constexpr size_t kMaxWarningsPerRule = 10;
 constexpr size_t kLargestBlocks = 5;
@@ -40,21 +44,16 @@ struct KeyIndex {
   RecordIndex index;
 };
 
-// The records that have a key, sorted by (key, index). An LSD radix sort on 11-bit digits (six
-// passes; 2048 buckets keep the scatter's write positions in cache): it is stable and the input is
-// in index order, so equal keys stay in index order. Passes whose digit is the same for every key
-// are skipped (small integer keys cost one or two passes).
-std::vector<KeyIndex> SortedKeys(std::span<const uint64_t> keys) {
-  std::vector<KeyIndex> a;
-  a.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] != kNoKey) a.push_back({keys[i], static_cast<RecordIndex>(i)});
-  }
+// Sorts records' keys, given in index order, by (key, index). An LSD radix sort on 11-bit digits
+// (six passes; 2048 buckets keep the scatter's write positions in cache): it is stable and the
+// input is in index order, so equal keys stay in index order. Passes whose digit is the same for
+// every key are skipped (small integer keys cost one or two passes).
+void SortKeys(std::vector<KeyIndex>& a) {
   if (a.size() < kRadixMinSize) {
     std::sort(a.begin(), a.end(), [](const KeyIndex& x, const KeyIndex& y) {
       return x.key != y.key ? x.key < y.key : x.index < y.index;
     });
-    return a;
+    return;
   }
   constexpr int kBits = 11;
   constexpr int kDigits = (64 + kBits - 1) / kBits;
@@ -74,6 +73,42 @@ std::vector<KeyIndex> SortedKeys(std::span<const uint64_t> keys) {
     for (const KeyIndex& e : a) b[count[(e.key >> shift) & kMask]++] = e;
     a.swap(b);
   }
+}
+
+// The records that have a key, sorted by (key, index).
+std::vector<KeyIndex> SortedKeys(std::span<const uint64_t> keys) {
+  std::vector<KeyIndex> a;
+  a.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] != kNoKey) a.push_back({keys[i], static_cast<RecordIndex>(i)});
+  }
+  SortKeys(a);
+  return a;
+}
+
+// SortedKeys of the records of `keys` whose key is one of `wanted`'s (sorted, as SortedKeys
+// makes them). A linkage of a small list to a large register needs the register's records of
+// the few keys the list has: they are found through a hash set of those keys, which stays in
+// the cache, and only they are sorted, where sorting all the register's keys took 50 ms a rule.
+std::vector<KeyIndex> SortedKeysIn(std::span<const uint64_t> keys,
+                                   const std::vector<KeyIndex>& wanted) {
+  size_t size = 16;
+  while (size < 2 * wanted.size()) size *= 2;
+  // Open addressing with linear probing; kNoKey (0) marks an empty slot, and no wanted key is 0.
+  std::vector<uint64_t> set(size, kNoKey);
+  for (const KeyIndex& w : wanted) {
+    size_t i = Mix64(w.key) & (size - 1);
+    while (set[i] != kNoKey && set[i] != w.key) i = (i + 1) & (size - 1);
+    set[i] = w.key;
+  }
+  std::vector<KeyIndex> a;
+  for (size_t r = 0; r < keys.size(); ++r) {
+    if (keys[r] == kNoKey) continue;
+    size_t i = Mix64(keys[r]) & (size - 1);
+    while (set[i] != kNoKey && set[i] != keys[r]) i = (i + 1) & (size - 1);
+    if (set[i] == keys[r]) a.push_back({keys[r], static_cast<RecordIndex>(r)});
+  }
+  SortKeys(a);
   return a;
 }
 
@@ -170,8 +205,12 @@ RulePlan PlanLink(const BlockingRuleKeys& rule, int64_t max_block_pairs,
   plan.candidates.resize(rule.left.size());
   plan.left_block.assign(rule.left.size(), kNoBlock);
   plan.other_block.assign(rule.right.size(), kNoBlock);
-  const std::vector<KeyIndex> left = SortedKeys(rule.left);
   const std::vector<KeyIndex> right = SortedKeys(rule.right);
+  // The left records whose key no right record has are in no block: a left side much larger
+  // than the right is filtered to those that are before it is sorted (the same blocks).
+  const std::vector<KeyIndex> left = rule.right.size() * kFilterRatio < rule.left.size()
+                                         ? SortedKeysIn(rule.left, right)
+                                         : SortedKeys(rule.left);
   plan.order.resize(right.size());
   for (size_t begin = 0, end = 0; begin < right.size(); begin = end) {
     while (end < right.size() && right[end].key == right[begin].key) ++end;

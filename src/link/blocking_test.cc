@@ -88,6 +88,22 @@ std::vector<uint64_t> RandomKeys(Rng& rng, size_t n, uint64_t distinct, double m
   return keys;
 }
 
+// GeneratePairs' pairs, pairs per rule and total are BruteForce's, with blocks over `cap` pairs
+// skipped.
+void ExpectBruteForce(const std::vector<BlockingRuleKeys>& rules, bool dedupe, int64_t cap) {
+  BlockingOptions options;
+  options.max_block_pairs = cap;
+  BlockingReport report;
+  const std::vector<Pair> pairs = Generate(rules, dedupe, options, &report);
+  const Oracle oracle = BruteForce(rules, dedupe, cap);
+  EXPECT_EQ(pairs, oracle.pairs);
+  ASSERT_EQ(report.rules.size(), rules.size());
+  for (size_t k = 0; k < rules.size(); ++k) {
+    EXPECT_EQ(report.rules[k].pairs, oracle.per_rule[k]) << "rule " << k;
+  }
+  EXPECT_EQ(report.total_pairs, static_cast<int64_t>(oracle.pairs.size()));
+}
+
 TEST(BlockingTest, EachPairOnceAcrossOverlappingRules) {
   // Rule a: {0,1,2} and {3,4}; rule b: {0,1} (already found), {2,3} (new), {1,4} (new).
   const std::vector<BlockingRuleKeys> rules = {
@@ -157,17 +173,7 @@ TEST(BlockingTest, MatchesBruteForceOnRandomData) {
     }
     for (int64_t cap : {0, 20}) {
       SCOPED_TRACE("seed " + std::to_string(seed) + " cap " + std::to_string(cap));
-      BlockingOptions options;
-      options.max_block_pairs = cap;
-      BlockingReport report;
-      const std::vector<Pair> pairs = Generate(rules, dedupe, options, &report);
-      const Oracle oracle = BruteForce(rules, dedupe, cap);
-      EXPECT_EQ(pairs, oracle.pairs);
-      ASSERT_EQ(report.rules.size(), rules.size());
-      for (size_t k = 0; k < rules.size(); ++k) {
-        EXPECT_EQ(report.rules[k].pairs, oracle.per_rule[k]) << "rule " << k;
-      }
-      EXPECT_EQ(report.total_pairs, static_cast<int64_t>(oracle.pairs.size()));
+      ExpectBruteForce(rules, dedupe, cap);
     }
   }
 }
@@ -225,6 +231,74 @@ TEST(BlockingTest, LargeInputsMatchGroupingOracle) {
     EXPECT_GT(pairs.size(), 10000u);
     EXPECT_EQ(pairs, GroupingOracle(rules, dedupe));
   }
+}
+
+// A left side many times the right (a register and a month's deaths) is filtered to the keys the
+// right has before it is sorted: the same pairs, per rule, as every pair tried.
+TEST(BlockingTest, ALargeLeftSideAgainstASmallRightMatchesBruteForce) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    Rng rng(seed);
+    const size_t left_n = 1500 + rng.Uniform(1500);
+    const size_t right_n = 1 + rng.Uniform(120);
+    std::vector<BlockingRuleKeys> rules;
+    for (int k = 0; k < 3; ++k) {
+      const uint64_t distinct = 1 + rng.Uniform(300);
+      const bool hash_like = rng.Bernoulli(0.5);
+      rules.push_back({"r" + std::to_string(k), RandomKeys(rng, left_n, distinct, 0.2, hash_like),
+                       RandomKeys(rng, right_n, distinct, 0.2, hash_like)});
+    }
+    for (int64_t cap : {0, 40}) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " cap " + std::to_string(cap));
+      ExpectBruteForce(rules, false, cap);
+    }
+  }
+}
+
+// The same sides the other way round are not filtered (the left is the smaller): the report of
+// the filtered run is the unfiltered one's with the sides swapped, skipped and largest blocks
+// included, on enough records for the radix sort of the filtered keys.
+TEST(BlockingTest, AFilteredLeftSideReportsWhatTheSwappedSidesDo) {
+  Rng rng(7);
+  const size_t left_n = 90000, right_n = 6000;
+  std::vector<BlockingRuleKeys> rules, swapped;
+  const uint64_t distinct[] = {5000, 300, 20000};
+  for (size_t k = 0; k < 3; ++k) {
+    BlockingRuleKeys rule{"r" + std::to_string(k),
+                          RandomKeys(rng, left_n, distinct[k], 0.1, /*hash_like=*/k != 1),
+                          RandomKeys(rng, right_n, distinct[k], 0.1, /*hash_like=*/k != 1)};
+    swapped.push_back({rule.name, rule.right, rule.left});
+    rules.push_back(std::move(rule));
+  }
+  BlockingOptions options;
+  options.max_block_pairs = 1000;  // rule 1's blocks (300 keys) are skipped, the others not
+  BlockingReport report, swapped_report;
+  const std::vector<Pair> pairs = Generate(rules, false, options, &report);
+  std::vector<Pair> expected;
+  for (const Pair& p : Generate(swapped, false, options, &swapped_report)) {
+    expected.push_back({p.right, p.left});
+  }
+  std::sort(expected.begin(), expected.end());
+  EXPECT_GT(pairs.size(), 50000u);
+  EXPECT_EQ(pairs, expected);
+  auto swap = [](std::vector<BlockInfo> blocks) {
+    for (BlockInfo& b : blocks) std::swap(b.left_records, b.right_records);
+    return blocks;
+  };
+  EXPECT_EQ(report.total_pairs, swapped_report.total_pairs);
+  ASSERT_EQ(report.rules.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {
+    SCOPED_TRACE("rule " + std::to_string(k));
+    const RuleReport& a = report.rules[k];
+    const RuleReport& b = swapped_report.rules[k];
+    EXPECT_EQ(a.pairs, b.pairs);
+    EXPECT_EQ(a.raw_pairs, b.raw_pairs);
+    EXPECT_EQ(a.blocks, b.blocks);
+    EXPECT_EQ(a.skipped_pairs, b.skipped_pairs);
+    EXPECT_EQ(a.skipped_blocks, swap(b.skipped_blocks));
+    EXPECT_EQ(a.largest_blocks, swap(b.largest_blocks));
+  }
+  EXPECT_FALSE(report.rules[1].skipped_blocks.empty());
+  EXPECT_EQ(report.warnings.size(), swapped_report.warnings.size());
 }
 
 TEST(BlockingTest, SameOutputWithOneAndFourThreads) {
