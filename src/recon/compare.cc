@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -95,11 +96,17 @@ class Comparer {
 
   Result<CompareResult> Run() {
     RETURN_IF_ERROR(LinkAll());
+    // The police list's figures need its links only: counted on a thread of their own while the
+    // items are made (a second of one core at a million persons). The households are indexed
+    // first, so that both threads only read them.
+    if (in_.police) IndexHouseholds();
+    std::future<PoliceCount> police_count =
+        std::async(std::launch::async, [this] { return CountPolice(); });
     ChoosePrimaries();
     RegisterItems();
     PoliceItems();
     BirthItems();
-    CountSources();
+    CountSources(police_count.get());
     return Finish();
   }
 
@@ -485,16 +492,16 @@ class Comparer {
   }
 
   // The community of a police person: its own code, its address, or its police household's.
-  std::string PoliceCommunity(size_t r) {
+  std::string PoliceCommunity(size_t r) const {
     if (!police_community_[r].empty()) return std::string(police_community_[r]);
     const std::string card = HouseholdOfHukou(r);
     if (!card.empty()) return std::string(reg_.community_code[card_first_.at(card)]);
     return "";
   }
 
-  // The members of each police household (hukou_no), and the first person of each card.
+  // The members of each police household (hukou_no), and the first person of each card: once,
+  // before anything looks households up (HouseholdOfHukou, MotherInHukou, PoliceCommunity).
   void IndexHouseholds() {
-    if (!hukou_members_.empty() || !card_first_.empty()) return;
     const SourceTable& police = *in_.police;
     for (size_t i = 0; i < police.size(); ++i) {
       const std::string_view h = police.value("hukou_no", i);
@@ -516,8 +523,7 @@ class Comparer {
   // The ID of the woman of police person r's household who is most likely the mother of a child
   // born on `birth` (aged 20 to 45 then, the age gap closest to 28 years), for a newborn of the
   // police list whose mother no source names. Empty when there is none.
-  std::string MotherInHukou(size_t r, const Date& birth) {
-    IndexHouseholds();
+  std::string MotherInHukou(size_t r, const Date& birth) const {
     const SourceTable& police = *in_.police;
     const std::string h(police.value("hukou_no", r));
     if (h.empty()) return "";
@@ -540,8 +546,7 @@ class Comparer {
 
   // The register card of the police household (hukou_no) of police person r: the card most of
   // its linked members are on. Empty when none is linked.
-  std::string HouseholdOfHukou(size_t r) {
-    IndexHouseholds();
+  std::string HouseholdOfHukou(size_t r) const {
     const SourceTable& police = *in_.police;
     const std::string h(police.value("hukou_no", r));
     if (h.empty()) return "";
@@ -703,65 +708,85 @@ class Comparer {
 
   // -- Statistics (counts.h) -----------------------------------------------------------------
 
+  // Each police record's community (PoliceCommunity) and the police list's figures per
+  // community. Reads the police list, its links and the households' index only.
+  struct PoliceCount {
+    TextColumn community;
+    std::map<std::string, SourceFigures> per;
+  };
+  PoliceCount CountPolice() const {
+    PoliceCount out;
+    if (!in_.police) return out;
+    const SourceTable& police = *in_.police;
+    out.community.reserve(police.size());
+    for (size_t r = 0; r < police.size(); ++r) out.community.push_back(PoliceCommunity(r));
+    std::vector<CountedRecord> rs;
+    CountedRecords(police, out.community, police_.to_register, &rs);
+    CountPersons(rs, window_, reg_.community_code, &out.per);
+    return out;
+  }
+
+  // The records of `table` as CountPersons counts them.
+  static void CountedRecords(const SourceTable& table, const TextColumn& community,
+                             const std::vector<int32_t>& to_register,
+                             std::vector<CountedRecord>* rs) {
+    const bool has_id = table.kind() != io::Kind::kVaccinations;
+    const bool deaths =
+        table.kind() == io::Kind::kCremations || table.kind() == io::Kind::kDeathCertificates;
+    for (size_t i = 0; i < table.size(); ++i) {
+      CountedRecord r;
+      r.community = community[i];
+      r.linked = to_register[i];
+      if (has_id) r.id_number = table.value("id_number", i);
+      r.birth_date = table.value("birth_date", i);
+      if (deaths) {
+        r.death_date = table.value("death_date", i);
+        // Two death records of one name and one death date are one person, also without an
+        // ID and a link (people from outside the district).
+        const std::string_view name = table.value("name", i);
+        if (!name.empty() && !r.death_date.empty()) {
+          r.same_person = fmt::format("{}|{}", name, r.death_date);
+        }
+      }
+      rs->push_back(std::move(r));
+    }
+  }
+
   // What each department's file says per community, and the departments together, while the
-  // links are at hand: a few passes over the records, linear in their number.
-  void CountSources() {
+  // links are at hand: a few passes over the records, linear in their number. The police list's
+  // figures come counted (CountPolice).
+  void CountSources(PoliceCount police_count) {
     JobLog log;
     SourceCounts& out = result_.counts;
     out.since = options_.since;
     out.as_of = options_.as_of;
-    TextColumn police_community;
-    auto records = [&](const SourceTable& table, const TextColumn& community,
-                       const std::vector<int32_t>& to_register, std::vector<CountedRecord>* rs) {
-      const bool has_id = table.kind() != io::Kind::kVaccinations;
-      const bool deaths =
-          table.kind() == io::Kind::kCremations || table.kind() == io::Kind::kDeathCertificates;
-      for (size_t i = 0; i < table.size(); ++i) {
-        CountedRecord r;
-        r.community = community[i];
-        r.linked = to_register[i];
-        if (has_id) r.id_number = table.value("id_number", i);
-        r.birth_date = table.value("birth_date", i);
-        if (deaths) {
-          r.death_date = table.value("death_date", i);
-          // Two death records of one name and one death date are one person, also without an
-          // ID and a link (people from outside the district).
-          const std::string_view name = table.value("name", i);
-          if (!name.empty() && !r.death_date.empty()) {
-            r.same_person = fmt::format("{}|{}", name, r.death_date);
-          }
-        }
-        rs->push_back(std::move(r));
-      }
-    };
-    auto count = [&](const SourceTable& table, const std::vector<CountedRecord>& rs) {
-      std::map<std::string, SourceFigures> per;
-      CountPersons(rs, window_, reg_.community_code, &per);
+    const TextColumn& police_community = police_count.community;
+    auto add = [&](const SourceTable& table, const std::map<std::string, SourceFigures>& per) {
       const std::string kind(table.kind_name());
       out.kinds.push_back(kind);
       for (auto& [community, f] : per) out.communities[community].sources[kind] = f;
     };
+    auto count = [&](const SourceTable& table, const std::vector<CountedRecord>& rs) {
+      std::map<std::string, SourceFigures> per;
+      CountPersons(rs, window_, reg_.community_code, &per);
+      add(table, per);
+    };
     if (in_.police) {
-      const SourceTable& police = *in_.police;
-      police_community.reserve(police.size());
-      for (size_t r = 0; r < police.size(); ++r) police_community.push_back(PoliceCommunity(r));
-      std::vector<CountedRecord> rs;
-      records(police, police_community, police_.to_register, &rs);
-      count(police, rs);
+      add(*in_.police, police_count.per);
       for (auto& [community, c] : out.communities) {
         c.departments.total = c.sources["police_population"].persons;
       }
     }
     for (const auto& [table, links] : birth_links_) {
       std::vector<CountedRecord> rs;
-      records(*table, community_of_.at(table), links.to_register, &rs);
+      CountedRecords(*table, community_of_.at(table), links.to_register, &rs);
       count(*table, rs);
     }
     std::vector<CountedRecord> all_deaths;
     for (size_t k = 0; k < death_tables_.size(); ++k) {
       const SourceTable& table = *death_tables_[k];
       std::vector<CountedRecord> rs;
-      records(table, community_of_.at(&table), death_links_[k].to_register, &rs);
+      CountedRecords(table, community_of_.at(&table), death_links_[k].to_register, &rs);
       count(table, rs);
       all_deaths.insert(all_deaths.end(), rs.begin(), rs.end());
     }
