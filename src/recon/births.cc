@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "base/thread_pool.h"
 #include "link/strings.h"
 #include "norm/id_number.h"
 
@@ -66,14 +67,24 @@ bool IsHeadOrWife(std::string_view relation) {
 
 }  // namespace
 
-TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of) {
+namespace {
+
+// The first person at or after `i` who begins a card (reg.size() when none does).
+size_t CardStart(const store::RegisterColumns& reg, size_t i) {
+  while (i > 0 && i < reg.size() && reg.card_no[i] == reg.card_no[i - 1]) ++i;
+  return std::min(i, reg.size());
+}
+
+// RegisterMothers of the persons [first, last), who are whole cards.
+TextColumn CardMothers(const store::RegisterColumns& reg, const Date& as_of, size_t first,
+                       size_t last) {
   TextColumn out;
-  out.reserve(reg.size());
+  out.reserve(last - first);
   std::vector<std::string> card;  // the mothers of one card's persons
-  size_t begin = 0;
-  while (begin < reg.size()) {
+  size_t begin = first;
+  while (begin < last) {
     size_t end = begin + 1;
-    while (end < reg.size() && reg.card_no[end] == reg.card_no[begin]) ++end;
+    while (end < last && reg.card_no[end] == reg.card_no[begin]) ++end;
     card.assign(end - begin, std::string());
     auto mother = [&](size_t i) -> std::string& { return card[i - begin]; };
     for (size_t i = begin; i < end; ++i) {
@@ -121,6 +132,24 @@ TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of)
     for (const std::string& m : card) out.push_back(m);
     begin = end;
   }
+  return out;
+}
+
+}  // namespace
+
+TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of, int threads) {
+  // Cards are independent: each chunk of persons takes the cards that begin in it.
+  ThreadPool pool(threads);
+  std::vector<TextColumn> chunks = pool.ParallelChunks<TextColumn>(
+      static_cast<int64_t>(reg.size()), 16384, [&](int64_t begin, int64_t end) {
+        return CardMothers(reg, as_of, CardStart(reg, static_cast<size_t>(begin)),
+                           CardStart(reg, static_cast<size_t>(end)));
+      });
+  TextColumn out;
+  size_t bytes = 0;
+  for (const TextColumn& c : chunks) bytes += c.text_bytes();
+  out.reserve(reg.size(), bytes);
+  for (const TextColumn& c : chunks) out.Append(c);
   return out;
 }
 

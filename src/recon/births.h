@@ -19,8 +19,9 @@ namespace popreg::recon {
 // ID (valid, or one a typo made invalid): for
 // a child of the head (relation 子, 女, ...), the head or the head's wife first; then one aged
 // 20 to 45 at the birth; then the age gap closest to 28 years. A child of the head with no such
-// woman takes the mother its siblings' cards give. Empty when there is none.
-TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of);
+// woman takes the mother its siblings' cards give. Empty when there is none. On `threads`
+// threads (ThreadPool's: 0 for every core), a chunk of cards each; the same whatever their number.
+TextColumn RegisterMothers(const store::RegisterColumns& reg, const Date& as_of, int threads = 0);
 
 // One source record of a child born in the window.
 struct BirthMention {

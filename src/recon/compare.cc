@@ -117,7 +117,8 @@ class Comparer {
     const size_t n = reg_.size();
     JobLog norm_log;
     ASSIGN_OR_RETURN(
-        records_, BuildAliveRecords(reg_, RegisterMothers(reg_, options_.as_of), options_.as_of));
+        records_, BuildAliveRecords(reg_, RegisterMothers(reg_, options_.as_of, options_.threads),
+                                    options_.as_of));
     norm_log.Done({"normalising the register", static_cast<int64_t>(n), 0, 0, 0, 0});
     RETURN_IF_ERROR(CheckCancel(options_.cancel, "the comparison"));
     police_of_.assign(n, kUnlinked);
