@@ -65,10 +65,6 @@ bool IsHeadOrWife(std::string_view relation) {
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // The first person at or after `i` who begins a card (reg.size() when none does).
 size_t CardStart(const store::RegisterColumns& reg, size_t i) {
   while (i > 0 && i < reg.size() && reg.card_no[i] == reg.card_no[i - 1]) ++i;
