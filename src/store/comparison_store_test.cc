@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -192,6 +193,53 @@ TEST_F(ComparisonStoreTest, ItemsKeepTheirIdAndStatusAcrossComparisons) {
   EXPECT_NE(third[0].id, first[2].id);
   EXPECT_EQ(third[0].status, "open");
   EXPECT_EQ(r3->resolved_items, 3);
+}
+
+// An item found again with the values the store holds is only marked found (the SQLite backend
+// leaves its row and indexes alone); one found with any value changed, also to or from empty, is
+// rewritten. Either way it is the new comparison's, updated at its time.
+TEST_F(ComparisonStoreTest, AnItemFoundAgainIsRewrittenOnlyWhereItsValuesChanged) {
+  std::vector<Discrepancy> first = {Item("field_mismatch", "A/1"),
+                                    Item("absent_from_source", "A/2"),
+                                    Item("invalid_id_number", "A/3")};
+  first[0].register_value = "张三";
+  first[0].source_value = "张山";
+  first[0].match_probability = 0.93;
+  first[0].explanation_json = R"({"terms":[]})";
+  first[1].match_probability = 0.93;
+  first[2].register_value = "123";
+  auto r1 = Save(first);
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  const std::vector<Discrepancy> before = List();
+  ASSERT_EQ(before.size(), 3u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a later updated_at
+
+  std::vector<Discrepancy> second = first;  // ids and statuses come from the store again
+  second[1].match_probability = 0.95;       // a changed number
+  second[2].register_value = "";            // a value gone (NULL in the row)
+  auto r2 = Save(second);
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(r2->new_items, 0);
+  EXPECT_EQ(r2->carried_items, 3);
+  EXPECT_EQ(r2->resolved_items, 0);
+
+  const std::vector<Discrepancy> after = List();
+  ASSERT_EQ(after.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(after[i].identity);
+    EXPECT_EQ(after[i].id, before[i].id);
+    EXPECT_EQ(after[i].first_comparison, r1->comparison_id);
+    EXPECT_EQ(after[i].last_comparison, r2->comparison_id);
+    EXPECT_GT(after[i].updated_at, before[i].updated_at);
+    EXPECT_EQ(after[i].updated_at, after[0].updated_at);
+  }
+  EXPECT_EQ(after[0].register_value, "张三");
+  EXPECT_EQ(after[0].source_value, "张山");
+  EXPECT_EQ(after[0].match_probability, 0.93);
+  EXPECT_EQ(after[0].explanation_json, R"({"terms":[]})");
+  EXPECT_EQ(after[1].match_probability, 0.95);
+  EXPECT_EQ(after[2].register_value, "");
+  EXPECT_EQ(List({.comparison_id = r2->comparison_id}).size(), 3u);
 }
 
 TEST_F(ComparisonStoreTest, AnAreaComparisonResolvesOnlyItsOwnItemsAndNeverAppliedOnes) {

@@ -1631,12 +1631,27 @@ class SqliteStore final : public CommonStore {
                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
                                       "?13, ?14, ?15, ?16, ?17, ?18, 'open', ?19, ?19, ?21)",
                                   "adding a discrepancy item"));
+    // A carried item is rewritten only when one of its values differs from the store's: a
+    // rewrite changes every one of the table's fifteen indexes, while an item found again as it
+    // was (most of them, month after month) changes the two columns `touch` sets and the three
+    // indexes that hold them.
+    std::string same;
+    for (size_t begin = 0, i = 1; begin < kItemValues.size(); ++i) {
+      const size_t end = std::min(kItemValues.find(", ", begin), kItemValues.size());
+      same += (same.empty() ? "" : " AND ") + std::string(kItemValues.substr(begin, end - begin)) +
+              " IS ?" + std::to_string(i);
+      begin = end + 2;
+    }
     ASSIGN_OR_RETURN(Stmt update,
                      db_->Prepare("UPDATE discrepancies SET (" + std::string(kItemValues) +
                                       ", last_comparison, updated_at) = (?1, ?2, ?3, ?4, ?5, ?6, "
                                       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                                      "?19, ?21) WHERE id = ?20",
+                                      "?19, ?21) WHERE id = ?20 AND NOT (" +
+                                      same + ")",
                                   "updating a discrepancy item"));
+    ASSIGN_OR_RETURN(Stmt touch, db_->Prepare("UPDATE discrepancies SET last_comparison = ?1, "
+                                              "updated_at = ?2 WHERE id = ?3",
+                                              "marking a discrepancy item found again"));
     ASSIGN_OR_RETURN(Stmt found, db_->Prepare("INSERT INTO comparison_items (comparison_id, "
                                               "discrepancy_id) VALUES (?1, ?2)",
                                               "recording what " + what + " found"));
@@ -1646,6 +1661,13 @@ class SqliteStore final : public CommonStore {
       BindItem(s, d).Bind(19, cid).Bind(21, at);
       if (it != live.end()) s.Bind(20, it->second.id);
       RETURN_IF_ERROR(s.Run().WithContext("discrepancy '" + d.identity + "'"));
+      if (it != live.end() && sqlite3_changes(db_->raw()) == 0) {
+        RETURN_IF_ERROR(touch.Bind(1, cid)
+                            .Bind(2, at)
+                            .Bind(3, it->second.id)
+                            .Run()
+                            .WithContext("discrepancy '" + d.identity + "'"));
+      }
       if (it == live.end()) {
         d.id = sqlite3_last_insert_rowid(db_->raw());
         d.status = "open";
