@@ -1531,6 +1531,11 @@ class SqliteStore final : public CommonStore {
       reader.Add(row);
     }
     RegisterColumns c = reader.Finish();
+    // The pages just read would stay in the connection's cache (64 MiB at a million persons)
+    // through the comparison that reads the columns; freed, they come from the OS's cache when
+    // read again.
+    s.Reset();
+    sqlite3_db_release_memory(db_->raw());
     return c;  // the WriteTxn destructor ends the read transaction
   }
 
