@@ -16,8 +16,12 @@
 namespace popreg::link {
 namespace {
 
+// Writes `text` to `name` in the temporary directory, prefixed with the running test's name:
+// ctest runs tests side by side, and two that wrote one bad.toml read each other's text.
 std::string WriteConfig(const std::string& name, const std::string& text) {
-  const std::string path = (std::filesystem::path(::testing::TempDir()) / name).string();
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string path =
+      (std::filesystem::path(::testing::TempDir()) / (test + "-" + name)).string();
   std::ofstream(path) << text;
   return path;
 }
