@@ -1,6 +1,7 @@
 #include "link/job.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,12 +17,13 @@
 namespace popreg::link {
 namespace {
 
-// Writes `text` to `name` in the temporary directory, prefixed with the running test's name:
-// ctest runs tests side by side, and two that wrote one bad.toml read each other's text.
+// Writes `text` to `name` in the temporary directory, prefixed with the process id as
+// csv_test's TempPath does: ctest runs each test in a process of its own, side by side, and two
+// that wrote one bad.toml read each other's text (as would two runs of the suite at once).
 std::string WriteConfig(const std::string& name, const std::string& text) {
-  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string path =
-      (std::filesystem::path(::testing::TempDir()) / (test + "-" + name)).string();
+  const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                            ("popreg_link_" + std::to_string(::getpid()) + "_" + name))
+                               .string();
   std::ofstream(path) << text;
   return path;
 }
