@@ -15,4 +15,10 @@ void OneAllocatorArenaPerCore() {
 #endif
 }
 
+void ReturnFreeMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace popreg

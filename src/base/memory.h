@@ -10,4 +10,9 @@ namespace popreg {
 // persons' comparison peaked at 1.51 GB instead of 1.41). Call once, before any thread starts.
 void OneAllocatorArenaPerCore();
 
+// Hands the allocator's free pages back to the system (glibc's malloc_trim: the free pages of
+// every arena, not only the top of the heap). A long phase that frees much of what it made
+// leaves it resident otherwise, below the next phase's memory: call it between such phases.
+void ReturnFreeMemory();
+
 }  // namespace popreg
