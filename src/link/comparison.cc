@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <string>
+#include <type_traits>
 
 #include "link/strings.h"
 #include "norm/unihan.h"
@@ -77,14 +79,50 @@ struct Measures {
   int levenshtein_bound = 0, damerau_bound = 0;  // the largest threshold of the comparison
 };
 
-bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldColumn& b,
-           RecordIndex j, Measures* m) {
-  const std::u32string_view x = a.value(i);
-  const std::u32string_view y = b.value(j);
+// The pair's two values in UTF-32, widened from narrow columns once per pair and only when a
+// condition reads their characters (the buffers are the thread's: Compare is not re-entered).
+struct PairText {
+  const FieldColumn& a;
+  RecordIndex i;
+  const FieldColumn& b;
+  RecordIndex j;
+  std::u32string_view x, y;
+  bool ready = false;
+  void Get() {
+    if (ready) return;
+    thread_local std::u32string bx, by;
+    x = a.value(i, &bx);
+    y = b.value(j, &by);
+    ready = true;
+  }
+};
+
+bool Holds(const Condition& c, PairText& t, Measures* m) {
+  const FieldColumn& a = t.a;
+  const FieldColumn& b = t.b;
+  const RecordIndex i = t.i, j = t.j;
   using K = Condition::Kind;
   switch (c.kind) {
     case K::kExact:
-      return x == y;
+      return a.Same(i, b, j);
+    case K::kPinyin:
+      return a.has_readings() && b.has_readings() && SameReading(a, i, b, j);
+    case K::kPinyinJaroWinkler:
+      if (!a.has_pinyin() || !b.has_pinyin()) return false;
+      if (m->pinyin_jaro_winkler < 0) {
+        thread_local std::u32string px, py;
+        m->pinyin_jaro_winkler = JaroWinkler(a.pinyin(i, &px), b.pinyin(j, &py));
+      }
+      return m->pinyin_jaro_winkler >= c.parameter;
+    case K::kWithinDays:
+    case K::kAbsDiff:
+      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
+    default:
+      break;
+  }
+  t.Get();
+  const std::u32string_view x = t.x, y = t.y;
+  switch (c.kind) {
     case K::kJaroWinkler:
       if (m->jaro_winkler < 0) m->jaro_winkler = JaroWinkler(x, y);
       return m->jaro_winkler >= c.parameter;
@@ -97,13 +135,6 @@ bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldC
     case K::kDamerau:
       if (m->damerau < 0) m->damerau = DamerauLevenshtein(x, y, m->damerau_bound);
       return m->damerau <= c.parameter;
-    case K::kPinyin:
-      return !a.readings_of.empty() && !b.readings_of.empty() && SameReading(a, i, b, j);
-    case K::kPinyinJaroWinkler:
-      if (!a.has_pinyin() || !b.has_pinyin()) return false;
-      if (m->pinyin_jaro_winkler < 0)
-        m->pinyin_jaro_winkler = JaroWinkler(a.pinyin(i), b.pinyin(j));
-      return m->pinyin_jaro_winkler >= c.parameter;
     case K::kLookAlike:
       return LookAlike(x, y);
     case K::kIdTypo:
@@ -114,16 +145,14 @@ bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldC
       return DateSwap(x, y);
     case K::kDateTypo:
       return x.size() == 8 && y.size() == 8 && Levenshtein(x, y, 1) <= 1;
-    case K::kWithinDays:
-      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
     case K::kSameYear:
       return x.size() >= 4 && y.size() >= 4 && x.compare(0, 4, y, 0, 4) == 0;
-    case K::kAbsDiff:
-      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
     case K::kPrefix: {
       const auto n = static_cast<size_t>(c.parameter);
       return x.size() >= n && y.size() >= n && x.compare(0, n, y, 0, n) == 0;
     }
+    default:
+      break;
   }
   return false;
 }
@@ -169,8 +198,9 @@ Level Comparison::Compare(const RecordSet& left, RecordIndex l, const RecordSet&
     }
   }
   const auto n = static_cast<Level>(conditions.size());
+  PairText text{a, l, b, r};
   for (Level k = 0; k < n; ++k) {
-    if (Holds(conditions[k], a, l, b, r, &m)) return static_cast<Level>(n + 1 - k);
+    if (Holds(conditions[k], text, &m)) return static_cast<Level>(n + 1 - k);
   }
   return agree_only ? 0 : 1;
 }
@@ -232,9 +262,11 @@ uint64_t Mix(uint64_t h) {
 
 uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyPart>& parts) {
   uint64_t h = 0xcbf29ce484222325ULL;
-  auto add = [&](std::u32string_view s) {
-    for (char32_t c : s) {
-      h ^= c;
+  // The code points of a value's part, whichever width its column holds (a narrow column's bytes
+  // are code points): the same key for the same characters.
+  auto add = [&](auto s) {
+    for (auto c : s) {
+      h ^= static_cast<std::make_unsigned_t<decltype(c)>>(c);
       h *= 0x100000001b3ULL;
     }
     h ^= 0x1F;  // a separator between parts
@@ -242,48 +274,52 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
   };
   for (const KeyPart& p : parts) {
     const FieldColumn& f = set.fields[p.field];
-    const std::u32string_view v = f.value(r);
-    if (v.empty()) return 0;
+    if (f.null(r)) return 0;
     using K = KeyPart::Kind;
-    switch (p.kind) {
-      case K::kValue:
-        add(v);
-        break;
-      case K::kFirst:
-        add(v.substr(0, p.n));
-        break;
-      case K::kLast:
-        add(v.substr(v.size() > static_cast<size_t>(p.n) ? v.size() - p.n : 0));
-        break;
-      case K::kYear:
-        if (v.size() < 4) return 0;
-        add(v.substr(0, 4));
-        break;
-      case K::kPinyin:
-        add(f.pinyin(r));
-        break;
-      case K::kInitials: {
-        std::u32string initials;
-        bool start = true;
-        for (char32_t c : f.pinyin(r)) {
-          if (c == U' ') {
-            start = true;
-          } else if (start) {
-            initials.push_back(c);
-            start = false;
-          }
-        }
-        add(initials);
-        break;
+    const bool ok = f.values.Visit(f.code[r], [&](auto v) {
+      switch (p.kind) {
+        case K::kValue:
+          add(v);
+          break;
+        case K::kFirst:
+          add(v.substr(0, p.n));
+          break;
+        case K::kLast:
+          add(v.substr(v.size() > static_cast<size_t>(p.n) ? v.size() - p.n : 0));
+          break;
+        case K::kYear:
+          if (v.size() < 4) return false;
+          add(v.substr(0, 4));
+          break;
+        case K::kPinyin:
+          f.pinyins.Visit(f.code[r], add);
+          break;
+        case K::kInitials:
+          f.pinyins.Visit(f.code[r], [&](auto pinyin) {
+            std::u32string initials;
+            bool start = true;
+            for (auto c : pinyin) {
+              if (c == ' ') {
+                start = true;
+              } else if (start) {
+                initials.push_back(static_cast<std::make_unsigned_t<decltype(c)>>(c));
+                start = false;
+              }
+            }
+            add(std::u32string_view(initials));
+          });
+          break;
+        case K::kSurname:
+          add(v.substr(0, 1));
+          break;
+        case K::kIdBirth:
+          if (v.size() != 18) return false;
+          add(v.substr(6, 8));
+          break;
       }
-      case K::kSurname:
-        add(v.substr(0, 1));
-        break;
-      case K::kIdBirth:
-        if (v.size() != 18) return 0;
-        add(v.substr(6, 8));
-        break;
-    }
+      return true;
+    });
+    if (!ok) return 0;
   }
   h = Mix(h);
   return h == 0 ? 1 : h;

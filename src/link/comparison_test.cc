@@ -172,13 +172,14 @@ TEST(RecordSetTest, RowsBuiltApartAndAppendedEqualTheWhole) {
   EXPECT_EQ(set.ids, whole.ids);
   for (size_t f = 0; f < whole.fields.size(); ++f) {
     for (RecordIndex r = 0; r < 4; ++r) {
-      EXPECT_EQ(set.fields[f].value(r), whole.fields[f].value(r));
+      EXPECT_EQ(set.fields[f].ValueCopy(r), whole.fields[f].ValueCopy(r));
       EXPECT_EQ(set.fields[f].frequency_of(r), 0.0);
     }
   }
   // No frequencies until a job computes them: a million zeros per field otherwise.
   for (const FieldColumn& f : set.fields) EXPECT_TRUE(f.frequency.empty()) << f.name;
-  EXPECT_EQ(set.fields[0].pinyin(2), whole.fields[0].pinyin(2));
+  std::u32string a, b;
+  EXPECT_EQ(set.fields[0].pinyin(2, &a), whole.fields[0].pinyin(2, &b));
   EXPECT_EQ(set.fields[1].number(3), whole.fields[1].number(3));
   Comparison name;
   name.name = "name";
@@ -199,6 +200,13 @@ TEST(RecordSetTest, RowsBuiltApartAndAppendedEqualTheWhole) {
   EXPECT_EQ(set.size(), 4u);
 }
 
+// Each row's frequency.
+std::vector<double> Frequencies(const FieldColumn& f) {
+  std::vector<double> out;
+  for (RecordIndex r = 0; r < f.size(); ++r) out.push_back(f.frequency_of(r));
+  return out;
+}
+
 // A value's frequency is its share of the non-null values of both sets together (of the one set
 // when deduplicating); a null row's is 0.
 TEST(RecordSetTest, TermFrequenciesCountTheValuesOfBothSets) {
@@ -206,11 +214,11 @@ TEST(RecordSetTest, TermFrequenciesCountTheValuesOfBothSets) {
   const std::vector<int> field = {0};
   ComputeTermFrequencies(&s.left, &s.right, field);
   const std::vector<double> left = {3.0 / 5, 1.0 / 5, 0.0, 3.0 / 5}, right = {3.0 / 5, 1.0 / 5};
-  EXPECT_EQ(s.left.fields[0].frequency, left);
-  EXPECT_EQ(s.right.fields[0].frequency, right);
+  EXPECT_EQ(Frequencies(s.left.fields[0]), left);
+  EXPECT_EQ(Frequencies(s.right.fields[0]), right);
   ComputeTermFrequencies(&s.left, nullptr, field);
   const std::vector<double> alone = {2.0 / 3, 1.0 / 3, 0.0, 2.0 / 3};
-  EXPECT_EQ(s.left.fields[0].frequency, alone);
+  EXPECT_EQ(Frequencies(s.left.fields[0]), alone);
 }
 
 // The same against counting by text in a std::map, on enough values to fill every shard of the
@@ -248,9 +256,56 @@ TEST(RecordSetTest, TermFrequenciesAddUpEveryCodeOfAText) {
   for (int threads : {1, 3}) {
     ThreadPool pool(threads);
     ComputeTermFrequencies(&s.left, &s.right, field, &pool);
-    EXPECT_EQ(s.left.fields[0].frequency, expected(l)) << threads << " threads";
-    EXPECT_EQ(s.right.fields[0].frequency, expected(r)) << threads << " threads";
+    EXPECT_EQ(Frequencies(s.left.fields[0]), expected(l)) << threads << " threads";
+    EXPECT_EQ(Frequencies(s.right.fields[0]), expected(r)) << threads << " threads";
   }
+}
+
+// A column whose characters are all below U+0100 holds a byte per character; one with any other
+// holds four. Whatever the widths, the same characters are the same value: equal, the same hash,
+// the same blocking key and comparison level, counted together for frequencies; and a narrow
+// column that gets a wide value by Append becomes wide with its values unchanged.
+TEST(RecordSetTest, NarrowAndWideColumnsHoldTheSameValues) {
+  const std::vector<FieldSpec> fields = {{"f", Normalizer::kText}};
+  RecordSet narrow =
+      BuildRecordSet({"a", "b", "c"}, fields, {{"abc", "Zoë", "x y"}}, "2026-09-30").value();
+  RecordSet wide =
+      BuildRecordSet({"d", "e", "f"}, fields, {{"张伟", "abc", "zoë"}}, "2026-09-30").value();
+  const FieldColumn& n = narrow.fields[0];
+  const FieldColumn& w = wide.fields[0];
+  EXPECT_TRUE(n.values.narrow());
+  EXPECT_FALSE(w.values.narrow());
+  EXPECT_EQ(n.ValueCopy(1), U"zoë");  // lower-cased by the text normaliser, ë kept
+  EXPECT_TRUE(n.Same(0, w, 1));
+  EXPECT_TRUE(w.Same(1, n, 0));
+  EXPECT_TRUE(n.Same(1, w, 2));
+  EXPECT_FALSE(n.Same(0, w, 0));
+  EXPECT_EQ(n.values.Hash(n.code[0]), w.values.Hash(w.code[1]));
+  const std::vector<KeyPart> key = {ParseKeyPart("f", narrow).value()};
+  EXPECT_EQ(BlockingKey(narrow, 0, key), BlockingKey(wide, 1, key));
+  EXPECT_NE(BlockingKey(narrow, 0, key), BlockingKey(wide, 0, key));
+  const std::vector<KeyPart> first = {ParseKeyPart("f.first2", narrow).value()};
+  EXPECT_EQ(BlockingKey(narrow, 1, first), BlockingKey(wide, 2, first));
+  Comparison c;
+  c.name = "f";
+  c.field = 0;
+  for (const char* l : {"exact", "levenshtein<=1"})
+    c.conditions.push_back(ParseCondition(l).value());
+  EXPECT_EQ(c.Compare(narrow, 0, wide, 1), 3);  // exact
+  EXPECT_EQ(c.Compare(narrow, 1, wide, 2), 3);
+  EXPECT_EQ(c.Compare(narrow, 2, wide, 0), 1);  // else
+  ComputeTermFrequencies(&narrow, &wide, std::vector<int>{0});
+  EXPECT_EQ(Frequencies(narrow.fields[0]), (std::vector<double>{2.0 / 6, 2.0 / 6, 1.0 / 6}));
+  EXPECT_EQ(Frequencies(wide.fields[0]), (std::vector<double>{1.0 / 6, 2.0 / 6, 2.0 / 6}));
+  const std::vector<std::u32string> before = {n.ValueCopy(0), n.ValueCopy(1), n.ValueCopy(2),
+                                              w.ValueCopy(0), w.ValueCopy(1), w.ValueCopy(2)};
+  ASSERT_TRUE(Append(&narrow, std::move(wide)).ok());
+  const FieldColumn& all = narrow.fields[0];
+  EXPECT_FALSE(all.values.narrow());
+  for (RecordIndex r = 0; r < 6; ++r) EXPECT_EQ(all.ValueCopy(r), before[r]) << r;
+  EXPECT_TRUE(all.Same(0, all, 4));
+  EXPECT_EQ(all.frequency_of(0), 2.0 / 6);  // kept; the appended rows' are 0 until computed
+  EXPECT_EQ(all.frequency_of(4), 0.0);
 }
 
 }  // namespace

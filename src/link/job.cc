@@ -482,7 +482,7 @@ class ScorePairs : public PairSink {
         levels[c] = comps_[c].Compare(left_, p.left, right_, p.right);
         w += model_.comparisons[c].tf_adjust[levels[c]]
                  ? model_.TfAdjustedLevelWeight(c, levels[c],
-                                                left_.fields[comps_[c].field].frequency[p.left])
+                                                left_.fields[comps_[c].field].frequency_of(p.left))
                  : model_.LevelWeight(c, levels[c]);
       }
       const ScoredPair scored{p.left, p.right, w, model_.Probability(w)};

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <type_traits>
 
 #include "base/date.h"
 #include "base/thread_pool.h"
@@ -32,29 +33,96 @@ Result<Normalizer> ParseNormalizer(std::string_view name) {
 
 StringColumn::StringColumn(std::vector<std::u32string>&& values) {
   size_t total = 0;
-  for (const std::u32string& v : values) total += v.size();
-  chars_.reserve(total);
+  for (const std::u32string& v : values) {
+    total += v.size();
+    for (char32_t c : v) narrow_ &= c < 0x100;
+  }
+  if (narrow_) {
+    bytes_.reserve(total);
+  } else {
+    chars_.reserve(total);
+  }
   offset_.reserve(values.size() + 1);
   offset_.push_back(0);
   for (std::u32string& v : values) {
-    chars_.insert(chars_.end(), v.begin(), v.end());
-    offset_.push_back(chars_.size());
+    if (narrow_) {
+      for (char32_t c : v) bytes_.push_back(static_cast<char>(static_cast<unsigned char>(c)));
+    } else {
+      chars_.insert(chars_.end(), v.begin(), v.end());
+    }
+    offset_.push_back(narrow_ ? bytes_.size() : chars_.size());
     std::u32string().swap(v);
   }
   values.clear();
 }
 
+std::u32string_view StringColumn::Widen(size_t r, std::u32string* buffer) const {
+  if (!narrow_) return chars(r);
+  const std::string_view b = bytes(r);
+  buffer->resize(b.size());
+  for (size_t k = 0; k < b.size(); ++k) (*buffer)[k] = static_cast<unsigned char>(b[k]);
+  return *buffer;
+}
+
+bool StringColumn::Same(size_t r, const StringColumn& other, size_t s) const {
+  if (length(r) != other.length(s)) return false;
+  if (narrow_ && other.narrow_) return bytes(r) == other.bytes(s);
+  if (!narrow_ && !other.narrow_) return chars(r) == other.chars(s);
+  const std::string_view b = narrow_ ? bytes(r) : other.bytes(s);
+  const std::u32string_view c = narrow_ ? other.chars(s) : chars(r);
+  for (size_t k = 0; k < b.size(); ++k) {
+    if (static_cast<unsigned char>(b[k]) != c[k]) return false;
+  }
+  return true;
+}
+
+uint64_t StringColumn::Hash(size_t r) const {
+  // FNV-1a over the code points, finished with the SplitMix64 mixer (as BlockingKey).
+  return Visit(r, [](auto v) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (auto c : v) {
+      h ^= static_cast<uint64_t>(static_cast<std::make_unsigned_t<decltype(c)>>(c));
+      h *= 0x100000001b3ULL;
+    }
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+  });
+}
+
+void StringColumn::MakeWide() {
+  if (!narrow_) return;
+  chars_.reserve(bytes_.size());
+  for (char b : bytes_) chars_.push_back(static_cast<unsigned char>(b));
+  std::string().swap(bytes_);
+  narrow_ = false;
+}
+
 void StringColumn::Append(const StringColumn& more, size_t from) {
   if (offset_.empty()) offset_.push_back(0);
   if (from >= more.size()) return;
+  if (narrow_ && !more.narrow_) MakeWide();
   const uint64_t first = more.offset_[from];
-  const uint64_t base = chars_.size() - first;
+  const uint64_t added = more.offset_.back() - first;
+  const uint64_t base = (narrow_ ? bytes_.size() : chars_.size()) - first;
   // Exactly what is needed: growing by doubling would leave up to twice a million rows'
   // characters allocated for the few thousand appended.
-  chars_.reserve(chars_.size() + (more.chars_.size() - first));
   offset_.reserve(offset_.size() + (more.size() - from));
-  chars_.insert(chars_.end(), more.chars_.begin() + static_cast<std::ptrdiff_t>(first),
-                more.chars_.end());
+  if (narrow_) {
+    bytes_.reserve(bytes_.size() + added);
+    bytes_.append(more.bytes_, first, added);
+  } else if (!more.narrow_) {
+    chars_.reserve(chars_.size() + added);
+    chars_.insert(chars_.end(), more.chars_.begin() + static_cast<std::ptrdiff_t>(first),
+                  more.chars_.end());
+  } else {
+    chars_.reserve(chars_.size() + added);
+    for (size_t k = first; k < more.bytes_.size(); ++k) {
+      chars_.push_back(static_cast<unsigned char>(more.bytes_[k]));
+    }
+  }
   for (size_t r = from + 1; r < more.offset_.size(); ++r) offset_.push_back(base + more.offset_[r]);
 }
 
@@ -81,15 +149,18 @@ Status Append(RecordSet* set, RecordSet&& more) {
     a.values.Append(b.values, 1);
     if (a.has_pinyin()) a.pinyins.Append(b.pinyins, 1);
     if (a.has_number()) a.numbers.insert(a.numbers.end(), b.numbers.begin() + 1, b.numbers.end());
-    if (!a.readings_of.empty()) {
-      a.readings_of.reserve(a.readings_of.size() + b.readings_of.size() - 1);
-      for (size_t c = 1; c < b.readings_of.size(); ++c) {
-        a.readings_of.push_back(std::move(b.readings_of[c]));
+    if (a.has_readings()) {
+      const uint32_t at = a.reading_start.back(), from = b.reading_start[1];
+      a.reading_spans.reserve(a.reading_spans.size() + (b.reading_spans.size() - from));
+      a.reading_spans.insert(a.reading_spans.end(), b.reading_spans.begin() + from,
+                             b.reading_spans.end());
+      a.reading_start.reserve(a.reading_start.size() + b.reading_start.size() - 2);
+      for (size_t c = 2; c < b.reading_start.size(); ++c) {
+        a.reading_start.push_back(at + b.reading_start[c] - from);
       }
     }
     if (!a.frequency.empty() || !b.frequency.empty()) {
-      a.frequency.reserve(n + m);
-      a.frequency.resize(n + m, 0.0);  // the new rows' are 0 until computed again
+      a.frequency.resize(a.values.size(), 0.0);  // the new codes' are 0 until computed again
     }
   }
   if (!set->ids.empty() || !more.ids.empty()) {
@@ -278,7 +349,7 @@ FieldColumn NormalizeField(const FieldSpec& spec, const TextColumn* raw,
   const bool number =
       spec.normalizer == Normalizer::kDate || spec.normalizer == Normalizer::kNumber;
   if (number) f.numbers.push_back(0.0);
-  if (name) f.readings_of.emplace_back();
+  if (name) f.reading_start = {0, 0};  // the null code's: none
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i].value.empty()) continue;
     renumber[i + 1] = static_cast<uint32_t>(values.size());
@@ -286,9 +357,12 @@ FieldColumn NormalizeField(const FieldSpec& spec, const TextColumn* raw,
     if (number) f.numbers.push_back(out[i].number);
     if (name) {
       pinyins.push_back(std::move(out[i].pinyin));
-      f.readings_of.push_back(std::move(out[i].readings));
+      f.reading_spans.insert(f.reading_spans.end(), out[i].readings.begin(), out[i].readings.end());
+      f.reading_start.push_back(static_cast<uint32_t>(f.reading_spans.size()));
+      std::vector<std::span<const norm::Syllable>>().swap(out[i].readings);
     }
   }
+  f.reading_spans.shrink_to_fit();
   for (uint32_t& c : f.code) c = renumber[c];
   f.values = StringColumn(std::move(values));
   if (name) f.pinyins = StringColumn(std::move(pinyins));
@@ -398,9 +472,8 @@ void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const i
       if (cols[s] == nullptr) continue;
       hash[s].assign(rows_of[s].size(), 0);
       pool->ParallelFor(static_cast<int64_t>(hash[s].size()), 16384, [&](int64_t b, int64_t e) {
-        const std::hash<std::u32string_view> h;
         for (int64_t c = b; c < e; ++c) {
-          if (rows_of[s][c] != 0) hash[s][c] = h(cols[s]->values[static_cast<size_t>(c)]);
+          if (rows_of[s][c] != 0) hash[s][c] = cols[s]->values.Hash(static_cast<size_t>(c));
         }
       });
     }
@@ -435,14 +508,12 @@ void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const i
         std::vector<uint32_t> slot(capacity, 0);  // an entry of this shard + 1, or 0: empty
         std::vector<uint32_t> group(n);           // per entry: its text's first entry
         std::vector<int64_t> sum(n, 0);           // per first entry: the text's rows
-        auto text = [&](size_t k) {
-          const TfEntry& t = entries[first + k];
-          return cols[t.side]->values[t.code];
-        };
         for (size_t k = 0; k < n; ++k) {
           const TfEntry& t = entries[first + k];
           const size_t at = ProbeSlot(slot, t.hash, [&](uint32_t j) {
-            return entries[first + j].hash == t.hash && text(j) == text(k);
+            const TfEntry& u = entries[first + j];
+            return u.hash == t.hash &&
+                   cols[u.side]->values.Same(u.code, cols[t.side]->values, t.code);
           });
           if (slot[at] == 0) slot[at] = static_cast<uint32_t>(k + 1);
           group[k] = slot[at] - 1;
@@ -457,15 +528,11 @@ void ComputeTermFrequencies(RecordSet* left, RecordSet* right, std::span<const i
     for (int s = 0; s < 2; ++s) {
       if (cols[s] == nullptr) continue;
       FieldColumn& col = *cols[s];
-      std::vector<double> of_code(col.values.size(), 0.0);
-      for (size_t c = 1; c < of_code.size(); ++c) {
+      col.frequency.assign(col.values.size(), 0.0);
+      for (size_t c = 1; c < col.frequency.size(); ++c) {
         if (rows_of[s][c] == 0 || total == 0) continue;
-        of_code[c] = static_cast<double>(count_of[s][c]) / static_cast<double>(total);
+        col.frequency[c] = static_cast<double>(count_of[s][c]) / static_cast<double>(total);
       }
-      col.frequency.resize(col.size());
-      pool->ParallelFor(static_cast<int64_t>(col.size()), 65536, [&](int64_t b, int64_t e) {
-        for (int64_t r = b; r < e; ++r) col.frequency[r] = of_code[col.code[r]];
-      });
     }
   }
 }

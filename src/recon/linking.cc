@@ -121,7 +121,7 @@ PairTerms TermsOf(const link::LinkResult& r, const link::RecordSet& left, link::
   t.levels = link::PairLevels(r.comparisons, left, l, right, k);
   t.frequency.assign(r.comparisons.size(), link::kNoFrequency);
   for (size_t c = 0; c < r.comparisons.size(); ++c) {
-    if (r.comparisons[c].tf) t.frequency[c] = left.fields[r.comparisons[c].field].frequency[l];
+    if (r.comparisons[c].tf) t.frequency[c] = left.fields[r.comparisons[c].field].frequency_of(l);
   }
   return t;
 }
@@ -210,8 +210,11 @@ bool SameValidId(const link::LinkResult& r, const link::RecordSet& left, link::R
                  const link::RecordSet& right, link::RecordIndex k) {
   const int id = left.FieldIndex("id_number");
   if (id < 0 || left.fields[id].null(l) || right.fields[id].null(k)) return false;
-  const std::u32string_view a = left.fields[id].value(l);
-  if (a.size() != 18 || a != right.fields[id].value(k)) return false;
+  if (left.fields[id].length(l) != 18 || !left.fields[id].Same(l, right.fields[id], k)) {
+    return false;
+  }
+  std::u32string buffer;
+  const std::u32string_view a = left.fields[id].value(l, &buffer);
   std::string digits;
   for (char32_t c : a) {
     if (c > 0x7f) return false;
@@ -274,7 +277,7 @@ void VetoAmbiguous(const link::LinkResult& r, const link::RecordSet& left, const
   auto distinct = [&](link::RecordIndex a, link::RecordIndex b) {
     for (int f : fields) {
       if (f >= 0 && !left.fields[f].null(a) && !left.fields[f].null(b) &&
-          left.fields[f].value(a) != left.fields[f].value(b)) {
+          !left.fields[f].Same(a, left.fields[f], b)) {
         return true;
       }
     }
@@ -806,7 +809,8 @@ Result<Links> LinkBirths(const LinkContext& ctx, const SourceTable& births,
     const link::FieldColumn& b = reg.fields[birth];
     if (b.null(l) || b.number(l) >= earliest) return "";
     auto same = [&](int f) {
-      return !reg.fields[f].null(l) && reg.fields[f].value(l) == right.fields[f].value(r);
+      return !reg.fields[f].null(l) && !right.fields[f].null(r) &&
+             reg.fields[f].Same(l, right.fields[f], r);
     };
     if (same(id) || same(name)) return "";
     return "the register person was born on " +
