@@ -16,63 +16,81 @@ TextColumn::TextColumn(const std::vector<std::string>& values) {
   for (const std::string& v : values) push_back(v);
 }
 
+bool TextColumn::AddRow(uint32_t r) {
+  const bool starts = (rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0;
+  if (starts) base_.push_back(bytes_.size());
+  rows_.push_back(r);
+  return starts;
+}
+
 void TextColumn::push_back(std::string_view value) {
-  if (!rows_.empty()) {
-    const uint64_t last = rows_.back();
-    if ((last >> kBeginBits) != kLong && back() == value) {
-      rows_.push_back(last);
-      return;
-    }
+  if (value.empty()) {
+    AddRow(kEmpty);
+    return;
   }
-  const uint64_t begin = bytes_.size();
-  if (begin + value.size() > kBeginMask) {
-    throw std::length_error("TextColumn: more than a terabyte of text in one column");
+  const bool first_of_block = (rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0;
+  if (!first_of_block && rows_.back() != kEmpty && back() == value) {
+    rows_.push_back(rows_.back());
+    return;
+  }
+  // The entry goes at the end of the text: its offset from the block's first entry.
+  const uint64_t base = first_of_block ? bytes_.size() : base_.back();
+  const uint64_t offset = bytes_.size() - base;
+  if (offset >= kEmpty) {
+    throw std::length_error("TextColumn: more than 4 GiB of text in 4,096 rows of one column");
+  }
+  for (size_t length = value.size();; length >>= 7) {
+    const auto low = static_cast<unsigned char>(length & 0x7f);
+    if (length < 0x80) {
+      bytes_.push_back(static_cast<char>(low));
+      break;
+    }
+    bytes_.push_back(static_cast<char>(low | 0x80));
   }
   bytes_.append(value);
-  uint64_t length = value.size();
-  if (length >= kLong) {
-    long_[rows_.size()] = value.size();
-    length = kLong;
+  // A block's base is where its first row's entry begins: set before the entry was written.
+  if (first_of_block) {
+    base_.push_back(base);
+    rows_.push_back(0);
+  } else {
+    rows_.push_back(static_cast<uint32_t>(offset));
   }
-  rows_.push_back(begin | (length << kBeginBits));
 }
 
 void TextColumn::Append(const TextColumn& more) {
-  const uint64_t base = bytes_.size();
-  if (base + more.bytes_.size() > kBeginMask) {
-    throw std::length_error("TextColumn: more than a terabyte of text in one column");
-  }
-  bytes_.append(more.bytes_);
-  const size_t first = rows_.size();
-  rows_.reserve(first + more.rows_.size());
-  for (uint64_t r : more.rows_) rows_.push_back(r + base);  // the offset is the low bits
-  for (const auto& [row, length] : more.long_) long_[first + row] = length;
+  // The rows' offsets are relative to blocks that begin at multiples of 4,096 rows, which the
+  // appended rows' do not in general: each value is added again (its bytes copied once).
+  reserve(rows_.size() + more.rows_.size(), bytes_.size() + more.bytes_.size());
+  for (std::string_view v : more) push_back(v);
 }
 
 void TextColumn::reserve(size_t rows, size_t bytes) {
   rows_.reserve(rows);
-  if (bytes > bytes_.capacity()) bytes_.reserve(bytes);
+  base_.reserve((rows >> kBlockBits) + 1);
+  // Each value's length takes a byte more below 128 bytes: room for one per row.
+  if (bytes > 0 && bytes + rows > bytes_.capacity()) bytes_.reserve(bytes + rows);
 }
 
 void TextColumn::resize(size_t n) {
   if (n < rows_.size()) {
-    for (size_t i = n; i < rows_.size(); ++i) long_.erase(i);
     rows_.resize(n);
+    base_.resize((n + (size_t{1} << kBlockBits) - 1) >> kBlockBits);
     return;
   }
-  // An empty value at the end of the text: offset bytes_.size(), length 0.
-  rows_.resize(n, static_cast<uint64_t>(bytes_.size()));
+  rows_.reserve(n);
+  while (rows_.size() < n) AddRow(kEmpty);
 }
 
 void TextColumn::clear() {
   bytes_.clear();
   rows_.clear();
-  long_.clear();
+  base_.clear();
 }
 
 void TextColumn::shrink_to_fit() {
   bytes_.shrink_to_fit();
   rows_.shrink_to_fit();
+  base_.shrink_to_fit();
 }
 
 bool operator==(const TextColumn& a, const TextColumn& b) {

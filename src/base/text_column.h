@@ -1,8 +1,9 @@
-// A column of strings held in one byte array: 8 bytes a row plus the text, where a
-// std::vector<std::string> spends 32 bytes a row plus a heap block for every value longer than
-// 15 bytes. A row equal to the row before it shares its bytes, so a household's fields repeated
-// for each of its persons are stored once. A million-person register's sixteen columns take
-// ~250 MB this way instead of ~700 MB (bench/RESULTS.md, issue 16).
+// A column of strings held in one byte array: 4 bytes a row plus the text, each value's bytes
+// after its length (one byte below 128), where a std::vector<std::string> spends 32 bytes a row
+// plus a heap block for every value longer than 15 bytes. A row equal to the row before it
+// shares its bytes, so a household's fields repeated for each of its persons are stored once,
+// and an empty row has none. A million-person register's sixteen columns take ~140 MB this way
+// instead of ~700 MB (bench/RESULTS.md, issue 16).
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,6 @@
 #include <iterator>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace popreg {
@@ -67,9 +67,13 @@ class TextColumn {
   size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
   std::string_view operator[](size_t i) const {
-    const uint64_t r = rows_[i];
-    const uint64_t length = r >> kBeginBits;
-    return {bytes_.data() + (r & kBeginMask), length == kLong ? long_.at(i) : length};
+    const uint32_t r = rows_[i];
+    if (r == kEmpty) return {};
+    const auto* p =
+        reinterpret_cast<const unsigned char*>(bytes_.data()) + base_[i >> kBlockBits] + r;
+    size_t length = *p & 0x7f;
+    for (int shift = 7; *p++ & 0x80; shift += 7) length |= size_t{*p & 0x7fu} << shift;
+    return {reinterpret_cast<const char*>(p), length};
   }
   std::string_view back() const { return (*this)[size() - 1]; }
   const_iterator begin() const { return {this, 0}; }
@@ -88,23 +92,30 @@ class TextColumn {
   // Returns the unused room of the reservations.
   void shrink_to_fit();
   // The bytes held (rows and text), for memory accounting.
-  size_t memory() const { return rows_.capacity() * sizeof(uint64_t) + bytes_.capacity(); }
-  // The bytes of text held.
+  size_t memory() const {
+    return rows_.capacity() * sizeof(uint32_t) + base_.capacity() * sizeof(uint64_t) +
+           bytes_.capacity();
+  }
+  // The bytes of text held (with each value's length).
   size_t text_bytes() const { return bytes_.size(); }
 
   friend bool operator==(const TextColumn& a, const TextColumn& b);
 
  private:
-  // A row is the offset of its first byte (kBeginBits bits: a terabyte of text) and its length
-  // above it; a value of kLong bytes or more has its length in long_ (a rare value: a cell of
-  // 16 MiB).
-  static constexpr int kBeginBits = 40;
-  static constexpr uint64_t kBeginMask = (uint64_t{1} << kBeginBits) - 1;
-  static constexpr uint64_t kLong = (uint64_t{1} << (64 - kBeginBits)) - 1;
+  // A row is where its value's entry begins (its length as a LEB128 varint, then its bytes),
+  // counted from the first entry of its block of 2^kBlockBits rows (base_, one per block), or
+  // kEmpty. The offsets are relative so that four bytes reach any column of fewer than 4 GiB
+  // per block; a row shares the entry of the row before only within one block.
+  static constexpr int kBlockBits = 12;
+  static constexpr uint32_t kEmpty = 0xffffffff;
+
+  // Appends row size() as `r` (an offset into its block, or kEmpty), starting a block first when
+  // the row is a block's first. Returns whether it started one.
+  bool AddRow(uint32_t r);
 
   std::string bytes_;
-  std::vector<uint64_t> rows_;
-  std::unordered_map<size_t, size_t> long_;
+  std::vector<uint32_t> rows_;
+  std::vector<uint64_t> base_;  // per block, where its first entry is (bytes_.size() then)
 };
 
 }  // namespace popreg

@@ -37,8 +37,8 @@ TEST(TextColumnTest, ARowEqualToTheOneBeforeSharesItsBytes) {
   for (int i = 0; i < 1000; ++i) shared.push_back(address);
   for (int i = 0; i < 1000; ++i) apart.push_back(address + (i % 2 ? "" : " "));
   EXPECT_EQ(shared[999], address);
-  // The rows (8 bytes each, reserved by doubling) and the address once; apart, every copy.
-  EXPECT_LT(shared.memory(), 1024 * sizeof(uint64_t) + 2 * address.size());
+  // The rows (4 bytes each, reserved by doubling) and the address once; apart, every copy.
+  EXPECT_LT(shared.memory(), 1024 * sizeof(uint32_t) + 64 + 2 * address.size());
   EXPECT_GT(apart.memory(), 1000 * address.size());
   // A value equal to one further back is not looked for: only the row before.
   TextColumn c{"a", "b", "a"};
@@ -74,7 +74,7 @@ TEST(TextColumnTest, AppendJoinsTwoColumns) {
 }
 
 TEST(TextColumnTest, ALongValueKeepsItsLength) {
-  // 16 MiB and more do not fit the row's length bits.
+  // A value's length takes more bytes from 128 bytes on; 16 MiB takes four.
   const std::string big(size_t{1} << 24, 'x');
   const std::string bigger = big + "yz";
   TextColumn c;
@@ -94,6 +94,51 @@ TEST(TextColumnTest, ALongValueKeepsItsLength) {
   TextColumn d{"d"};
   d.Append(c);
   EXPECT_THAT(d, ElementsAre("d", "a", big, "c"));
+}
+
+// Rows are counted from the first entry of their block of 4,096: runs of equal values, empty
+// rows and cuts across the blocks' edges, and columns of any length appended, read back as
+// they were written.
+TEST(TextColumnTest, RowsAcrossBlocksReadBackAsWritten) {
+  std::vector<std::string> values;
+  for (int i = 0; i < 3 * 4096 + 17; ++i) {
+    // A run of one value across the first edge, empty rows across the second.
+    if (i >= 4090 && i < 4100) {
+      values.push_back("run");
+    } else if (i >= 8190 && i < 8200) {
+      values.emplace_back();
+    } else {
+      values.push_back(std::string(static_cast<size_t>(i % 150), 'a' + i % 26));
+    }
+  }
+  TextColumn c;
+  for (const std::string& v : values) c.push_back(v);
+  ASSERT_EQ(c.size(), values.size());
+  EXPECT_TRUE(std::equal(c.begin(), c.end(), values.begin(), values.end()));
+  // Cut inside a block and at an edge, then written on.
+  for (size_t cut : {size_t{5000}, size_t{4096}, size_t{4095}}) {
+    TextColumn d(values);
+    d.resize(cut);
+    d.push_back("after");
+    d.push_back("after");
+    d.resize(cut + 4200);  // empty rows across the next edge
+    d.push_back("end");
+    ASSERT_EQ(d.size(), cut + 4201);
+    EXPECT_TRUE(
+        std::equal(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(cut), values.begin()));
+    EXPECT_EQ(d[cut], "after");
+    EXPECT_EQ(d[cut + 1], "after");
+    EXPECT_EQ(d[cut + 2], "");
+    EXPECT_EQ(d[cut + 4199], "");
+    EXPECT_EQ(d[cut + 4200], "end");
+  }
+  // Parts of odd lengths appended are the whole.
+  TextColumn joined;
+  for (size_t at = 0; at < values.size(); at += 1000) {
+    const size_t end = std::min(values.size(), at + 1000);
+    joined.Append(TextColumn(std::vector<std::string>(values.begin() + at, values.begin() + end)));
+  }
+  EXPECT_EQ(joined, TextColumn(values));
 }
 
 TEST(TextColumnTest, EqualsAVectorOfTheSameStrings) {
