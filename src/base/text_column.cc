@@ -58,8 +58,18 @@ void TextColumn::push_back(std::string_view value) {
 }
 
 void TextColumn::Append(const TextColumn& more) {
-  // The rows' offsets are relative to blocks that begin at multiples of 4,096 rows, which the
-  // appended rows' do not in general: each value is added again (its bytes copied once).
+  if ((rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0) {
+    // More's blocks start where ours would (ParallelColumn's parts, of 16,384 rows): its text
+    // and rows are copied as they are, its blocks' bases moved by our text's size.
+    const uint64_t shift = bytes_.size();
+    bytes_.append(more.bytes_);
+    base_.reserve(base_.size() + more.base_.size());
+    for (uint64_t b : more.base_) base_.push_back(b + shift);
+    rows_.insert(rows_.end(), more.rows_.begin(), more.rows_.end());
+    return;
+  }
+  // Else the rows' offsets, relative to blocks that begin at multiples of 4,096 rows, do not
+  // carry over: each value is added again (its bytes copied once).
   reserve(rows_.size() + more.rows_.size(), bytes_.size() + more.bytes_.size());
   for (std::string_view v : more) push_back(v);
 }

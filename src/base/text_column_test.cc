@@ -132,13 +132,18 @@ TEST(TextColumnTest, RowsAcrossBlocksReadBackAsWritten) {
     EXPECT_EQ(d[cut + 4199], "");
     EXPECT_EQ(d[cut + 4200], "end");
   }
-  // Parts of odd lengths appended are the whole.
-  TextColumn joined;
-  for (size_t at = 0; at < values.size(); at += 1000) {
-    const size_t end = std::min(values.size(), at + 1000);
-    joined.Append(TextColumn(std::vector<std::string>(values.begin() + at, values.begin() + end)));
+  // Parts of odd lengths, and of whole blocks (copied as they are), appended are the whole.
+  for (size_t part : {size_t{1000}, size_t{4096}, size_t{8192}}) {
+    TextColumn joined;
+    for (size_t at = 0; at < values.size(); at += part) {
+      const size_t end = std::min(values.size(), at + part);
+      joined.Append(
+          TextColumn(std::vector<std::string>(values.begin() + at, values.begin() + end)));
+    }
+    EXPECT_EQ(joined, TextColumn(values)) << part;
+    joined.push_back(values.back());  // shares the last part's entry
+    EXPECT_EQ(joined.back(), values.back());
   }
-  EXPECT_EQ(joined, TextColumn(values));
 }
 
 TEST(TextColumnTest, EqualsAVectorOfTheSameStrings) {
