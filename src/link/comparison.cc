@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 
+#include "link/blocking.h"
 #include "link/strings.h"
 #include "norm/unihan.h"
 
@@ -247,30 +248,14 @@ Result<KeyPart> ParseKeyPart(std::string_view text, const RecordSet& set) {
   return p;
 }
 
-namespace {
-
-// FNV-1a over code points, finished with the SplitMix64 mixer (Steele, Lea and Flood 2014).
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
-
-}  // namespace
-
 uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyPart>& parts) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  // The code points of a value's part, whichever width its column holds (a narrow column's bytes
-  // are code points): the same key for the same characters.
+  // FNV-1a over the parts' code points, whichever width their column holds (the same key for
+  // the same characters), finished with the SplitMix64 mixer.
+  uint64_t h = kFnvOffset;
   auto add = [&](auto s) {
-    for (auto c : s) {
-      h ^= static_cast<std::make_unsigned_t<decltype(c)>>(c);
-      h *= 0x100000001b3ULL;
-    }
+    h = HashCodePoints(h, s);
     h ^= 0x1F;  // a separator between parts
-    h *= 0x100000001b3ULL;
+    h *= kFnvPrime;
   };
   for (const KeyPart& p : parts) {
     const FieldColumn& f = set.fields[p.field];
@@ -321,7 +306,7 @@ uint64_t BlockingKey(const RecordSet& set, RecordIndex r, const std::vector<KeyP
     });
     if (!ok) return 0;
   }
-  h = Mix(h);
+  h = Mix64(h);
   return h == 0 ? 1 : h;
 }
 

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
-#include <type_traits>
 
 #include "base/date.h"
 #include "base/thread_pool.h"
 #include "base/utf8.h"
+#include "link/blocking.h"
 #include "link/strings.h"
 #include "norm/date_parse.h"
 #include "norm/id_number.h"
@@ -77,19 +77,7 @@ bool StringColumn::Same(size_t r, const StringColumn& other, size_t s) const {
 }
 
 uint64_t StringColumn::Hash(size_t r) const {
-  // FNV-1a over the code points, finished with the SplitMix64 mixer (as BlockingKey).
-  return Visit(r, [](auto v) {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (auto c : v) {
-      h ^= static_cast<uint64_t>(static_cast<std::make_unsigned_t<decltype(c)>>(c));
-      h *= 0x100000001b3ULL;
-    }
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    return h ^ (h >> 31);
-  });
+  return Visit(r, [](auto v) { return Mix64(HashCodePoints(kFnvOffset, v)); });
 }
 
 void StringColumn::MakeWide() {

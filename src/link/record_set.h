@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -34,6 +35,20 @@ enum class Normalizer {
 
 // Parses "text", "name_zh", "id_number", "date", "sex", "digits", "number".
 Result<Normalizer> ParseNormalizer(std::string_view name);
+
+// FNV-1a (Fowler, Noll and Vo) over the code points of `s`, continued from `h` (kFnvOffset starts
+// a hash): `s` is a std::u32string_view or a narrow column's std::string_view, whose bytes are
+// code points, so the same characters hash the same from either width.
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+template <typename View>
+uint64_t HashCodePoints(uint64_t h, View s) {
+  for (auto c : s) {
+    h ^= static_cast<std::make_unsigned_t<decltype(c)>>(c);
+    h *= kFnvPrime;
+  }
+  return h;
+}
 
 // The strings of a column packed end to end in one array, so that comparing pairs touches one
 // contiguous block per field instead of one heap string per value. A column whose characters are
@@ -69,7 +84,8 @@ class StringColumn {
   }
   // Whether value r and value s of `other` have the same characters.
   bool Same(size_t r, const StringColumn& other, size_t s) const;
-  // A hash of value r's characters: equal values of any two columns hash the same.
+  // A hash of value r's characters (HashCodePoints, then Mix64): equal values of any two columns
+  // hash the same.
   uint64_t Hash(size_t r) const;
   // Appends the values of `more` from its value `from` on after these (a narrow column that gets
   // a wide value becomes wide).
