@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "link/blocking.h"
 #include "link/strings.h"
@@ -82,30 +83,55 @@ struct Measures {
 
 // The pair's two values in UTF-32, widened from narrow columns once per pair and only when a
 // condition reads their characters (the buffers are the thread's: Compare is not re-entered).
-struct PairText {
-  const FieldColumn& a;
-  RecordIndex i;
-  const FieldColumn& b;
-  RecordIndex j;
-  std::u32string_view x, y;
-  bool ready = false;
-  void Get() {
-    if (ready) return;
-    thread_local std::u32string bx, by;
-    x = a.value(i, &bx);
-    y = b.value(j, &by);
-    ready = true;
+class PairText {
+ public:
+  PairText(const FieldColumn& a, RecordIndex i, const FieldColumn& b, RecordIndex j)
+      : a_(a), i_(i), b_(b), j_(j) {}
+  std::pair<std::u32string_view, std::u32string_view> Get() {
+    if (!ready_) {
+      thread_local std::u32string bx, by;
+      x_ = a_.value(i_, &bx);
+      y_ = b_.value(j_, &by);
+      ready_ = true;
+    }
+    return {x_, y_};
   }
+
+ private:
+  const FieldColumn& a_;
+  RecordIndex i_;
+  const FieldColumn& b_;
+  RecordIndex j_;
+  std::u32string_view x_, y_;
+  bool ready_ = false;
 };
 
-bool Holds(const Condition& c, PairText& t, Measures* m) {
-  const FieldColumn& a = t.a;
-  const FieldColumn& b = t.b;
-  const RecordIndex i = t.i, j = t.j;
+bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldColumn& b,
+           RecordIndex j, PairText& text, Measures* m) {
   using K = Condition::Kind;
   switch (c.kind) {
     case K::kExact:
       return a.Same(i, b, j);
+    case K::kJaroWinkler: {
+      const auto [x, y] = text.Get();
+      if (m->jaro_winkler < 0) m->jaro_winkler = JaroWinkler(x, y);
+      return m->jaro_winkler >= c.parameter;
+    }
+    case K::kJaro: {
+      const auto [x, y] = text.Get();
+      if (m->jaro < 0) m->jaro = Jaro(x, y);
+      return m->jaro >= c.parameter;
+    }
+    case K::kLevenshtein: {
+      const auto [x, y] = text.Get();
+      if (m->levenshtein < 0) m->levenshtein = Levenshtein(x, y, m->levenshtein_bound);
+      return m->levenshtein <= c.parameter;
+    }
+    case K::kDamerau: {
+      const auto [x, y] = text.Get();
+      if (m->damerau < 0) m->damerau = DamerauLevenshtein(x, y, m->damerau_bound);
+      return m->damerau <= c.parameter;
+    }
     case K::kPinyin:
       return a.has_readings() && b.has_readings() && SameReading(a, i, b, j);
     case K::kPinyinJaroWinkler:
@@ -115,45 +141,39 @@ bool Holds(const Condition& c, PairText& t, Measures* m) {
         m->pinyin_jaro_winkler = JaroWinkler(a.pinyin(i, &px), b.pinyin(j, &py));
       }
       return m->pinyin_jaro_winkler >= c.parameter;
+    case K::kLookAlike: {
+      const auto [x, y] = text.Get();
+      return LookAlike(x, y);
+    }
+    case K::kIdTypo: {
+      const auto [x, y] = text.Get();
+      return x.size() == y.size() && DamerauLevenshtein(x, y, 1) <= 1;
+    }
+    case K::kIdBirth: {
+      const auto [x, y] = text.Get();
+      return x.size() == 18 && y.size() == 18 && x.compare(6, 8, y, 6, 8) == 0;
+    }
+    case K::kDateSwap: {
+      const auto [x, y] = text.Get();
+      return DateSwap(x, y);
+    }
+    case K::kDateTypo: {
+      const auto [x, y] = text.Get();
+      return x.size() == 8 && y.size() == 8 && Levenshtein(x, y, 1) <= 1;
+    }
     case K::kWithinDays:
+      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
+    case K::kSameYear: {
+      const auto [x, y] = text.Get();
+      return x.size() >= 4 && y.size() >= 4 && x.compare(0, 4, y, 0, 4) == 0;
+    }
     case K::kAbsDiff:
       return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
-    default:
-      break;
-  }
-  t.Get();
-  const std::u32string_view x = t.x, y = t.y;
-  switch (c.kind) {
-    case K::kJaroWinkler:
-      if (m->jaro_winkler < 0) m->jaro_winkler = JaroWinkler(x, y);
-      return m->jaro_winkler >= c.parameter;
-    case K::kJaro:
-      if (m->jaro < 0) m->jaro = Jaro(x, y);
-      return m->jaro >= c.parameter;
-    case K::kLevenshtein:
-      if (m->levenshtein < 0) m->levenshtein = Levenshtein(x, y, m->levenshtein_bound);
-      return m->levenshtein <= c.parameter;
-    case K::kDamerau:
-      if (m->damerau < 0) m->damerau = DamerauLevenshtein(x, y, m->damerau_bound);
-      return m->damerau <= c.parameter;
-    case K::kLookAlike:
-      return LookAlike(x, y);
-    case K::kIdTypo:
-      return x.size() == y.size() && DamerauLevenshtein(x, y, 1) <= 1;
-    case K::kIdBirth:
-      return x.size() == 18 && y.size() == 18 && x.compare(6, 8, y, 6, 8) == 0;
-    case K::kDateSwap:
-      return DateSwap(x, y);
-    case K::kDateTypo:
-      return x.size() == 8 && y.size() == 8 && Levenshtein(x, y, 1) <= 1;
-    case K::kSameYear:
-      return x.size() >= 4 && y.size() >= 4 && x.compare(0, 4, y, 0, 4) == 0;
     case K::kPrefix: {
+      const auto [x, y] = text.Get();
       const auto n = static_cast<size_t>(c.parameter);
       return x.size() >= n && y.size() >= n && x.compare(0, n, y, 0, n) == 0;
     }
-    default:
-      break;
   }
   return false;
 }
@@ -199,9 +219,9 @@ Level Comparison::Compare(const RecordSet& left, RecordIndex l, const RecordSet&
     }
   }
   const auto n = static_cast<Level>(conditions.size());
-  PairText text{a, l, b, r};
+  PairText text(a, l, b, r);
   for (Level k = 0; k < n; ++k) {
-    if (Holds(conditions[k], text, &m)) return static_cast<Level>(n + 1 - k);
+    if (Holds(conditions[k], a, l, b, r, text, &m)) return static_cast<Level>(n + 1 - k);
   }
   return agree_only ? 0 : 1;
 }
