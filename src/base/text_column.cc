@@ -16,26 +16,23 @@ TextColumn::TextColumn(const std::vector<std::string>& values) {
   for (const std::string& v : values) push_back(v);
 }
 
-bool TextColumn::AddRow(uint32_t r) {
-  const bool starts = (rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0;
-  if (starts) base_.push_back(bytes_.size());
-  rows_.push_back(r);
-  return starts;
+void TextColumn::StartRow() {
+  if (AtBlockEdge()) base_.push_back(bytes_.size());
 }
 
 void TextColumn::push_back(std::string_view value) {
   if (value.empty()) {
-    AddRow(kEmpty);
+    StartRow();
+    rows_.push_back(kEmpty);
     return;
   }
-  const bool first_of_block = (rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0;
-  if (!first_of_block && rows_.back() != kEmpty && back() == value) {
+  if (!AtBlockEdge() && rows_.back() != kEmpty && back() == value) {
     rows_.push_back(rows_.back());
     return;
   }
   // The entry goes at the end of the text: its offset from the block's first entry.
-  const uint64_t base = first_of_block ? bytes_.size() : base_.back();
-  const uint64_t offset = bytes_.size() - base;
+  StartRow();
+  const uint64_t offset = bytes_.size() - base_.back();
   if (offset >= kEmpty) {
     throw std::length_error("TextColumn: more than 4 GiB of text in 4,096 rows of one column");
   }
@@ -48,17 +45,11 @@ void TextColumn::push_back(std::string_view value) {
     bytes_.push_back(static_cast<char>(low | 0x80));
   }
   bytes_.append(value);
-  // A block's base is where its first row's entry begins: set before the entry was written.
-  if (first_of_block) {
-    base_.push_back(base);
-    rows_.push_back(0);
-  } else {
-    rows_.push_back(static_cast<uint32_t>(offset));
-  }
+  rows_.push_back(static_cast<uint32_t>(offset));
 }
 
 void TextColumn::Append(const TextColumn& more) {
-  if ((rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0) {
+  if (AtBlockEdge()) {
     // More's blocks start where ours would (ParallelColumn's parts, of 16,384 rows): its text
     // and rows are copied as they are, its blocks' bases moved by our text's size.
     const uint64_t shift = bytes_.size();
@@ -88,7 +79,10 @@ void TextColumn::resize(size_t n) {
     return;
   }
   rows_.reserve(n);
-  while (rows_.size() < n) AddRow(kEmpty);
+  while (rows_.size() < n) {
+    StartRow();
+    rows_.push_back(kEmpty);
+  }
 }
 
 void TextColumn::clear() {

@@ -109,9 +109,10 @@ class TextColumn {
   static constexpr int kBlockBits = 12;
   static constexpr uint32_t kEmpty = 0xffffffff;
 
-  // Appends row size() as `r` (an offset into its block, or kEmpty), starting a block first when
-  // the row is a block's first. Returns whether it started one.
-  bool AddRow(uint32_t r);
+  // Whether row size() is the first of a block.
+  bool AtBlockEdge() const { return (rows_.size() & ((size_t{1} << kBlockBits) - 1)) == 0; }
+  // Starts a block when row size() is its first (its base: where the text ends now).
+  void StartRow();
 
   std::string bytes_;
   std::vector<uint32_t> rows_;
