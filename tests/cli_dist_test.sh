@@ -53,6 +53,11 @@ if [ -z "$pg" ]; then
         --out '$work/links-$n.csv' --dist mpi 2>/dev/null && same '$work/links-1.csv' '$work/links-$n.csv'"
   done
   check "rank 0 alone prints the summary" bash -c "[ \$(grep -c '^model: lambda' '$work/err') = 1 ]"
+  # Of 4 ranks rank 0 (the one that logs) reads the first quarter of each file (FEBRL 4: 5,000
+  # records a side), the others theirs.
+  check_show "rank 0 of 4 reads and normalises the first quarter of the rows only" bash -c "
+    grep 'rank 0 of 4 reads rows 1-1250 of the 5000 of .*dataset4a.csv' '$work/err' &&
+    grep -q 'rank 0 of 4 reads rows 1-1250 of the 5000 of .*dataset4b.csv' '$work/err'"
   check "--dist mpi without mpirun: one rank, the same pairs" bash -c "
     '$popreg' link --config bench/febrl4/link.toml --out '$work/febrl-s.csv' --all-pairs \
       --dist mpi 2>/dev/null && cmp '$work/febrl-1.csv' '$work/febrl-s.csv'"

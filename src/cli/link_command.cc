@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "base/log.h"
@@ -15,6 +16,7 @@
 #include "io/table.h"
 #include "link/assign.h"
 #include "link/job.h"
+#include "link/wire.h"
 
 namespace popreg::cli {
 namespace {
@@ -38,10 +40,25 @@ Result<link::LinkSpec> Spec(const LinkArgs& a) {
   return spec;
 }
 
-// Reads `path` (CSV, xlsx or xls) and returns the id column and one raw column per field.
-// With `show`, a progress bar (or, not on a terminal, a log line) says how it went.
+// The data rows of `path` (its records after the header).
+Result<size_t> CountRows(const std::string& path) {
+  ASSIGN_OR_RETURN(auto reader, io::TableReader::Open(path));
+  io::CsvRecord rec;
+  size_t n = 0;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
+    if (!more) break;
+    ++n;
+  }
+  return n == 0 ? 0 : n - 1;
+}
+
+// Reads `path` (CSV, xlsx or xls) and returns the id column and one raw column per field, of
+// the data rows [begin, end) (all of them by default). With `show`, a progress bar (or, not on a
+// terminal, a log line) says how it went.
 Status ReadInput(const std::string& path, const link::LinkSpec& spec, bool show,
-                 std::vector<std::string>* ids, std::vector<std::vector<std::string>>* raw) {
+                 std::vector<std::string>* ids, std::vector<std::vector<std::string>>* raw,
+                 size_t begin = 0, size_t end = SIZE_MAX) {
   ASSIGN_OR_RETURN(auto reader, io::TableReader::Open(path));
   io::CsvRecord rec;
   ASSIGN_OR_RETURN(bool any, reader->Next(&rec));
@@ -78,9 +95,10 @@ Status ReadInput(const std::string& path, const link::LinkSpec& spec, bool show,
   raw->assign(cols.size(), {});
   std::optional<ProgressBar> bar;
   if (show) bar.emplace("read " + path, -1);
-  for (;;) {
+  for (size_t row = 0; row < end; ++row) {
     ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
     if (!more) break;
+    if (row < begin) continue;
     auto cell = [&](int c) {
       if (c < 0) return std::to_string(rec.record);
       return c < static_cast<int>(rec.fields.size()) ? rec.fields[c] : std::string();
@@ -101,14 +119,43 @@ Status ReadInput(const std::string& path, const link::LinkSpec& spec, bool show,
   return Status::Ok();
 }
 
-Result<link::RecordSet> Load(const std::string& path, const link::LinkSpec& spec,
-                             bool show = true) {
+// The records of `path`; with `ranks` of --dist mpi, this rank's share of them (link::ShareOf of
+// its data rows: rank 0 the first ones).
+Result<link::RecordSet> Load(const std::string& path, const link::LinkSpec& spec, bool show = true,
+                             link::Partition* ranks = nullptr) {
   std::vector<std::string> ids;
   std::vector<std::vector<std::string>> raw;
-  RETURN_IF_ERROR(ReadInput(path, spec, show, &ids, &raw));
+  size_t begin = 0, end = SIZE_MAX;
+  if (ranks != nullptr) {
+    ASSIGN_OR_RETURN(const size_t n, CountRows(path));
+    std::tie(begin, end) = link::ShareOf(ranks, n);
+    LogInfo("rank {} of {} reads rows {}-{} of the {} of {}", ranks->rank(), ranks->size(),
+            begin + 1, end, n, path);
+  }
+  RETURN_IF_ERROR(ReadInput(path, spec, show, &ids, &raw, begin, end));
   std::vector<link::FieldSpec> fields;
   for (const link::FieldConfig& f : spec.fields) fields.push_back({f.name, f.normalizer});
   return link::BuildRecordSet(std::move(ids), fields, raw, spec.as_of);
+}
+
+// Every rank's `ids`, in rank order, on rank 0 (the input's ids, in its rows' order); empty on
+// the other ranks (collective).
+std::vector<std::string> IdsOnRankZero(link::Partition& ranks, std::vector<std::string> ids) {
+  std::vector<std::string> to(static_cast<size_t>(ranks.size()));
+  for (const std::string& id : ids) {
+    link::PutOne<uint32_t>(to[0], static_cast<uint32_t>(id.size()));
+    to[0] += id;
+  }
+  ids.clear();
+  for (const std::string& from : ranks.Exchange(std::move(to))) {
+    link::WireReader in(from);
+    while (!in.done()) {
+      std::string id(in.One<uint32_t>(), '\0');
+      in.Many(id.data(), id.size());
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
 }
 
 void WriteSummary(const link::LinkResult& r) {
@@ -121,6 +168,11 @@ void WriteSummary(const link::LinkResult& r) {
   for (const std::string& w : r.blocking.warnings)
     std::fprintf(stderr, "  warning: %s\n", w.c_str());
   std::fprintf(stderr, "model: lambda %.3g\n", r.model.lambda);
+  if (!r.records_held.empty()) {
+    std::fprintf(stderr, "records held (the records of each rank's blocks):");
+    for (const int64_t n : r.records_held) std::fprintf(stderr, " %lld", static_cast<long long>(n));
+    std::fprintf(stderr, "\n");
+  }
 }
 
 Status RunLink(const LinkArgs& a, bool dedupe, const Ranks& ranks) {
@@ -130,14 +182,16 @@ Status RunLink(const LinkArgs& a, bool dedupe, const Ranks& ranks) {
                                               : ": input.right is missing; use popreg dedupe"));
   }
   if (a.out.empty()) return InvalidArgument("--out is required");
-  // Every rank reads the files (the ranks of --dist mpi share the pairs, not the records).
-  ASSIGN_OR_RETURN(link::RecordSet left, Load(spec.left, spec, ranks.writer()));
+  // Each rank of --dist mpi reads and normalises its share of each file's rows; the engine sends
+  // the records where they are compared (link/divide.h).
+  ASSIGN_OR_RETURN(link::RecordSet left, Load(spec.left, spec, ranks.writer(), ranks.partition()));
   std::unique_ptr<link::RecordSet> right;
   if (!dedupe) {
-    ASSIGN_OR_RETURN(link::RecordSet r, Load(spec.right, spec, ranks.writer()));
+    ASSIGN_OR_RETURN(link::RecordSet r, Load(spec.right, spec, ranks.writer(), ranks.partition()));
     right = std::make_unique<link::RecordSet>(std::move(r));
   }
   spec.partition = ranks.partition();
+  spec.divided = true;
   // Only what is written is kept: the links (or clusters), or with --all-pairs every pair.
   spec.keep_all_scored = a.all_pairs;
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
@@ -145,13 +199,18 @@ Status RunLink(const LinkArgs& a, bool dedupe, const Ranks& ranks) {
       link::LinkResult result,
       link::RunLink(spec, &left, right.get(), ranks.writer() ? MakeProgress(&bars) : nullptr));
   bars.clear();
-  if (!ranks.writer()) return Status::Ok();  // every rank has the result; rank 0 writes it
+  // Every rank has the result; rank 0 writes it, with every rank's ids.
+  if (ranks.partition() != nullptr) {
+    left.ids = IdsOnRankZero(*ranks.partition(), std::move(left.ids));
+    if (right) right->ids = IdsOnRankZero(*ranks.partition(), std::move(right->ids));
+  }
+  if (!ranks.writer()) return Status::Ok();
   WriteSummary(result);
   ASSIGN_OR_RETURN(auto out, io::CsvWriter::Create(a.out));
   char buf[64];
   if (dedupe) {
     RETURN_IF_ERROR(out->Write(std::vector<std::string>{"id", "cluster"}));
-    for (size_t i = 0; i < left.size(); ++i) {
+    for (size_t i = 0; i < result.clusters.size(); ++i) {  // every rank's records
       RETURN_IF_ERROR(
           out->Write(std::vector<std::string>{left.ids[i], std::to_string(result.clusters[i])}));
     }

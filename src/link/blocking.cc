@@ -11,6 +11,7 @@
 #include "base/env.h"
 #include "base/thread_pool.h"
 #include "link/partition.h"
+#include "link/wire.h"
 
 namespace popreg::link {
 namespace {
@@ -146,13 +147,16 @@ struct RulePlan {
   RuleReport report;
 };
 
+// The order of RuleReport::largest_blocks.
+bool Larger(const BlockInfo& x, const BlockInfo& y) {
+  return x.pairs != y.pairs ? x.pairs > y.pairs : x.key < y.key;
+}
+
 // Adds a block to the report's statistics, and returns whether it is skipped.
 bool CountBlock(const BlockInfo& block, int64_t max_block_pairs, RuleReport& report) {
   if (block.pairs == 0) return false;
   ++report.blocks;
-  auto larger = [](const BlockInfo& x, const BlockInfo& y) {
-    return x.pairs != y.pairs ? x.pairs > y.pairs : x.key < y.key;
-  };
+  constexpr auto larger = Larger;
   std::vector<BlockInfo>& top = report.largest_blocks;
   if (top.size() < kLargestBlocks || larger(block, top.back())) {
     top.insert(std::upper_bound(top.begin(), top.end(), block, larger), block);
@@ -168,7 +172,9 @@ bool CountBlock(const BlockInfo& block, int64_t max_block_pairs, RuleReport& rep
 }
 
 // A block of a spread run that another rank owns keeps its left_block (later rules must not
-// produce its pairs again) but has no candidates here.
+// produce its pairs again) but has no candidates here, and only its owner reports it: a rank may
+// hold part of it only (RunLink on divided records), so whether it is skipped is its owner's word
+// (MergeReports).
 RulePlan PlanDedupe(const BlockingRuleKeys& rule, int64_t max_block_pairs,
                     const Partition* partition) {
   RulePlan plan;
@@ -185,8 +191,9 @@ RulePlan PlanDedupe(const BlockingRuleKeys& rule, int64_t max_block_pairs,
     for (size_t p = begin; p < end; ++p) plan.other_block[sorted[p].index] = id;
     const auto m = static_cast<int64_t>(end - begin);
     const BlockInfo block{sorted[begin].key, m, m, SaturatingMul(m, m - 1) / 2};
-    if (m < 2 || CountBlock(block, max_block_pairs, plan.report)) continue;
+    if (m < 2) continue;
     const bool owned = OwnsBlock(partition, block.key);
+    if (owned && CountBlock(block, max_block_pairs, plan.report)) continue;
     for (size_t p = begin; p < end; ++p) {
       if (owned) {
         plan.candidates[sorted[p].index] = {static_cast<uint32_t>(p + 1),
@@ -238,8 +245,8 @@ RulePlan PlanLink(const BlockingRuleKeys& rule, int64_t max_block_pairs,
     const auto nl = static_cast<int64_t>(le - lb);
     const auto nr = static_cast<int64_t>(re - rb);
     const BlockInfo block{key, nl, nr, SaturatingMul(nl, nr)};
-    if (!CountBlock(block, max_block_pairs, plan.report)) {
-      const bool owned = OwnsBlock(partition, key);
+    const bool owned = OwnsBlock(partition, key);
+    if (!owned || !CountBlock(block, max_block_pairs, plan.report)) {
       for (size_t p = lb; p < le; ++p) {
         if (owned) {
           plan.candidates[left[p].index] = {static_cast<uint32_t>(rb), static_cast<uint32_t>(re)};
@@ -251,6 +258,55 @@ RulePlan PlanLink(const BlockingRuleKeys& rule, int64_t max_block_pairs,
     rb = re;
   }
   return plan;
+}
+
+// A spread run's rule reports, each rank's of the blocks it owns, made the whole run's on every
+// rank: the counts summed, the largest and the skipped blocks put together (every block is in
+// one rank's report). Then the records of blocks another rank owns and skipped lose their
+// left_block, as the owner's did.
+void MergeReports(std::span<RulePlan> plans, std::span<const BlockingRuleKeys> rules,
+                  Partition& partition) {
+  std::string mine;
+  for (const RulePlan& plan : plans) {
+    const RuleReport& r = plan.report;
+    const int64_t counts[3] = {r.blocks, r.raw_pairs, r.skipped_pairs};
+    Put(mine, counts, 3);
+    PutVector<BlockInfo>(mine, r.largest_blocks);
+    PutVector<BlockInfo>(mine, r.skipped_blocks);
+  }
+  const std::vector<std::string> all = partition.Gather(mine);
+  std::vector<WireReader> readers(all.begin(), all.end());
+  for (size_t k = 0; k < plans.size(); ++k) {
+    RuleReport& r = plans[k].report;
+    r.blocks = r.raw_pairs = r.skipped_pairs = 0;
+    r.largest_blocks.clear();
+    r.skipped_blocks.clear();
+    for (WireReader& in : readers) {
+      int64_t counts[3];
+      in.Many(counts, 3);
+      r.blocks += counts[0];
+      r.raw_pairs = SaturatingAdd(r.raw_pairs, counts[1]);
+      r.skipped_pairs = SaturatingAdd(r.skipped_pairs, counts[2]);
+      const std::vector<BlockInfo> largest = in.Vector<BlockInfo>();
+      r.largest_blocks.insert(r.largest_blocks.end(), largest.begin(), largest.end());
+      const std::vector<BlockInfo> skipped = in.Vector<BlockInfo>();
+      r.skipped_blocks.insert(r.skipped_blocks.end(), skipped.begin(), skipped.end());
+    }
+    std::sort(r.largest_blocks.begin(), r.largest_blocks.end(), Larger);
+    if (r.largest_blocks.size() > kLargestBlocks) r.largest_blocks.resize(kLargestBlocks);
+    std::sort(r.skipped_blocks.begin(), r.skipped_blocks.end(),
+              [](const BlockInfo& x, const BlockInfo& y) { return x.key < y.key; });
+    if (r.skipped_blocks.empty()) continue;
+    std::vector<uint64_t> skipped;
+    for (const BlockInfo& b : r.skipped_blocks) skipped.push_back(b.key);
+    const std::vector<uint64_t>& keys = rules[k].left;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (plans[k].left_block[i] != kNoBlock &&
+          std::binary_search(skipped.begin(), skipped.end(), keys[i])) {
+        plans[k].left_block[i] = kNoBlock;
+      }
+    }
+  }
 }
 
 // Builds plans[k].rows from its order and the other_block of the rules before k.
@@ -458,6 +514,9 @@ Status StreamPairs(std::span<const BlockingRuleKeys> rules, bool dedupe,
                  : PlanLink(rule, options.max_block_pairs, options.partition);
     }
   });
+  if (options.partition != nullptr && options.partition->size() > 1) {
+    MergeReports(plans, rules, *options.partition);
+  }
   pool.ParallelFor(static_cast<int64_t>(k_rules), 1, [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) LayOutRows(plans, static_cast<size_t>(k));
   });

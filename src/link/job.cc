@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include "link/assign.h"
 #include "link/cluster.h"
 #include "link/disjoint_sets.h"
+#include "link/divide.h"
 
 namespace popreg::link {
 
@@ -255,6 +257,7 @@ std::vector<Level> PairLevels(const std::vector<Comparison>& comparisons, const 
 namespace {
 
 constexpr int64_t kChunk = 1 << 14;
+constexpr uint64_t kMaxRecordIndex = std::numeric_limits<RecordIndex>::max();
 
 Result<std::vector<std::vector<KeyPart>>> BindRules(const std::vector<RuleConfig>& rules,
                                                     const RecordSet& set) {
@@ -327,20 +330,104 @@ std::vector<char> SharedKeys(const std::vector<uint64_t>& keys, std::vector<uint
   return shared;
 }
 
+// A run on divided records (LinkSpec::divided): the records this rank works on, received from
+// the ranks that read them, and where the inputs' rows are.
+struct Spread {
+  Partition* partition = nullptr;
+  const RecordSet* left_share = nullptr;
+  const RecordSet* right_share = nullptr;
+  Shares left_shares, right_shares;
+  DecodedRows left, right;  // their flags: settled (residual rules leave them out)
+};
+
+// The rules whose blocks a rank must hold every record of: the blocking rules, and when the
+// model is trained the deterministic rules and the EM sessions'.
+std::vector<RuleConfig> RoutedRules(const LinkSpec& spec) {
+  std::vector<RuleConfig> rules = spec.blocking;
+  if (!spec.model && spec.model_in.empty()) {
+    rules.insert(rules.end(), spec.deterministic.begin(), spec.deterministic.end());
+    const std::vector<RuleConfig>& sessions = spec.em_rules.empty() ? spec.blocking : spec.em_rules;
+    rules.insert(rules.end(), sessions.begin(), sessions.end());
+  }
+  std::sort(rules.begin(), rules.end());
+  rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+  return rules;
+}
+
+// Sends the records of this rank's shares to the ranks owning their blocks (divide.h).
+Result<Spread> Divide(const LinkSpec& spec, const RecordSet& left, const RecordSet* right,
+                      ThreadPool& pool) {
+  Partition& p = *spec.partition;
+  Spread out;
+  out.partition = &p;
+  out.left_share = &left;
+  out.right_share = right;
+  out.left_shares = GatherShares(p, left.size());
+  if (right != nullptr) out.right_shares = GatherShares(p, right->size());
+  if (out.left_shares.total() > kMaxRecordIndex ||
+      (right != nullptr && out.right_shares.total() > kMaxRecordIndex)) {
+    return InvalidArgument("more than " + std::to_string(kMaxRecordIndex) + " records in a set");
+  }
+  const std::vector<RuleConfig> rules = RoutedRules(spec);
+  ASSIGN_OR_RETURN(auto bound, BindRules(rules, left));
+  std::vector<std::vector<uint64_t>> keys[2];
+  const RecordSet* sides[2] = {&left, right};
+  for (int s = 0; s < 2; ++s) {
+    if (sides[s] == nullptr) continue;
+    for (const auto& parts : bound) keys[s].push_back(Keys(*sides[s], parts, pool));
+  }
+  // Residual rules: only the unsettled records of the sides they mask are in their blocks.
+  std::vector<char> settled[2];
+  if (right != nullptr && !spec.residual_blocking.empty()) {
+    ASSIGN_OR_RETURN(auto settle, BindRules({spec.settled_by}, left));
+    const std::vector<uint64_t> l = Keys(left, settle[0], pool);
+    const std::vector<uint64_t> r = Keys(*right, settle[0], pool);
+    auto [ls, rs] = SpreadSharedKeys(p, l, r);
+    settled[0] = std::move(ls);
+    settled[1] = std::move(rs);
+    const bool mask[2] = {spec.residual_sides != "right", spec.residual_sides != "left"};
+    ASSIGN_OR_RETURN(auto residual, BindRules(spec.residual_blocking, left));
+    for (int s = 0; s < 2; ++s) {
+      if (!mask[s]) std::fill(settled[s].begin(), settled[s].end(), 0);
+      for (const auto& parts : residual) {
+        std::vector<uint64_t> k = Keys(*sides[s], parts, pool);
+        for (size_t i = 0; i < k.size(); ++i) {
+          if (settled[s][i]) k[i] = kNoKey;
+        }
+        keys[s].push_back(std::move(k));
+      }
+    }
+  }
+  out.left = Route(p, left, out.left_shares, keys[0], settled[0]);
+  keys[0] = {};
+  settled[0] = {};
+  if (right != nullptr) out.right = Route(p, *right, out.right_shares, keys[1], settled[1]);
+  return out;
+}
+
 // Adds the spec's residual rules to `keys`: each rule's keys with those of the settled records
 // (LinkSpec::settled_by, on the sides residual_sides names) replaced by kNoKey. The keys of
 // settled_by and of the rules are taken from `cache` when a training rule computed them.
 Status AddResidualRules(const RecordSet& left, const RecordSet& right, const LinkSpec& spec,
-                        ThreadPool& pool, KeyCache& cache, std::vector<BlockingRuleKeys>* keys) {
-  ASSIGN_OR_RETURN(auto settle, BindRules({spec.settled_by}, left));
-  const std::string settle_name = RuleName(spec.settled_by);
-  const std::vector<uint64_t> left_keys = cache.Get(settle_name, 0, left, settle[0], pool, true);
-  std::vector<uint64_t> right_keys = cache.Get(settle_name, 1, right, settle[0], pool, true);
-  const std::vector<char> left_settled = SharedKeys(left_keys, right_keys, pool);
-  const std::vector<char> right_settled = SharedKeys(right_keys, left_keys, pool);
-  right_keys = {};
-  const bool mask_left = spec.residual_sides != "right";
-  const bool mask_right = spec.residual_sides != "left";
+                        const Spread* spread, ThreadPool& pool, KeyCache& cache,
+                        std::vector<BlockingRuleKeys>* keys) {
+  std::vector<char> left_settled, right_settled;
+  bool mask_left = spec.residual_sides != "right";
+  bool mask_right = spec.residual_sides != "left";
+  if (spread != nullptr) {
+    // Decided by the settled_by keys' owners and sent with the records, masked as asked.
+    left_settled = spread->left.flags;
+    right_settled = spread->right.flags;
+    mask_left = mask_right = true;
+  } else {
+    ASSIGN_OR_RETURN(auto settle, BindRules({spec.settled_by}, left));
+    const std::string settle_name = RuleName(spec.settled_by);
+    const std::vector<uint64_t> left_keys = cache.Get(settle_name, 0, left, settle[0], pool, true);
+    const std::vector<uint64_t> right_keys =
+        cache.Get(settle_name, 1, right, settle[0], pool, true);
+    left_settled = SharedKeys(left_keys, right_keys, pool);
+    right_settled = SharedKeys(right_keys, left_keys, pool);
+  }
   ASSIGN_OR_RETURN(auto bound, BindRules(spec.residual_blocking, left));
   for (size_t i = 0; i < bound.size(); ++i) {
     BlockingRuleKeys k;
@@ -363,8 +450,8 @@ Status AddResidualRules(const RecordSet& left, const RecordSet& right, const Lin
 // the spec's residual rules after them. `cache` keeps the keys for a later Block of the same
 // rules, unless `last`.
 Status Block(const std::vector<RuleConfig>& rules, const RecordSet& left, const RecordSet* right,
-             const LinkSpec& spec, ThreadPool& pool, BlockingReport* report, KeyCache& cache,
-             bool last, bool residual, PairSink& sink) {
+             const LinkSpec& spec, const Spread* spread, ThreadPool& pool, BlockingReport* report,
+             KeyCache& cache, bool last, bool residual, PairSink& sink) {
   ASSIGN_OR_RETURN(auto bound, BindRules(rules, left));
   std::vector<BlockingRuleKeys> keys;
   for (size_t i = 0; i < bound.size(); ++i) {
@@ -377,7 +464,7 @@ Status Block(const std::vector<RuleConfig>& rules, const RecordSet& left, const 
   if (residual && !spec.residual_blocking.empty()) {
     // RunLink refuses residual rules when deduplicating.
     assert(right != nullptr);
-    RETURN_IF_ERROR(AddResidualRules(left, *right, spec, pool, cache, &keys));
+    RETURN_IF_ERROR(AddResidualRules(left, *right, spec, spread, pool, cache, &keys));
   }
   if (last) cache.Clear();
   BlockingOptions options;
@@ -502,14 +589,51 @@ class ScorePairs : public PairSink {
   std::vector<std::vector<ScoredPair>> chunks_;
 };
 
+// The sorted distinct values of `side` (Pair::left or Pair::right) of `pairs`.
+std::vector<uint64_t> Indices(std::span<const Pair> pairs, RecordIndex Pair::*side,
+                              RecordIndex Pair::*also = nullptr) {
+  std::vector<uint64_t> out;
+  out.reserve(pairs.size() * (also ? 2 : 1));
+  for (const Pair& p : pairs) {
+    out.push_back(p.*side);
+    if (also) out.push_back(p.*also);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+RecordIndex Position(const std::vector<uint64_t>& sorted, RecordIndex global) {
+  return static_cast<RecordIndex>(std::lower_bound(sorted.begin(), sorted.end(), global) -
+                                  sorted.begin());
+}
+
 // CountPatterns of every rank's share of `pairs` (which every rank has), summed: all of them.
-PatternCounts CountShare(Partition* partition, std::span<const Pair> pairs,
+// On divided records (`spread`) the pairs are the inputs' rows, fetched from their ranks first.
+PatternCounts CountShare(Partition* partition, const Spread* spread, std::span<const Pair> pairs,
                          const std::vector<Comparison>& comps, const Model& model,
                          const RecordSet& left, const RecordSet& right, ThreadPool& pool,
                          const std::vector<bool>* active = nullptr) {
   const auto [begin, end] = ShareOf(partition, pairs.size());
-  return SumPatterns(partition, CountPatterns(pairs.subspan(begin, end - begin), comps, model, left,
-                                              right, pool, active));
+  const std::span<const Pair> mine = pairs.subspan(begin, end - begin);
+  if (spread == nullptr) {
+    return SumPatterns(partition, CountPatterns(mine, comps, model, left, right, pool, active));
+  }
+  Partition& p = *spread->partition;
+  if (spread->right_share == nullptr) {
+    const std::vector<uint64_t> wanted = Indices(mine, &Pair::left, &Pair::right);
+    const RecordSet set = Fetch(p, *spread->left_share, spread->left_shares, wanted);
+    std::vector<Pair> local(mine.begin(), mine.end());
+    for (Pair& q : local) q = {Position(wanted, q.left), Position(wanted, q.right)};
+    return SumPatterns(partition, CountPatterns(local, comps, model, set, set, pool, active));
+  }
+  const std::vector<uint64_t> wanted_left = Indices(mine, &Pair::left);
+  const std::vector<uint64_t> wanted_right = Indices(mine, &Pair::right);
+  const RecordSet l = Fetch(p, *spread->left_share, spread->left_shares, wanted_left);
+  const RecordSet r = Fetch(p, *spread->right_share, spread->right_shares, wanted_right);
+  std::vector<Pair> local(mine.begin(), mine.end());
+  for (Pair& q : local) q = {Position(wanted_left, q.left), Position(wanted_right, q.right)};
+  return SumPatterns(partition, CountPatterns(local, comps, model, l, r, pool, active));
 }
 
 // The random pairs u is estimated from, as level vectors: every pair's full level vector for
@@ -538,16 +662,17 @@ void SortByTile(std::vector<Pair>& pairs) {
 // otherwise rounds of a RandomPairStream, a comparison dropping out once each of its non-null
 // levels has u_min_count observations. The rounds and who drops out depend only on counts, so
 // the sample is the same for a seed whatever the thread count.
-USample SampleForU(const LinkSpec& spec, const std::vector<Comparison>& comps, const Model& model,
-                   const RecordSet& left, const RecordSet& other, bool dedupe, ThreadPool& pool) {
-  RandomPairStream stream(left.size(), other.size(), dedupe, spec.seed);
+USample SampleForU(const LinkSpec& spec, const Spread* spread, size_t left_n, size_t right_n,
+                   const std::vector<Comparison>& comps, const Model& model, const RecordSet& left,
+                   const RecordSet& other, bool dedupe, ThreadPool& pool) {
+  RandomPairStream stream(left_n, right_n, dedupe, spec.seed);
   const uint64_t cap = std::min<uint64_t>(static_cast<uint64_t>(spec.u_pairs), stream.possible());
   USample out;
   out.pairs.assign(comps.size(), 0);
   if (cap == stream.possible()) {
     // A small job: every pair, exactly.
-    const std::vector<Pair> all = RandomPairs(left.size(), other.size(), dedupe, cap, spec.seed);
-    out.counts = CountShare(spec.partition, all, comps, model, left, other, pool);
+    const std::vector<Pair> all = RandomPairs(left_n, right_n, dedupe, cap, spec.seed);
+    out.counts = CountShare(spec.partition, spread, all, comps, model, left, other, pool);
     out.pairs.assign(comps.size(), static_cast<int64_t>(all.size()));
     return out;
   }
@@ -561,7 +686,7 @@ USample SampleForU(const LinkSpec& spec, const std::vector<Comparison>& comps, c
     std::vector<Pair> pairs = stream.Next(static_cast<size_t>(round));
     SortByTile(pairs);
     const PatternCounts counts =
-        CountShare(spec.partition, pairs, comps, model, left, other, pool, &active);
+        CountShare(spec.partition, spread, pairs, comps, model, left, other, pool, &active);
     for (size_t i = 0; i < counts.size(); ++i) {
       const std::span<const Level> p = counts.Pattern(i);
       total.Add(p, counts.counts[i]);
@@ -627,25 +752,26 @@ std::vector<bool> BlockedComparisons(const RuleConfig& rule, const std::vector<C
   return blocked;
 }
 
-Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const RecordSet& left,
-             const RecordSet* right, ThreadPool& pool, const Progress& progress, KeyCache& cache,
-             LinkResult* result) {
+Status Train(const LinkSpec& spec, const Spread* spread, size_t left_n, size_t right_n,
+             const std::vector<Comparison>& comps, const RecordSet& left, const RecordSet* right,
+             ThreadPool& pool, const Progress& progress, KeyCache& cache, LinkResult* result) {
   const RecordSet& other = right != nullptr ? *right : left;
   Model model = InitialModel(comps);
   // u: level frequencies among random pairs, nearly all non-matches.
   if (progress) progress("u from random pairs", 0, 0);
-  USample random = SampleForU(spec, comps, model, left, other, right == nullptr, pool);
+  USample random =
+      SampleForU(spec, spread, left_n, right_n, comps, model, left, other, right == nullptr, pool);
   result->u_pairs = std::move(random.pairs);
   ASSIGN_OR_RETURN(model, EstimateU(random.counts, model));
   // lambda: pairs the deterministic rules find, over their recall, over all pairs.
   // Only their number (all ranks') is needed: the report has it, the pairs go at once.
   BlockingReport det_report;
   DropPairs drop;
-  RETURN_IF_ERROR(
-      Block(spec.deterministic, left, right, spec, pool, &det_report, cache, false, false, drop));
-  const double n_left = static_cast<double>(left.size());
+  RETURN_IF_ERROR(Block(spec.deterministic, left, right, spec, spread, pool, &det_report, cache,
+                        false, false, drop));
+  const double n_left = static_cast<double>(left_n);
   const double space =
-      right != nullptr ? n_left * static_cast<double>(right->size()) : n_left * (n_left - 1) / 2;
+      right != nullptr ? n_left * static_cast<double>(right_n) : n_left * (n_left - 1) / 2;
   // No deterministic match at all (a register with a handful of duplicates, none of them
   // carded twice with the same ID and name) is taken as one: a job is run on data expected to
   // hold matches, and a lambda of 0 (clamped to 1e-12, 40 bits against every pair) would let no
@@ -665,7 +791,7 @@ Status Train(const LinkSpec& spec, const std::vector<Comparison>& comps, const R
     BlockingReport report;
     CountPairs count(comps, model, left, other);
     RETURN_IF_ERROR(
-        Block({sessions[s]}, left, right, spec, pool, &report, cache, false, false, count));
+        Block({sessions[s]}, left, right, spec, spread, pool, &report, cache, false, false, count));
     const std::vector<bool> blocked = BlockedComparisons(sessions[s], comps, left);
     for (size_t c = 0; c < comps.size(); ++c) trainable[c] = trainable[c] || !blocked[c];
     if (report.total_pairs == 0) continue;  // all ranks' pairs (this rank may have none)
@@ -725,14 +851,55 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   }
   LinkResult result;
   ThreadPool pool(spec.threads);
-  const RecordSet& other = right != nullptr ? *right : *left;
   ASSIGN_OR_RETURN(result.comparisons, BindComparisons(spec, *left));
   const std::vector<Comparison>& comps = result.comparisons;
   std::vector<int> tf_fields;
   for (const Comparison& c : comps) {
     if (c.tf) tf_fields.push_back(c.field);
   }
-  ComputeTermFrequencies(left, right, tf_fields, &pool);
+  // Divided records: term frequencies from every rank's share, then each rank works on the
+  // records of its blocks (the inputs' rows are global indices from here on).
+  std::optional<Spread> spread;
+  const size_t left_n = left->size(), right_n = right != nullptr ? right->size() : 0;
+  if (spec.divided && spec.partition != nullptr && spec.partition->size() > 1) {
+    if (progress) progress("dividing the records", 0, 0);
+    SpreadTermFrequencies(*spec.partition, left, right, tf_fields);
+    ASSIGN_OR_RETURN(spread, Divide(spec, *left, right, pool));
+  } else {
+    ComputeTermFrequencies(left, right, tf_fields, &pool);
+  }
+  const Spread* spread_ptr = spread ? &*spread : nullptr;
+  const size_t all_left = spread ? spread->left_shares.total() : left_n;
+  const size_t all_right = spread && right != nullptr ? spread->right_shares.total() : right_n;
+  RecordSet* const shares[2] = {left, right};
+  if (spread) {
+    left = &spread->left.set;
+    if (right != nullptr) right = &spread->right.set;
+    result.records_held.assign(static_cast<size_t>(spec.partition->size()), 0);
+    result.records_held[static_cast<size_t>(spec.partition->rank())] =
+        static_cast<int64_t>(left->size() + (right != nullptr ? right->size() : 0));
+    spec.partition->Sum(result.records_held);
+  }
+  // The shares' fields, once the random pairs of u no longer fetch from them.
+  auto free_shares = [&] {
+    if (!spread) return;
+    for (RecordSet* share : shares) {
+      if (share != nullptr) std::vector<FieldColumn>().swap(share->fields);
+    }
+  };
+  const RecordSet& other = right != nullptr ? *right : *left;
+  // A pair of the sets worked on as the inputs' rows.
+  auto to_global = [&](std::vector<ScoredPair> pairs) {
+    if (spread) {
+      const std::vector<uint64_t>& l = spread->left.index;
+      const std::vector<uint64_t>& r = right != nullptr ? spread->right.index : l;
+      for (ScoredPair& p : pairs) {
+        p.left = static_cast<RecordIndex>(l[p.left]);
+        p.right = static_cast<RecordIndex>(r[p.right]);
+      }
+    }
+    return pairs;
+  };
   KeyCache cache;
   if (spec.model) {
     result.model = *spec.model;
@@ -747,9 +914,11 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
                              " comparisons, the configuration " + std::to_string(comps.size()));
     }
   } else {
-    RETURN_IF_ERROR(Train(spec, comps, *left, right, pool, progress, cache, &result));
+    RETURN_IF_ERROR(Train(spec, spread_ptr, all_left, all_right, comps, *left, right, pool,
+                          progress, cache, &result));
     if (!spec.model_out.empty()) RETURN_IF_ERROR(SaveModel(result.model, spec.model_out));
   }
+  free_shares();
   if (progress) progress("blocking", 0, 0);
   // Blocked, scored and kept chunk by chunk: no list of every candidate pair is made.
   // Clustering weighs the pairs inside a component of the links as well as the links: without
@@ -757,24 +926,28 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   const bool block_again = right == nullptr && !spec.keep_all_scored;
   ScorePairs score(comps, result.model, *left, other, progress);
   if (!spec.keep_all_scored) score.threshold = spec.threshold;
-  RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, pool, &result.blocking, cache,
-                        /*last=*/!block_again, /*residual=*/true, score));
+  RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, spread_ptr, pool, &result.blocking,
+                        cache, /*last=*/!block_again, /*residual=*/true, score));
   result.candidate_pairs = result.blocking.total_pairs;  // all ranks'
-  result.scored = GatherScored(spec.partition, score.Join());
+  result.scored = GatherScored(spec.partition, to_global(score.Join()));
   // No links: no component holds two records, and no pair would be kept (every rank has the
   // same gathered links, so all skip alike).
   if (block_again && !result.scored.empty()) {
-    DisjointSets components(left->size());
+    DisjointSets components(all_left);
     for (const ScoredPair& p : result.scored) components.Union(p.left, p.right);
+    // The component of each record worked on.
     std::vector<RecordIndex> root(left->size());
-    for (size_t i = 0; i < root.size(); ++i) root[i] = components.Find(static_cast<RecordIndex>(i));
+    for (size_t i = 0; i < root.size(); ++i) {
+      root[i] = components.Find(spread ? static_cast<RecordIndex>(spread->left.index[i])
+                                       : static_cast<RecordIndex>(i));
+    }
     ScorePairs within(comps, result.model, *left, other, progress);
     within.component = &root;
     within.stage = "scoring the clusters' pairs";
     BlockingReport again;
-    RETURN_IF_ERROR(
-        Block(spec.blocking, *left, right, spec, pool, &again, cache, true, false, within));
-    result.scored = GatherScored(spec.partition, within.Join());
+    RETURN_IF_ERROR(Block(spec.blocking, *left, right, spec, spread_ptr, pool, &again, cache, true,
+                          false, within));
+    result.scored = GatherScored(spec.partition, to_global(within.Join()));
   }
   if (right != nullptr) {
     result.accepted =
@@ -787,7 +960,7 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
   } else {
     ClusterOptions options;
     options.threshold = spec.threshold;
-    result.clusters = Cluster(left->size(), result.scored, options);
+    result.clusters = Cluster(all_left, result.scored, options);
   }
   return result;
 }

@@ -97,6 +97,12 @@ struct LinkSpec {
   // A run spread over ranks (partition.h), or null for a single process. Every rank runs the
   // job on the same records and gets the single process's result.
   Partition* partition = nullptr;
+  // With more than one rank: the sets given to RunLink are this rank's shares of the inputs
+  // (consecutive rows, rank 0's first, divide.h), not all of them. The ranks then send each
+  // record to the ranks owning its blocks, and the result's record indices are the inputs'
+  // (global) rows. RunLink empties the shares' fields once it has sent them and trained the
+  // model (their ids stay).
+  bool divided = false;
 
   bool dedupe() const { return right.empty(); }
 };
@@ -128,6 +134,9 @@ struct LinkResult {
   std::vector<ScoredPair> scored;
   std::vector<ScoredPair> accepted;  // links (one-to-one when asked) or within-cluster pairs
   std::vector<uint32_t> clusters;    // deduplication: a cluster id per record
+  // On divided records, per rank the records (of both sides) it worked on: those of the blocks
+  // it owns. Empty otherwise.
+  std::vector<int64_t> records_held;
 };
 
 // Runs the job on `left` and `right` (nullptr: deduplicate `left`): term frequencies, blocking,
@@ -135,7 +144,9 @@ struct LinkResult {
 // per rule) unless a model is given, scoring, then one-to-one assignment or clustering.
 // Deterministic for a seed whatever the thread count, and the same whatever the ranks of
 // spec.partition: they share the random pairs for u and the candidate pairs (by block), sum their
-// pattern counts and gather their scored pairs, then each assigns or clusters all of them.
+// pattern counts and gather their scored pairs, then each assigns or clusters all of them. On
+// divided records (LinkSpec::divided) each rank first sends every record of its shares to the
+// ranks owning one of its blocks and works on the records it receives (divide.h).
 Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* right,
                            const Progress& progress);
 

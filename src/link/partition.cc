@@ -6,33 +6,19 @@
 #include <type_traits>
 
 #include "link/blocking.h"
+#include "link/wire.h"
 
 namespace popreg::link {
-namespace {
 
-template <typename T>
-void Put(std::string& out, const T* data, size_t n) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  out.append(reinterpret_cast<const char*>(data), n * sizeof(T));
+int OwnerOf(uint64_t key, int ranks) {
+  // Keys are hashes already, but mixed again so that the ranks' shares do not follow the low bits
+  // of whatever hash a key part uses.
+  return ranks <= 1 ? 0 : static_cast<int>(Mix64(key) % static_cast<uint64_t>(ranks));
 }
-
-// Reads n values of T at `at` of `bytes`, advancing `at`. The bytes come from Put on another
-// rank of the same binary, so a short buffer is a broken transport, not bad input.
-template <typename T>
-void Take(std::string_view bytes, size_t& at, T* data, size_t n) {
-  if (bytes.size() - at < n * sizeof(T)) throw std::runtime_error("partition: a short message");
-  std::memcpy(data, bytes.data() + at, n * sizeof(T));
-  at += n * sizeof(T);
-}
-
-}  // namespace
 
 bool OwnsBlock(const Partition* partition, uint64_t key) {
   if (partition == nullptr || partition->size() <= 1) return true;
-  // Keys are hashes already, but mixed again so that the ranks' shares do not follow the low bits
-  // of whatever hash a key part uses.
-  return Mix64(key) % static_cast<uint64_t>(partition->size()) ==
-         static_cast<uint64_t>(partition->rank());
+  return OwnerOf(key, partition->size()) == partition->rank();
 }
 
 std::pair<size_t, size_t> ShareOf(const Partition* partition, size_t n) {

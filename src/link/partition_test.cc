@@ -8,21 +8,23 @@
 
 #include "base/env.h"
 #include "link/blocking.h"
+#include "link/local_ranks.h"
 
 namespace popreg::link {
 namespace {
 
-// One rank of `size`, for the functions that only ask which one it is. Its Sum leaves the values
-// as they are (this rank's own), so GeneratePairs reports this rank's pairs per rule; Gather is
-// never called by them. The ranks of a test run one after another in this process.
+// One rank of `size`, for the functions that only ask which one it is (no collective call).
 class RankOnly final : public Partition {
  public:
   RankOnly(int rank, int size) : rank_(rank), size_(size) {}
   int rank() const override { return rank_; }
   int size() const override { return size_; }
-  void Sum(std::span<int64_t>) override {}
+  void Sum(std::span<int64_t>) override { throw std::logic_error("RankOnly::Sum"); }
   std::vector<std::string> Gather(std::string_view) override {
     throw std::logic_error("RankOnly::Gather");
+  }
+  std::vector<std::string> Exchange(std::vector<std::string>) override {
+    throw std::logic_error("RankOnly::Exchange");
   }
 
  private:
@@ -86,34 +88,38 @@ void CheckRanksSplitThePairs(bool dedupe) {
   ASSERT_GT(single->size(), 10'000u);
   ASSERT_FALSE(single_report.rules[2].skipped_blocks.empty());
   for (int k = 2; k <= 4; ++k) {
+    std::vector<std::vector<Pair>> pairs(static_cast<size_t>(k));
+    std::vector<BlockingReport> reports(static_cast<size_t>(k));
+    RunLocalRanks(k, [&](Partition& rank) {
+      BlockingOptions mine = options;
+      mine.partition = &rank;
+      const auto r = static_cast<size_t>(rank.rank());
+      Result<std::vector<Pair>> got = GeneratePairs(rules, dedupe, mine, &reports[r]);
+      if (!got.ok()) throw std::runtime_error(got.status().ToString());
+      pairs[r] = std::move(*got);
+    });
     std::set<std::pair<RecordIndex, RecordIndex>> seen;
-    std::vector<int64_t> per_rule(rules.size(), 0);
     for (int r = 0; r < k; ++r) {
-      RankOnly rank(r, k);
-      options.partition = &rank;
-      BlockingReport report;
-      const Result<std::vector<Pair>> pairs = GeneratePairs(rules, dedupe, options, &report);
-      ASSERT_TRUE(pairs.ok()) << pairs.status().ToString();
-      EXPECT_TRUE(std::is_sorted(pairs->begin(), pairs->end()));
-      for (const Pair& p : *pairs) {
+      EXPECT_TRUE(std::is_sorted(pairs[r].begin(), pairs[r].end()));
+      for (const Pair& p : pairs[r]) {
         EXPECT_TRUE(seen.insert({p.left, p.right}).second)
             << "pair (" << p.left << ", " << p.right << ") on two ranks of " << k;
       }
+      const BlockingReport& report = reports[r];
       for (size_t i = 0; i < rules.size(); ++i) {
-        per_rule[i] += report.rules[i].pairs;
+        EXPECT_EQ(report.rules[i].pairs, single_report.rules[i].pairs)
+            << rules[i].name << ", " << k;
         EXPECT_EQ(report.rules[i].blocks, single_report.rules[i].blocks);
         EXPECT_EQ(report.rules[i].raw_pairs, single_report.rules[i].raw_pairs);
         EXPECT_EQ(report.rules[i].largest_blocks, single_report.rules[i].largest_blocks);
         EXPECT_EQ(report.rules[i].skipped_blocks, single_report.rules[i].skipped_blocks);
       }
       EXPECT_EQ(report.warnings, single_report.warnings);
+      EXPECT_EQ(report.total_pairs, single_report.total_pairs);
     }
     std::vector<Pair> all;
     for (const auto& [l, r] : seen) all.push_back({l, r});
     EXPECT_EQ(all, *single) << k << " ranks";
-    for (size_t i = 0; i < rules.size(); ++i) {
-      EXPECT_EQ(per_rule[i], single_report.rules[i].pairs) << rules[i].name << ", " << k;
-    }
   }
 }
 

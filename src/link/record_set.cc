@@ -1,5 +1,6 @@
 #include "link/record_set.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdlib>
@@ -88,6 +89,29 @@ void StringColumn::MakeWide() {
   narrow_ = false;
 }
 
+void StringColumn::Add(std::u32string_view value) {
+  if (offset_.empty()) offset_.push_back(0);
+  if (narrow_ && std::any_of(value.begin(), value.end(), [](char32_t c) { return c >= 0x100; })) {
+    MakeWide();
+  }
+  if (narrow_) {
+    for (char32_t c : value) bytes_.push_back(static_cast<char>(static_cast<unsigned char>(c)));
+  } else {
+    chars_.insert(chars_.end(), value.begin(), value.end());
+  }
+  offset_.push_back(narrow_ ? bytes_.size() : chars_.size());
+}
+
+void StringColumn::AddBytes(std::string_view value) {
+  if (offset_.empty()) offset_.push_back(0);
+  if (narrow_) {
+    bytes_.append(value);
+  } else {
+    for (char b : value) chars_.push_back(static_cast<unsigned char>(b));
+  }
+  offset_.push_back(narrow_ ? bytes_.size() : chars_.size());
+}
+
 void StringColumn::Append(const StringColumn& more, size_t from) {
   if (offset_.empty()) offset_.push_back(0);
   if (from >= more.size()) return;
@@ -146,6 +170,7 @@ Status Append(RecordSet* set, RecordSet&& more) {
       for (size_t c = 2; c < b.reading_start.size(); ++c) {
         a.reading_start.push_back(at + b.reading_start[c] - from);
       }
+      a.reading_store.insert(a.reading_store.end(), b.reading_store.begin(), b.reading_store.end());
     }
     if (!a.frequency.empty() || !b.frequency.empty()) {
       a.frequency.resize(a.values.size(), 0.0);  // the new codes' are 0 until computed again

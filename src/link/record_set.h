@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -90,6 +91,10 @@ class StringColumn {
   // Appends the values of `more` from its value `from` on after these (a narrow column that gets
   // a wide value becomes wide).
   void Append(const StringColumn& more, size_t from = 0);
+  // Appends one value: code points, or (AddBytes) code points below U+0100 as bytes. A column
+  // built value by value is the one the constructor builds from the same values.
+  void Add(std::u32string_view value);
+  void AddBytes(std::string_view value);
 
  private:
   void MakeWide();
@@ -121,6 +126,9 @@ struct FieldColumn {
   // 88 bytes of a three-character name's 136).
   std::vector<std::span<const norm::Syllable>> reading_spans;
   std::vector<uint32_t> reading_start;
+  // Readings that are not norm/'s static tables' (a set decoded from another rank's records,
+  // divide.h): the arrays the spans point into.
+  std::vector<std::shared_ptr<const std::vector<norm::Syllable>>> reading_store;
   // Per code: the relative frequency of the code's value among the non-null values of both sets
   // of a linkage (filled by ComputeTermFrequencies for the fields a job weighs by frequency; empty
   // for the others); 0 for the null code.
