@@ -260,3 +260,22 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
 export function realProblems(problems) {
   return problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))
 }
+
+/** Picks the option `label` (a string it contains, or a RegExp) of the Element Plus select
+ * `select` (a Locator) and waits until the select shows it. Under load a click can land while the
+ * list is still opening and choose nothing; then the select is opened and the option clicked
+ * again (three tries), so a test goes on only with the value it meant. */
+export async function choose(page, select, label) {
+  const shows = async () => {
+    const text = (await select.innerText()).trim()
+    return label instanceof RegExp ? label.test(text) : text.includes(label)
+  }
+  for (let attempt = 1; ; attempt++) {
+    await select.click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: label }).first().click()
+    for (let wait = 0; wait < 30 && !(await shows()); wait++) await page.waitForTimeout(100)
+    if (await shows()) return
+    if (attempt === 3) throw new Error(`the select does not show '${label}' after three tries`)
+    await page.keyboard.press('Escape')
+  }
+}

@@ -11,6 +11,7 @@ import {
   ApiClient,
   OWN_PASSWORD,
   SCREENS,
+  choose,
   launchBrowser,
   makeDistrict,
   newPage,
@@ -62,12 +63,6 @@ async function api(login) {
   return c
 }
 
-/** Chooses `label` in the Element Plus select `trigger` (its options are in a popper). */
-async function choose(page, trigger, label) {
-  await page.locator(trigger).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click()
-}
-
 function csvOf(rows) {
   return rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n'
 }
@@ -91,7 +86,7 @@ describe('imports', () => {
     const col = rows[0].indexOf('出生日期')
     rows[2][col] = 'not a date'
     const bad = csvOf(rows.slice(0, 5))
-    await choose(page, '[data-test=kind]', '公安出生登记')
+    await choose(page, page.locator('[data-test=kind]'), '公安出生登记')
     await upload(page, 'births-bad.csv', bad)
     await page.locator('[data-test=start-import]').click()
     const rejects = page.locator('[data-test=rejects]')
@@ -133,8 +128,8 @@ describe('imports', () => {
     const names = { death_date: '死亡时间', hospital: '填报单位', cause: '根本死因', name: '死者姓名', address: '常住地址', id_number: '证件号码' }
     rows[0] = rows[0].map((h) => names[h] ?? h)
     const own = csvOf([['序号', ...rows[0]], ...rows.slice(1, 4).map((r, i) => [String(i + 1), ...r])])
-    await choose(page, '[data-test=kind]', '死亡医学证明')
-    await choose(page, '[data-test=profile]', 'hospital-deaths')
+    await choose(page, page.locator('[data-test=kind]'), '死亡医学证明')
+    await choose(page, page.locator('[data-test=profile]'), 'hospital-deaths')
     await upload(page, '医院死亡证明 2026-09.csv', own)
     await page.locator('[data-test=start-import]').click()
     const summary = page.locator('[data-test=import-summary]')
@@ -259,7 +254,7 @@ describe('users and the audit log', () => {
     await page.locator('[data-test=add-user]').click()
     await page.locator('input[data-test=new-login], [data-test=new-login] input').fill('newviewer')
     await page.locator('input[data-test=new-name], [data-test=new-name] input').fill('新查阅员')
-    await choose(page, '[data-test=new-role]', '查阅人员')
+    await choose(page, page.locator('[data-test=new-role]'), '查阅人员')
     // Without areas the form says so and keeps what was typed.
     await page.locator('input[data-test=new-password], [data-test=new-password] input').fill('weak')
     await page.locator('[data-test=save-user]').click()

@@ -6,7 +6,7 @@
 // deltas). Every page passed through is saved.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { ApiClient, OWN_PASSWORD, SCREENS, launchBrowser, makeDistrict, newPage, ownPasswords, realProblems, screenshot, startServer } from './harness.mjs'
+import { ApiClient, OWN_PASSWORD, SCREENS, choose, launchBrowser, makeDistrict, newPage, ownPasswords, realProblems, screenshot, startServer } from './harness.mjs'
 
 let store
 let server
@@ -79,14 +79,12 @@ describe('reviewing an item from the worklist to the household card', () => {
     await screenshot(page, 'review-item-staff')
     // The correction: a bad ID is refused while typed; then the name as verified.
     await page.locator('[data-test=add-correction]').click()
-    await page.locator('[data-test=correction-field-0]').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '身份号码' }).first().click()
+    await choose(page, page.locator('[data-test=correction-field-0]'), '身份号码')
     await page.locator('[data-test=correction-value-0]').fill('110105194912310021')
     await page.locator('[data-test=correction-problem-0]').waitFor()
     assert.match(await page.locator('[data-test=correction-problem-0]').innerText(), /校验位不对/)
     await screenshot(page, 'review-correction-bad-id', { fullPage: false })
-    await page.locator('[data-test=correction-field-0]').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^姓名$/ }).first().click()
+    await choose(page, page.locator('[data-test=correction-field-0]'), /^姓名$/)
     const corrected = chosen.source_value.slice(0, -1) + '华'
     await page.locator('[data-test=correction-value-0]').fill(corrected)
     assert.equal(await page.locator('[data-test=correction-problem-0]').count(), 0)
@@ -150,8 +148,7 @@ describe('reviewing an item from the worklist to the household card', () => {
     await dialog.locator('[data-test=correction-value-0]').fill(corrected)
     // A bad ID number is said while typed, and nothing is sent without a note.
     await dialog.locator('[data-test=add-correction]').click()
-    await dialog.locator('[data-test=correction-field-1]').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^身份号码$/ }).first().click()
+    await choose(page, dialog.locator('[data-test=correction-field-1]'), /^身份号码$/)
     await dialog.locator('[data-test=correction-value-1]').fill('350902198503021235')
     await dialog.locator('[data-test=correction-problem-1]').waitFor()
     await screenshot(page, 'review-card-correction-bad-id')
