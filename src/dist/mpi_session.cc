@@ -1,6 +1,7 @@
-// link::Partition over MPI (OpenMPI from Debian): sums by MPI_Allreduce, exchanges by one
-// MPI_Sendrecv per pair of ranks, gathers by one broadcast per rank in pieces of at most 1 GiB (MPI
-// counts are ints; a rank's scored pairs at ten million records pass 2 GiB).
+// link::Partition over MPI (OpenMPI from Debian): sums by MPI_Allreduce, exchanges by a
+// non-blocking send and receive per pair of ranks, gathers by one broadcast per rank, all in
+// pieces of at most 1 GiB (MPI counts are ints; a rank's scored pairs at ten million records pass
+// 2 GiB).
 #include <fmt/format.h>
 #include <mpi.h>
 #include <sys/resource.h>

@@ -156,10 +156,9 @@ bool Larger(const BlockInfo& x, const BlockInfo& y) {
 bool CountBlock(const BlockInfo& block, int64_t max_block_pairs, RuleReport& report) {
   if (block.pairs == 0) return false;
   ++report.blocks;
-  constexpr auto larger = Larger;
   std::vector<BlockInfo>& top = report.largest_blocks;
-  if (top.size() < kLargestBlocks || larger(block, top.back())) {
-    top.insert(std::upper_bound(top.begin(), top.end(), block, larger), block);
+  if (top.size() < kLargestBlocks || Larger(block, top.back())) {
+    top.insert(std::upper_bound(top.begin(), top.end(), block, Larger), block);
     if (top.size() > kLargestBlocks) top.pop_back();
   }
   if (max_block_pairs > 0 && block.pairs > max_block_pairs) {

@@ -161,12 +161,11 @@ bool Holds(const Condition& c, const FieldColumn& a, RecordIndex i, const FieldC
       const auto [x, y] = text.Get();
       return x.size() == 8 && y.size() == 8 && Levenshtein(x, y, 1) <= 1;
     }
-    case K::kWithinDays:
-      return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
     case K::kSameYear: {
       const auto [x, y] = text.Get();
       return x.size() >= 4 && y.size() >= 4 && x.compare(0, 4, y, 0, 4) == 0;
     }
+    case K::kWithinDays:
     case K::kAbsDiff:
       return a.has_number() && std::fabs(a.number(i) - b.number(j)) <= c.parameter;
     case K::kPrefix: {

@@ -223,25 +223,30 @@ void SpreadTermFrequencies(Partition& partition, RecordSet* left, RecordSet* rig
     partition.Sum(total);
     // The owner's side: every rank's rows of each of its values, summed, and sent back.
     const std::vector<std::string> got = partition.Exchange(std::move(ask));
-    // Each rank's values, in the order asked, and the rows of each distinct value.
-    std::vector<StringColumn> values(k);
-    std::unordered_map<std::u32string, int64_t> count;
+    // The distinct values asked for, their rows on every rank, and per rank which value each of
+    // its questions was.
+    std::unordered_map<std::u32string, size_t> distinct;
+    std::vector<int64_t> count;
+    std::vector<std::vector<size_t>> which(k);
+    StringColumn values;  // the values as read
     std::string bytes;
     std::u32string chars;
     for (size_t r = 0; r < k; ++r) {
       WireReader in(got[r]);
       while (!in.done()) {
-        TakeChars(in, values[r], bytes, chars);
-        count[std::u32string(values[r].Widen(values[r].size() - 1, &chars))] += in.One<int64_t>();
+        TakeChars(in, values, bytes, chars);
+        const auto [it, added] =
+            distinct.emplace(std::u32string(values.Widen(values.size() - 1, &chars)), count.size());
+        if (added) count.push_back(0);
+        count[it->second] += in.One<int64_t>();
+        which[r].push_back(it->second);
       }
     }
+    distinct.clear();
     std::vector<std::string> answer(k);
     for (size_t r = 0; r < k; ++r) {
-      for (size_t v = 0; v < values[r].size(); ++v) {
-        PutOne(answer[r], count[std::u32string(values[r].Widen(v, &chars))]);
-      }
+      for (const size_t v : which[r]) PutOne(answer[r], count[v]);
     }
-    count.clear();
     const std::vector<std::string> counts = partition.Exchange(std::move(answer));
     for (int s = 0; s < 2; ++s) {
       if (cols[s] != nullptr) cols[s]->frequency.assign(cols[s]->values.size(), 0.0);

@@ -330,6 +330,20 @@ std::vector<char> SharedKeys(const std::vector<uint64_t>& keys, std::vector<uint
   return shared;
 }
 
+// Forgets, in both sides' settled flags, those of a side residual_sides does not mask: what is
+// left says whose keys a residual rule drops.
+void KeepMaskedSides(const LinkSpec& spec, std::vector<char> (&settled)[2]) {
+  if (spec.residual_sides == "right") std::fill(settled[0].begin(), settled[0].end(), 0);
+  if (spec.residual_sides == "left") std::fill(settled[1].begin(), settled[1].end(), 0);
+}
+
+// A residual rule's keys with those of the `settled` records (KeepMaskedSides') dropped.
+void DropSettled(std::vector<uint64_t>& keys, const std::vector<char>& settled) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (settled[i]) keys[i] = kNoKey;
+  }
+}
+
 // A run on divided records (LinkSpec::divided): the records this rank works on, received from
 // the ranks that read them, and where the inputs' rows are.
 struct Spread {
@@ -385,16 +399,12 @@ Result<Spread> Divide(const LinkSpec& spec, const RecordSet& left, const RecordS
     auto [ls, rs] = SpreadSharedKeys(p, l, r);
     settled[0] = std::move(ls);
     settled[1] = std::move(rs);
-    const bool mask[2] = {spec.residual_sides != "right", spec.residual_sides != "left"};
+    KeepMaskedSides(spec, settled);
     ASSIGN_OR_RETURN(auto residual, BindRules(spec.residual_blocking, left));
     for (int s = 0; s < 2; ++s) {
-      if (!mask[s]) std::fill(settled[s].begin(), settled[s].end(), 0);
       for (const auto& parts : residual) {
-        std::vector<uint64_t> k = Keys(*sides[s], parts, pool);
-        for (size_t i = 0; i < k.size(); ++i) {
-          if (settled[s][i]) k[i] = kNoKey;
-        }
-        keys[s].push_back(std::move(k));
+        keys[s].push_back(Keys(*sides[s], parts, pool));
+        DropSettled(keys[s].back(), settled[s]);
       }
     }
   }
@@ -411,22 +421,20 @@ Result<Spread> Divide(const LinkSpec& spec, const RecordSet& left, const RecordS
 Status AddResidualRules(const RecordSet& left, const RecordSet& right, const LinkSpec& spec,
                         const Spread* spread, ThreadPool& pool, KeyCache& cache,
                         std::vector<BlockingRuleKeys>* keys) {
-  std::vector<char> left_settled, right_settled;
-  bool mask_left = spec.residual_sides != "right";
-  bool mask_right = spec.residual_sides != "left";
+  std::vector<char> settled[2];
   if (spread != nullptr) {
     // Decided by the settled_by keys' owners and sent with the records, masked as asked.
-    left_settled = spread->left.flags;
-    right_settled = spread->right.flags;
-    mask_left = mask_right = true;
+    settled[0] = spread->left.flags;
+    settled[1] = spread->right.flags;
   } else {
     ASSIGN_OR_RETURN(auto settle, BindRules({spec.settled_by}, left));
     const std::string settle_name = RuleName(spec.settled_by);
     const std::vector<uint64_t> left_keys = cache.Get(settle_name, 0, left, settle[0], pool, true);
     const std::vector<uint64_t> right_keys =
         cache.Get(settle_name, 1, right, settle[0], pool, true);
-    left_settled = SharedKeys(left_keys, right_keys, pool);
-    right_settled = SharedKeys(right_keys, left_keys, pool);
+    settled[0] = SharedKeys(left_keys, right_keys, pool);
+    settled[1] = SharedKeys(right_keys, left_keys, pool);
+    KeepMaskedSides(spec, settled);
   }
   ASSIGN_OR_RETURN(auto bound, BindRules(spec.residual_blocking, left));
   for (size_t i = 0; i < bound.size(); ++i) {
@@ -435,12 +443,8 @@ Status AddResidualRules(const RecordSet& left, const RecordSet& right, const Lin
     k.name = name + " (unsettled)";
     k.left = cache.Get(name, 0, left, bound[i], pool, true);
     k.right = cache.Get(name, 1, right, bound[i], pool, true);
-    for (size_t r = 0; mask_left && r < k.left.size(); ++r) {
-      if (left_settled[r]) k.left[r] = kNoKey;
-    }
-    for (size_t r = 0; mask_right && r < k.right.size(); ++r) {
-      if (right_settled[r]) k.right[r] = kNoKey;
-    }
+    DropSettled(k.left, settled[0]);
+    DropSettled(k.right, settled[1]);
     keys->push_back(std::move(k));
   }
   return Status::Ok();
@@ -619,21 +623,18 @@ PatternCounts CountShare(Partition* partition, const Spread* spread, std::span<c
   if (spread == nullptr) {
     return SumPatterns(partition, CountPatterns(mine, comps, model, left, right, pool, active));
   }
+  // Deduplicating, both records of a pair come from the one input: fetched together.
   Partition& p = *spread->partition;
-  if (spread->right_share == nullptr) {
-    const std::vector<uint64_t> wanted = Indices(mine, &Pair::left, &Pair::right);
-    const RecordSet set = Fetch(p, *spread->left_share, spread->left_shares, wanted);
-    std::vector<Pair> local(mine.begin(), mine.end());
-    for (Pair& q : local) q = {Position(wanted, q.left), Position(wanted, q.right)};
-    return SumPatterns(partition, CountPatterns(local, comps, model, set, set, pool, active));
-  }
-  const std::vector<uint64_t> wanted_left = Indices(mine, &Pair::left);
-  const std::vector<uint64_t> wanted_right = Indices(mine, &Pair::right);
+  const bool one = spread->right_share == nullptr;
+  const std::vector<uint64_t> wanted_left =
+      one ? Indices(mine, &Pair::left, &Pair::right) : Indices(mine, &Pair::left);
+  const std::vector<uint64_t> wanted_right = one ? wanted_left : Indices(mine, &Pair::right);
   const RecordSet l = Fetch(p, *spread->left_share, spread->left_shares, wanted_left);
-  const RecordSet r = Fetch(p, *spread->right_share, spread->right_shares, wanted_right);
+  const RecordSet r =
+      one ? RecordSet() : Fetch(p, *spread->right_share, spread->right_shares, wanted_right);
   std::vector<Pair> local(mine.begin(), mine.end());
   for (Pair& q : local) q = {Position(wanted_left, q.left), Position(wanted_right, q.right)};
-  return SumPatterns(partition, CountPatterns(local, comps, model, l, r, pool, active));
+  return SumPatterns(partition, CountPatterns(local, comps, model, l, one ? l : r, pool, active));
 }
 
 // The random pairs u is estimated from, as level vectors: every pair's full level vector for
@@ -880,13 +881,6 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
         static_cast<int64_t>(left->size() + (right != nullptr ? right->size() : 0));
     spec.partition->Sum(result.records_held);
   }
-  // The shares' fields, once the random pairs of u no longer fetch from them.
-  auto free_shares = [&] {
-    if (!spread) return;
-    for (RecordSet* share : shares) {
-      if (share != nullptr) std::vector<FieldColumn>().swap(share->fields);
-    }
-  };
   const RecordSet& other = right != nullptr ? *right : *left;
   // A pair of the sets worked on as the inputs' rows.
   auto to_global = [&](std::vector<ScoredPair> pairs) {
@@ -918,7 +912,10 @@ Result<LinkResult> RunLink(const LinkSpec& spec, RecordSet* left, RecordSet* rig
                           progress, cache, &result));
     if (!spec.model_out.empty()) RETURN_IF_ERROR(SaveModel(result.model, spec.model_out));
   }
-  free_shares();
+  // The shares' fields, once the random pairs of u no longer fetch from them.
+  for (RecordSet* share : shares) {
+    if (spread && share != nullptr) std::vector<FieldColumn>().swap(share->fields);
+  }
   if (progress) progress("blocking", 0, 0);
   // Blocked, scored and kept chunk by chunk: no list of every candidate pair is made.
   // Clustering weighs the pairs inside a component of the links as well as the links: without
